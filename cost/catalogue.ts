@@ -1,0 +1,351 @@
+/**
+ * The price and fact catalogue: the one place every figure llm-breakeven uses is written down,
+ * each with where it came from, for which region and when.
+ *
+ * Rules: a figure is typed once, in the unit its source quotes it in; everything else (monthly
+ * from hourly, per-token from per-million) is derived by the functions in `units.ts`. Refresh the
+ * AWS rows before gating real deploys: prices move (AWS cut P4/P5 prices in June 2025).
+ */
+
+export interface Provenance {
+    /** Where the figure was read: a page, a dataset, a paper or the seed article. */
+    readonly source: string;
+    /** The region the figure applies to, or "global" for provider list prices. */
+    readonly region: string;
+    /** When the source was read or published (ISO date, or YYYY-MM when only the month is known). */
+    readonly date: string;
+    /** "low" where the source is a secondary price table rather than the provider's own page. */
+    readonly confidence?: "high" | "low";
+}
+
+/** A price in the unit its source quotes it in. */
+export interface QuotedPrice {
+    readonly usd: number;
+    readonly per: "hour" | "month";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provenance shorthands (each names a source once).
+// ---------------------------------------------------------------------------------------------
+
+const SEED: Provenance = {
+    source: "NeuralRouting, 'When Is Self-Hosting LLMs Cheaper Than the API? The 2026 Break-Even Analysis' (shared/reference/seed-self-hosting-break-even.txt)",
+    region: "as quoted",
+    date: "2026-03-26",
+};
+const VANTAGE_EC2: Provenance = {
+    source: "instances.vantage.sh data via tsaol/aws-gpu; confirmed by datareceipts/data-receipts (2026-11-09)",
+    region: "us-east-1",
+    date: "2026-01-21",
+};
+const DSTACK_P5EN: Provenance = { source: "dstackai/dstack PR 4110", region: "us-east-1", date: "2026-08" };
+const INFRACOST_2024_07: Provenance = { source: "infracost golden tests; AWS offer file", region: "us-east-1", date: "2024-07" };
+const INFRACOST_2024_09: Provenance = { source: "infracost golden tests", region: "us-east-1", date: "2024-09" };
+const INFRACOST_2025_07: Provenance = { source: "infracost golden tests", region: "us-east-1", date: "2025-07" };
+const AWS_PAGE = (page: string, date: string): Provenance => ({ source: `AWS ${page} pricing page`, region: "us-east-1", date });
+const PUBLIC_TABLES: Provenance = { source: "public price tables", region: "us-east-1", date: "2026-10", confidence: "low" };
+const VENDOR = (vendor: string): Provenance => ({ source: `${vendor} pricing page, as stored 2025-2026`, region: "global", date: "2026" });
+
+// ---------------------------------------------------------------------------------------------
+// GPUs
+// ---------------------------------------------------------------------------------------------
+
+export type GpuId = "a100-40gb" | "a100-80gb" | "h100-80gb" | "h200-141gb" | "a10g-24gb" | "l40s-48gb";
+
+export interface GpuSpec {
+    readonly id: GpuId;
+    readonly label: string;
+    readonly memoryGB: number;
+    /** Peak HBM bandwidth per GPU, terabytes per second. */
+    readonly memoryBandwidthTBps: number;
+    /** Dense BF16 tensor throughput per GPU, teraFLOP/s. */
+    readonly bf16Tflops: number;
+    /** Whether the GPU has FP8 tensor units (A100 has none: FP8 weights run as emulated W8A16). */
+    readonly fp8: boolean;
+    readonly provenance: Provenance;
+}
+
+const NVIDIA_DATASHEET = (gpu: string): Provenance => ({ source: `NVIDIA ${gpu} datasheet; bandwidth as in facts.md section 6`, region: "global", date: "2024" });
+
+export const GPUS: Readonly<Record<GpuId, GpuSpec>> = {
+    "a100-40gb": { id: "a100-40gb", label: "A100 40GB", memoryGB: 40, memoryBandwidthTBps: 1.555, bf16Tflops: 312, fp8: false, provenance: NVIDIA_DATASHEET("A100") },
+    "a100-80gb": { id: "a100-80gb", label: "A100 80GB", memoryGB: 80, memoryBandwidthTBps: 2.039, bf16Tflops: 312, fp8: false, provenance: NVIDIA_DATASHEET("A100") },
+    "h100-80gb": { id: "h100-80gb", label: "H100 80GB SXM", memoryGB: 80, memoryBandwidthTBps: 3.35, bf16Tflops: 989, fp8: true, provenance: NVIDIA_DATASHEET("H100") },
+    "h200-141gb": { id: "h200-141gb", label: "H200 141GB", memoryGB: 141, memoryBandwidthTBps: 4.8, bf16Tflops: 989, fp8: true, provenance: NVIDIA_DATASHEET("H200") },
+    "a10g-24gb": { id: "a10g-24gb", label: "A10G 24GB", memoryGB: 24, memoryBandwidthTBps: 0.6, bf16Tflops: 70, fp8: false, provenance: NVIDIA_DATASHEET("A10G") },
+    "l40s-48gb": { id: "l40s-48gb", label: "L40S 48GB", memoryGB: 48, memoryBandwidthTBps: 0.864, bf16Tflops: 362, fp8: true, provenance: NVIDIA_DATASHEET("L40S") },
+};
+
+// ---------------------------------------------------------------------------------------------
+// EC2 instance types that can carry a GPU workload, and the non-GPU ones the stacks use.
+// ---------------------------------------------------------------------------------------------
+
+export interface Ec2InstanceType {
+    readonly instanceType: string;
+    readonly vcpu: number;
+    readonly memoryGiB: number;
+    /** Absent for CPU-only instance types. */
+    readonly gpu?: { readonly id: GpuId; readonly count: number };
+    /** On-demand Linux price. Absent means "known type, no sourced price": pricing it fails closed. */
+    readonly onDemand?: QuotedPrice & { readonly provenance: Provenance };
+}
+
+export const EC2_INSTANCE_TYPES: Readonly<Record<string, Ec2InstanceType>> = {
+    "p4d.24xlarge": { instanceType: "p4d.24xlarge", vcpu: 96, memoryGiB: 1152, gpu: { id: "a100-40gb", count: 8 }, onDemand: { usd: 21.957642, per: "hour", provenance: VANTAGE_EC2 } },
+    "p4de.24xlarge": { instanceType: "p4de.24xlarge", vcpu: 96, memoryGiB: 1152, gpu: { id: "a100-80gb", count: 8 }, onDemand: { usd: 27.44705, per: "hour", provenance: VANTAGE_EC2 } },
+    "p5.48xlarge": { instanceType: "p5.48xlarge", vcpu: 192, memoryGiB: 2048, gpu: { id: "h100-80gb", count: 8 }, onDemand: { usd: 55.04, per: "hour", provenance: VANTAGE_EC2 } },
+    "p5en.48xlarge": { instanceType: "p5en.48xlarge", vcpu: 192, memoryGiB: 2048, gpu: { id: "h200-141gb", count: 8 }, onDemand: { usd: 63.296, per: "hour", provenance: DSTACK_P5EN } },
+    "g5.xlarge": { instanceType: "g5.xlarge", vcpu: 4, memoryGiB: 16, gpu: { id: "a10g-24gb", count: 1 }, onDemand: { usd: 1.006, per: "hour", provenance: VANTAGE_EC2 } },
+    "g5.12xlarge": { instanceType: "g5.12xlarge", vcpu: 48, memoryGiB: 192, gpu: { id: "a10g-24gb", count: 4 }, onDemand: { usd: 5.672, per: "hour", provenance: VANTAGE_EC2 } },
+    "g5.48xlarge": { instanceType: "g5.48xlarge", vcpu: 192, memoryGiB: 768, gpu: { id: "a10g-24gb", count: 8 }, onDemand: { usd: 16.288, per: "hour", provenance: VANTAGE_EC2 } },
+    "g6e.xlarge": { instanceType: "g6e.xlarge", vcpu: 4, memoryGiB: 32, gpu: { id: "l40s-48gb", count: 1 }, onDemand: { usd: 1.861, per: "hour", provenance: VANTAGE_EC2 } },
+    "g6e.12xlarge": { instanceType: "g6e.12xlarge", vcpu: 48, memoryGiB: 384, gpu: { id: "l40s-48gb", count: 4 }, onDemand: { usd: 10.49264, per: "hour", provenance: VANTAGE_EC2 } },
+    "g6e.48xlarge": { instanceType: "g6e.48xlarge", vcpu: 192, memoryGiB: 1536, gpu: { id: "l40s-48gb", count: 8 }, onDemand: { usd: 30.13118, per: "hour", provenance: VANTAGE_EC2 } },
+    // A known 8xH100 type with no sourced price in this catalogue: pricing it must fail closed.
+    "p5e.48xlarge": { instanceType: "p5e.48xlarge", vcpu: 192, memoryGiB: 2048, gpu: { id: "h200-141gb", count: 8 } },
+    // System node group (cluster add-ons).
+    "m6i.large": { instanceType: "m6i.large", vcpu: 2, memoryGiB: 8, onDemand: { usd: 0.096, per: "hour", provenance: AWS_PAGE("EC2 On-Demand", "2025-07") } },
+    "m6i.xlarge": { instanceType: "m6i.xlarge", vcpu: 4, memoryGiB: 16, onDemand: { usd: 0.192, per: "hour", provenance: AWS_PAGE("EC2 On-Demand", "2025-07") } },
+    "m7i.large": { instanceType: "m7i.large", vcpu: 2, memoryGiB: 8, onDemand: { usd: 0.1008, per: "hour", provenance: AWS_PAGE("EC2 On-Demand", "2025-07") } },
+};
+
+/**
+ * 1-year standard reserved instances, no upfront: ~36.6% below on-demand for p4d/p4de (tsaol/aws-gpu,
+ * 2026-01-21). Only the types with a sourced discount are listed; others have no reserved price.
+ */
+export const RESERVED_1Y_DISCOUNT: Readonly<Record<string, { readonly fraction: number; readonly provenance: Provenance }>> = {
+    "p4d.24xlarge": { fraction: 0.366, provenance: VANTAGE_EC2 },
+    "p4de.24xlarge": { fraction: 0.366, provenance: VANTAGE_EC2 },
+};
+
+// ---------------------------------------------------------------------------------------------
+// GPU node offers: what one 8-GPU node costs, from each provider the seed and facts.md name.
+// ---------------------------------------------------------------------------------------------
+
+export type OfferPricing = "on-demand" | "reserved-1y" | "spot" | "marketplace" | "as-quoted";
+
+export interface GpuOffer {
+    readonly id: string;
+    readonly provider: "aws" | "lambda" | "runpod" | "vast" | "coreweave";
+    readonly label: string;
+    readonly gpu: GpuId;
+    readonly gpuCount: number;
+    readonly pricing: OfferPricing;
+    /** For AWS offers: the EC2 instance type (prices then come from EC2_INSTANCE_TYPES). */
+    readonly instanceType?: string;
+    /** Node price as quoted, or per GPU-hour (multiplied by gpuCount) for per-GPU quotes. */
+    readonly price: QuotedPrice | { readonly usdPerGpuHour: number };
+    readonly provenance: Provenance;
+}
+
+const awsOffer = (instanceType: string, pricing: "on-demand" | "reserved-1y"): GpuOffer => {
+    const type = EC2_INSTANCE_TYPES[instanceType];
+    if (type?.gpu === undefined || type.onDemand === undefined) throw new Error(`catalogue: ${instanceType} has no GPU or no price`);
+    const discount = RESERVED_1Y_DISCOUNT[instanceType];
+    if (pricing === "reserved-1y" && discount === undefined) throw new Error(`catalogue: ${instanceType} has no sourced reserved discount`);
+    const usd = pricing === "on-demand" ? type.onDemand.usd : type.onDemand.usd * (1 - (discount?.fraction ?? 0));
+    return {
+        id: `aws-${instanceType}-${pricing}`,
+        provider: "aws",
+        label: `AWS ${instanceType} (${type.gpu.count}x ${GPUS[type.gpu.id].label}), ${pricing}`,
+        gpu: type.gpu.id,
+        gpuCount: type.gpu.count,
+        pricing,
+        instanceType,
+        price: { usd, per: type.onDemand.per },
+        provenance: pricing === "on-demand" ? type.onDemand.provenance : (discount?.provenance ?? type.onDemand.provenance),
+    };
+};
+
+const OFFER_LIST: readonly GpuOffer[] = [
+    // The seed article's four options, in the unit it quotes (per month).
+    { id: "lambda-8xa100-seed", provider: "lambda", label: "Lambda Labs 8x A100 80GB (seed)", gpu: "a100-80gb", gpuCount: 8, pricing: "as-quoted", price: { usd: 7920, per: "month" }, provenance: SEED },
+    { id: "aws-p4d-seed", provider: "aws", label: "AWS p4d.24xlarge as quoted by the seed (~1-year reserved rate)", gpu: "a100-40gb", gpuCount: 8, pricing: "as-quoted", instanceType: "p4d.24xlarge", price: { usd: 9800, per: "month" }, provenance: SEED },
+    { id: "vast-8xa100-seed-low", provider: "vast", label: "Vast.ai 8x A100 spot, low end (seed)", gpu: "a100-80gb", gpuCount: 8, pricing: "spot", price: { usd: 3200, per: "month" }, provenance: SEED },
+    { id: "vast-8xa100-seed-high", provider: "vast", label: "Vast.ai 8x A100 spot, high end (seed)", gpu: "a100-80gb", gpuCount: 8, pricing: "spot", price: { usd: 5500, per: "month" }, provenance: SEED },
+    { id: "runpod-8xa100-secure-seed", provider: "runpod", label: "RunPod secure 8x A100 (seed)", gpu: "a100-80gb", gpuCount: 8, pricing: "as-quoted", price: { usd: 5600, per: "month" }, provenance: SEED },
+    // Current AWS list and reserved prices.
+    awsOffer("p4d.24xlarge", "on-demand"),
+    awsOffer("p4d.24xlarge", "reserved-1y"),
+    awsOffer("p4de.24xlarge", "on-demand"),
+    awsOffer("p4de.24xlarge", "reserved-1y"),
+    awsOffer("p5.48xlarge", "on-demand"),
+    awsOffer("p5en.48xlarge", "on-demand"),
+    // Current per-GPU-hour figures for 8x A100 80GB elsewhere (facts.md section 4).
+    { id: "lambda-8xa100", provider: "lambda", label: "Lambda 8x A100 80GB", gpu: "a100-80gb", gpuCount: 8, pricing: "on-demand", price: { usdPerGpuHour: 2.79 }, provenance: { source: "lambda.ai/instances", region: "global", date: "2026-09" } },
+    { id: "runpod-8xa100-secure", provider: "runpod", label: "RunPod secure cloud 8x A100 80GB", gpu: "a100-80gb", gpuCount: 8, pricing: "on-demand", price: { usdPerGpuHour: 1.79 }, provenance: { source: "RunPod pricing page", region: "global", date: "2026-11" } },
+    { id: "runpod-8xa100-community", provider: "runpod", label: "RunPod community cloud 8x A100 80GB", gpu: "a100-80gb", gpuCount: 8, pricing: "marketplace", price: { usdPerGpuHour: 1.39 }, provenance: { source: "RunPod pricing page", region: "global", date: "2026-11" } },
+    { id: "vast-8xa100-median-low", provider: "vast", label: "Vast.ai 8x A100 80GB marketplace median, low", gpu: "a100-80gb", gpuCount: 8, pricing: "marketplace", price: { usdPerGpuHour: 1.14 }, provenance: { source: "Vast.ai marketplace (moved 50% in a day)", region: "global", date: "2026-10", confidence: "low" } },
+    { id: "vast-8xa100-median-high", provider: "vast", label: "Vast.ai 8x A100 80GB marketplace median, high", gpu: "a100-80gb", gpuCount: 8, pricing: "marketplace", price: { usdPerGpuHour: 1.70 }, provenance: { source: "Vast.ai marketplace (moved 50% in a day)", region: "global", date: "2026-10", confidence: "low" } },
+    { id: "coreweave-8xa100", provider: "coreweave", label: "CoreWeave 8x A100 80GB", gpu: "a100-80gb", gpuCount: 8, pricing: "on-demand", price: { usdPerGpuHour: 2.70 }, provenance: { source: "CoreWeave pricing page", region: "global", date: "2026-07", confidence: "low" } },
+];
+
+export const GPU_OFFERS: ReadonlyMap<string, GpuOffer> = new Map(OFFER_LIST.map((o) => [o.id, o]));
+
+// ---------------------------------------------------------------------------------------------
+// AWS services the stacks create (us-east-1).
+// ---------------------------------------------------------------------------------------------
+
+export interface ServicePrice {
+    readonly usd: number;
+    /** What one unit is, for messages: "cluster-hour", "GB", "vCPU-hour". */
+    readonly unit: string;
+    readonly provenance: Provenance;
+}
+
+export const AWS_SERVICES = {
+    eksClusterHour: { usd: 0.10, unit: "cluster-hour", provenance: INFRACOST_2025_07 },
+    natGatewayHour: { usd: 0.045, unit: "NAT gateway-hour", provenance: INFRACOST_2024_07 },
+    natGatewayPerGB: { usd: 0.045, unit: "GB processed", provenance: INFRACOST_2024_07 },
+    dataTransferOutFirst10TBPerGB: { usd: 0.09, unit: "GB out to internet (first 10 TB)", provenance: INFRACOST_2024_09 },
+    dataTransferOutNext40TBPerGB: { usd: 0.085, unit: "GB out to internet (next 40 TB)", provenance: INFRACOST_2024_09 },
+    dataTransferOutNext100TBPerGB: { usd: 0.07, unit: "GB out to internet (next 100 TB)", provenance: INFRACOST_2024_09 },
+    crossAzPerGBEachWay: { usd: 0.01, unit: "GB cross-AZ, each direction", provenance: INFRACOST_2024_09 },
+    publicIpv4Hour: { usd: 0.005, unit: "public IPv4 address-hour", provenance: AWS_PAGE("Amazon VPC (public IPv4)", "2024-02") },
+    ebsGp3GBMonth: { usd: 0.08, unit: "GB-month gp3", provenance: INFRACOST_2024_07 },
+    albHour: { usd: 0.0225, unit: "ALB-hour", provenance: INFRACOST_2024_07 },
+    albLcuHour: { usd: 0.008, unit: "LCU-hour", provenance: INFRACOST_2024_07 },
+    fargateVcpuHour: { usd: 0.04048, unit: "vCPU-hour (x86)", provenance: AWS_PAGE("AWS Fargate", "2025") },
+    fargateGBHour: { usd: 0.004445, unit: "GB-hour (x86)", provenance: AWS_PAGE("AWS Fargate", "2025") },
+    cloudwatchLogsIngestPerGB: { usd: 0.50, unit: "GB ingested", provenance: INFRACOST_2024_07 },
+    cloudwatchAlarmMonth: { usd: 0.10, unit: "standard-resolution alarm-month", provenance: AWS_PAGE("Amazon CloudWatch", "2025") },
+    managedPrometheusPer10MSamples: { usd: 0.90, unit: "10M samples ingested (first 2B/month)", provenance: AWS_PAGE("Amazon Managed Service for Prometheus", "2025") },
+    secretsManagerSecretMonth: { usd: 0.40, unit: "secret-month", provenance: INFRACOST_2024_07 },
+    // Not in facts.md; the providers' long-standing list prices, read from their pricing pages.
+    vpcInterfaceEndpointAzHour: { usd: 0.01, unit: "interface endpoint-AZ-hour", provenance: AWS_PAGE("AWS PrivateLink", "2025") },
+    vpcInterfaceEndpointPerGB: { usd: 0.01, unit: "GB processed by an interface endpoint", provenance: AWS_PAGE("AWS PrivateLink", "2025") },
+    kmsKeyMonth: { usd: 1.0, unit: "customer managed key-month", provenance: AWS_PAGE("AWS KMS", "2025") },
+    wafWebAclMonth: { usd: 5.0, unit: "web ACL-month", provenance: AWS_PAGE("AWS WAF", "2025") },
+    wafRuleMonth: { usd: 1.0, unit: "rule-month", provenance: AWS_PAGE("AWS WAF", "2025") },
+    wafPerMRequests: { usd: 0.60, unit: "million requests", provenance: AWS_PAGE("AWS WAF", "2025") },
+} as const satisfies Record<string, ServicePrice>;
+
+export type AwsServiceKey = keyof typeof AWS_SERVICES;
+
+/** Hourly prices of ElastiCache and RDS node classes (low-confidence public tables, 2026-10). */
+export const ELASTICACHE_NODES: Readonly<Record<string, { readonly redisOssHourUsd: number; readonly provenance: Provenance }>> = {
+    "cache.t4g.medium": { redisOssHourUsd: 0.065, provenance: PUBLIC_TABLES },
+    "cache.r7g.large": { redisOssHourUsd: 0.219, provenance: PUBLIC_TABLES },
+};
+/** Valkey nodes are priced at 0.8x the Redis OSS node price (AWS ElastiCache pricing, 2026-10). */
+export const VALKEY_PRICE_FACTOR = { factor: 0.8, provenance: PUBLIC_TABLES } as const;
+
+export const RDS_POSTGRES_INSTANCES: Readonly<Record<string, { readonly singleAzHourUsd: number; readonly multiAzHourUsd: number; readonly provenance: Provenance }>> = {
+    "db.t4g.medium": { singleAzHourUsd: 0.065, multiAzHourUsd: 0.130, provenance: PUBLIC_TABLES },
+};
+/** RDS gp3 storage; not in facts.md (AWS RDS pricing page, us-east-1). */
+export const RDS_GP3_GB_MONTH: ServicePrice = { usd: 0.115, unit: "GB-month RDS gp3 (single-AZ; x2 multi-AZ)", provenance: AWS_PAGE("Amazon RDS for PostgreSQL", "2025") };
+
+// ---------------------------------------------------------------------------------------------
+// Managed API models (USD per million tokens).
+// ---------------------------------------------------------------------------------------------
+
+export type ApiTier = "cheap" | "mid" | "frontier";
+
+export interface ApiModel {
+    readonly id: string;
+    readonly provider: string;
+    /** The model id LiteLLM expects (`provider/model`). */
+    readonly litellmModel: string;
+    readonly label: string;
+    readonly tier: ApiTier;
+    readonly inputUsdPerMTok: number;
+    readonly outputUsdPerMTok: number;
+    readonly provenance: Provenance;
+}
+
+const api = (id: string, litellmModel: string, label: string, tier: ApiTier, inputUsdPerMTok: number, outputUsdPerMTok: number, vendor: string): ApiModel => ({
+    id, provider: id.split("/")[0] ?? id, litellmModel, label, tier, inputUsdPerMTok, outputUsdPerMTok, provenance: VENDOR(vendor),
+});
+
+const API_LIST: readonly ApiModel[] = [
+    api("openai/gpt-4o", "openai/gpt-4o", "GPT-4o", "frontier", 2.5, 10, "OpenAI"),
+    api("openai/gpt-4o-mini", "openai/gpt-4o-mini", "GPT-4o mini", "cheap", 0.15, 0.6, "OpenAI"),
+    api("openai/gpt-4.1", "openai/gpt-4.1", "GPT-4.1", "frontier", 2, 8, "OpenAI"),
+    api("openai/gpt-4.1-mini", "openai/gpt-4.1-mini", "GPT-4.1 mini", "mid", 0.4, 1.6, "OpenAI"),
+    api("openai/gpt-4.1-nano", "openai/gpt-4.1-nano", "GPT-4.1 nano", "cheap", 0.1, 0.4, "OpenAI"),
+    api("anthropic/claude-sonnet-4", "anthropic/claude-sonnet-4-5", "Claude Sonnet 4.x", "frontier", 3, 15, "Anthropic"),
+    api("anthropic/claude-haiku-4.5", "anthropic/claude-haiku-4-5", "Claude Haiku 4.5", "mid", 1, 5, "Anthropic"),
+    api("gemini/gemini-2.0-flash", "gemini/gemini-2.0-flash", "Gemini 2.0 Flash", "cheap", 0.1, 0.4, "Google"),
+    api("gemini/gemini-2.5-flash", "gemini/gemini-2.5-flash", "Gemini 2.5 Flash", "mid", 0.3, 2.5, "Google"),
+    api("groq/llama-3.1-8b", "groq/llama-3.1-8b-instant", "Llama 3.1 8B on Groq", "cheap", 0.05, 0.08, "Groq"),
+    api("deepinfra/llama-3.1-8b", "deepinfra/meta-llama/Meta-Llama-3.1-8B-Instruct", "Llama 3.1 8B on DeepInfra", "cheap", 0.03, 0.05, "DeepInfra"),
+    api("together/llama-3.1-8b", "together_ai/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo", "Llama 3.1 8B on Together", "cheap", 0.18, 0.18, "Together"),
+    api("fireworks/llama-3.1-8b", "fireworks_ai/accounts/fireworks/models/llama-v3p1-8b-instruct", "Llama 3.1 8B on Fireworks", "cheap", 0.2, 0.2, "Fireworks"),
+    api("groq/llama-3.3-70b", "groq/llama-3.3-70b-versatile", "Llama 3.3 70B on Groq", "mid", 0.59, 0.79, "Groq"),
+    api("together/llama-3.3-70b", "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", "Llama 3.3 70B on Together", "mid", 0.88, 0.88, "Together"),
+    api("fireworks/llama-3.3-70b", "fireworks_ai/accounts/fireworks/models/llama-v3p3-70b-instruct", "Llama 3.3 70B on Fireworks", "mid", 0.9, 0.9, "Fireworks"),
+    api("deepinfra/llama-3.3-70b", "deepinfra/meta-llama/Llama-3.3-70B-Instruct", "Llama 3.3 70B on DeepInfra", "mid", 0.13, 0.4, "DeepInfra"),
+];
+
+export const API_MODELS: ReadonlyMap<string, ApiModel> = new Map(API_LIST.map((m) => [m.id, m]));
+
+// ---------------------------------------------------------------------------------------------
+// Open models that can be self-hosted.
+// ---------------------------------------------------------------------------------------------
+
+export type Precision = "bf16" | "fp16" | "fp8" | "int8" | "int4";
+
+export const BYTES_PER_PARAMETER: Readonly<Record<Precision, number>> = { bf16: 2, fp16: 2, fp8: 1, int8: 1, int4: 0.5 };
+
+export interface OpenModel {
+    readonly id: string;
+    /** Hugging Face repository vLLM serves. */
+    readonly huggingFaceId: string;
+    readonly label: string;
+    readonly parameters: number;
+    readonly layers: number;
+    readonly kvHeads: number;
+    readonly headDim: number;
+    readonly maxContextTokens: number;
+    readonly provenance: Provenance;
+}
+
+const HF_CONFIG = (repo: string): Provenance => ({ source: `Hugging Face ${repo} config.json`, region: "global", date: "2024-12" });
+
+const OPEN_MODEL_LIST: readonly OpenModel[] = [
+    { id: "llama-3.3-70b-instruct", huggingFaceId: "meta-llama/Llama-3.3-70B-Instruct", label: "Llama 3.3 70B Instruct", parameters: 70.6e9, layers: 80, kvHeads: 8, headDim: 128, maxContextTokens: 131072, provenance: HF_CONFIG("meta-llama/Llama-3.3-70B-Instruct") },
+    { id: "llama-3.1-70b-instruct", huggingFaceId: "meta-llama/Llama-3.1-70B-Instruct", label: "Llama 3.1 70B Instruct", parameters: 70.6e9, layers: 80, kvHeads: 8, headDim: 128, maxContextTokens: 131072, provenance: HF_CONFIG("meta-llama/Llama-3.1-70B-Instruct") },
+    { id: "llama-3.1-8b-instruct", huggingFaceId: "meta-llama/Llama-3.1-8B-Instruct", label: "Llama 3.1 8B Instruct", parameters: 8.03e9, layers: 32, kvHeads: 8, headDim: 128, maxContextTokens: 131072, provenance: HF_CONFIG("meta-llama/Llama-3.1-8B-Instruct") },
+];
+
+export const OPEN_MODELS: ReadonlyMap<string, OpenModel> = new Map(OPEN_MODEL_LIST.map((m) => [m.id, m]));
+
+// ---------------------------------------------------------------------------------------------
+// The seed article's other assumptions, kept as data so the `seed` preset reproduces it exactly.
+// ---------------------------------------------------------------------------------------------
+
+export const SEED_ASSUMPTIONS = {
+    offerId: "lambda-8xa100-seed",
+    nodes: 2,
+    overhead: {
+        /** 20% of a $150-250k/yr fully loaded ML infra engineer, as the seed rounds it. */
+        engineeringMonthlyUsd: 3500,
+        monitoringMonthlyUsd: 200,
+        storageNetworkEgressMonthlyUsd: 400,
+    },
+    tokensPerMonth: 500e6,
+    routedUsdPerMTok: 0.8,
+    unroutedUsdPerMTok: 5,
+    /** The seed's "cheap hosted models" range. */
+    cheapHostedUsdPerMTok: { low: 0.06, high: 0.12 },
+    model: "llama-3.3-70b-instruct",
+    precision: "bf16" as Precision,
+    provenance: SEED,
+} as const;
+
+/** The seed's decision thresholds on monthly API spend (with routing). */
+export const DECISION_THRESHOLDS = {
+    stayManagedBelowMonthlyUsd: 20_000,
+    hybridAnalysisAboveMonthlyUsd: 80_000,
+    provenance: SEED,
+} as const;
+
+/**
+ * Capacity calibration points (output tokens per second per 8-GPU node) from published vLLM runs,
+ * facts.md section 6. The capacity model's efficiency factor is fitted to these.
+ */
+export const VLLM_CALIBRATION = [
+    { id: "lambda-a100-fp8-tp8", gpu: "a100-80gb" as GpuId, model: "llama-3.1-70b-instruct", precision: "fp8" as Precision, engine: "vLLM 0.5.4", concurrentSequences: 320, outputTokensPerSecond: 1163, provenance: { source: "LambdaLabsML/vllm-benchmark (320 prompts, TP8)", region: "global", date: "2024-08" } },
+    { id: "lambda-h100-fp8-tp8", gpu: "h100-80gb" as GpuId, model: "llama-3.1-70b-instruct", precision: "fp8" as Precision, engine: "vLLM 0.5.4", concurrentSequences: 86, outputTokensPerSecond: 2573, provenance: { source: "LambdaLabsML/vllm-benchmark (320 prompts, TP8)", region: "global", date: "2024-08" } },
+] as const;

@@ -1,0 +1,53 @@
+import { BYTES_PER_PARAMETER, GPUS, GpuId, OpenModel, Precision } from "./catalogue";
+
+/** Weight bytes of a model at a precision, in GB (1e9 bytes). */
+export function weightsGB(model: OpenModel, precision: Precision): number {
+    return (model.parameters * BYTES_PER_PARAMETER[precision]) / 1e9;
+}
+
+/** KV-cache bytes one token occupies (K and V, every layer); BF16 cache unless the weights are FP8. */
+export function kvBytesPerToken(model: OpenModel, precision: Precision): number {
+    const kvBytesPerValue = precision === "fp8" ? 1 : 2;
+    return 2 * model.layers * model.kvHeads * model.headDim * kvBytesPerValue;
+}
+
+export interface FitInput {
+    readonly model: OpenModel;
+    readonly precision: Precision;
+    readonly gpu: GpuId;
+    /** GPUs one replica spans (tensor parallel x pipeline parallel). */
+    readonly gpusPerReplica: number;
+    /** Share of GPU memory vLLM may use (its --gpu-memory-utilization). */
+    readonly gpuMemoryUtilization: number;
+}
+
+export interface Fit {
+    readonly weightsGB: number;
+    readonly usableGB: number;
+    /** Memory left for the KV cache after the weights and a runtime reserve. */
+    readonly kvCacheGB: number;
+    readonly fits: boolean;
+}
+
+/**
+ * Activations, CUDA graphs and the NCCL buffers take about 2 GB per GPU in vLLM besides weights
+ * and KV cache; a replica with less than 10% of its usable memory left for KV serves almost nothing.
+ */
+const RUNTIME_RESERVE_GB_PER_GPU = 2;
+const MIN_KV_SHARE = 0.1;
+
+export function fitModel(input: FitInput): Fit {
+    const gpu = GPUS[input.gpu];
+    const usableGB = gpu.memoryGB * input.gpuMemoryUtilization * input.gpusPerReplica;
+    const weights = weightsGB(input.model, input.precision);
+    const kvCacheGB = usableGB - weights - RUNTIME_RESERVE_GB_PER_GPU * input.gpusPerReplica;
+    return { weightsGB: weights, usableGB, kvCacheGB, fits: kvCacheGB >= MIN_KV_SHARE * usableGB };
+}
+
+/** The smallest power-of-two tensor-parallel size (up to the node's GPUs) at which the model fits, if any. */
+export function smallestFittingTensorParallel(input: Omit<FitInput, "gpusPerReplica"> & { readonly gpusPerNode: number }): number | undefined {
+    for (let tp = 1; tp <= input.gpusPerNode; tp *= 2) {
+        if (input.gpusPerNode % tp === 0 && fitModel({ ...input, gpusPerReplica: tp }).fits) return tp;
+    }
+    return undefined;
+}
