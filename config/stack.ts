@@ -352,6 +352,10 @@ export function formatIssues(error: z.ZodError, raw: unknown): string[] {
         const key = `${path[0]}:${path.slice(1).join(".")}`;
         const value = valueAt(raw, i.path);
         if (i.code === "unrecognized_keys") {
+            if (i.path.length === 0) {
+                const allowed = [...CONFIG_KEYS, ...Object.values(SECRET_KEYS)];
+                return i.keys.map((k) => `${NAMESPACE}:${k}: unknown config key (${suggest(k, allowed)}); allowed: ${allowed.join(", ")}`).join("\n  - ");
+            }
             return `${key}: unknown key${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `"${k}"`).join(", ")}; remove ${i.keys.length > 1 ? "them" : "it"} or check the spelling`;
         }
         if (i.code === "invalid_value") {

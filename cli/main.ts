@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * `llm-breakeven`: the command-line face of the cost engine.
+ *
+ *   llm-breakeven estimate --preset seed        one scenario, itemised
+ *   llm-breakeven plan --all                    every shipped stack, planned offline and priced
+ *
+ * Each command lives in its own module and registers itself here; nothing imports this file.
+ */
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/stack";
+import { EXIT, UsageError } from "./errors";
+import { registerEstimate } from "./estimate";
+import { registerPlan } from "./plan";
+
+export async function main(argv: readonly string[]): Promise<number> {
+    const program = new Command("llm-breakeven")
+        .description("Self-host an open LLM or route through managed APIs: cost, capacity, break-even and the policy verdict.")
+        .exitOverride()
+        .showHelpAfterError(false)
+        .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    let exitCode: number = EXIT.ok;
+    const setExitCode = (code: number): void => {
+        exitCode = code;
+    };
+    registerEstimate(program, setExitCode);
+    registerPlan(program, setExitCode);
+    try {
+        await program.parseAsync([...argv], { from: "user" });
+        return exitCode;
+    } catch (error) {
+        if (error instanceof CommanderError) {
+            // Commander already printed its one-line message; --help and --version exit 0.
+            return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+        }
+        if (error instanceof UsageError || error instanceof ConfigError) {
+            process.stderr.write(`llm-breakeven: ${error.message}\n`);
+            return EXIT.usage;
+        }
+        throw error;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: unknown) => {
+            process.stderr.write(`llm-breakeven: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+            process.exitCode = 1;
+        },
+    );
+}

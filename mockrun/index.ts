@@ -1,0 +1,203 @@
+/**
+ * Runs the Pulumi program (index.ts) under Pulumi's official mock runtime and records every resource
+ * it registers: what `pulumi preview` would create, without the CLI, a cloud or credentials.
+ *
+ * Used by the tests, by `llm-breakeven plan` and by the policy pack's end-to-end test. Runs are
+ * sequential: Pulumi's runtime state is process-global, so a second run starts only when the first
+ * has finished (`runStack` queues them).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { answerInvoke } from "./invokes";
+import { mockState } from "./outputs";
+
+/** The unknown-value sentinel the engine uses in previews (facts.md section 11). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export const PROJECT = "llm-breakeven";
+export const ROOT_DIR = path.resolve(__dirname, "..");
+export const STACKS_DIR = path.join(ROOT_DIR, "stacks");
+
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** false for component resources (and the stack). */
+    readonly custom: boolean;
+    readonly id: string | undefined;
+    readonly parent: string | undefined;
+    /** Inputs as the program sent them; secret values keep Pulumi's secret wrapper (see `isSecret`). */
+    readonly inputs: Record<string, unknown>;
+    /** The state the mocks answered with (inputs plus the computed outputs). */
+    readonly outputs: Record<string, unknown>;
+}
+
+export interface StackFile {
+    readonly stack: string;
+    /** Flat config map as the CLI hands it to a program: `llm-breakeven:workload` -> JSON text. */
+    readonly config: Record<string, string>;
+    /** Keys whose value is a secret (`secure:` in the stack file, or a placeholder standing for one). */
+    readonly secretKeys: readonly string[];
+}
+
+export interface MockRun {
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly resources: readonly RecordedResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+/** Secrets a stack file holds encrypted (`secure:`), or that the program requires; planned with a placeholder. */
+export const PLACEHOLDER_SECRET = "placeholder-secret-for-offline-plan";
+const REQUIRED_SECRETS: Readonly<Record<string, string>> = {
+    "llm-breakeven:hfToken": PLACEHOLDER_SECRET,
+    "llm-breakeven:providerApiKeys": JSON.stringify({ openai: PLACEHOLDER_SECRET, anthropic: PLACEHOLDER_SECRET, gemini: PLACEHOLDER_SECRET, groq: PLACEHOLDER_SECRET, deepinfra: PLACEHOLDER_SECRET, together_ai: PLACEHOLDER_SECRET, fireworks_ai: PLACEHOLDER_SECRET }),
+};
+
+/** The environments shipped in stacks/ (Pulumi.<env>.yaml), sorted. */
+export function listStacks(dir: string = STACKS_DIR): string[] {
+    return fs.readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** Reads stacks/Pulumi.<stack>.yaml into the flat config map the Pulumi CLI would pass the program. */
+export function readStackFile(stack: string, dir: string = STACKS_DIR): StackFile {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new Error(`no stack "${stack}": ${path.relative(process.cwd(), file)} does not exist (stacks: ${listStacks(dir).join(", ")})`);
+    }
+    const doc: unknown = parseYaml(fs.readFileSync(file, "utf8"));
+    const configSection = doc !== null && typeof doc === "object" ? (doc as Record<string, unknown>)["config"] : undefined;
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    if (configSection !== undefined && configSection !== null) {
+        if (typeof configSection !== "object") throw new Error(`${file}: "config" must be a map`);
+        for (const [key, value] of Object.entries(configSection as Record<string, unknown>)) {
+            const secure = value !== null && typeof value === "object" && "secure" in (value as object);
+            if (secure) {
+                config[key] = REQUIRED_SECRETS[key] ?? PLACEHOLDER_SECRET;
+                secretKeys.push(key);
+            } else {
+                config[key] = typeof value === "string" ? value : JSON.stringify(value);
+            }
+        }
+    }
+    for (const [key, placeholder] of Object.entries(REQUIRED_SECRETS)) {
+        if (!(key in config)) {
+            config[key] = placeholder;
+            secretKeys.push(key);
+        }
+    }
+    return { stack, config, secretKeys };
+}
+
+export function isSecret(value: unknown): value is { readonly value: unknown } {
+    return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** A copy of a value with every secret replaced by "[secret]", as `pulumi preview --json` shows them. */
+export function redactSecrets(value: unknown): unknown {
+    if (isSecret(value)) return "[secret]";
+    if (Array.isArray(value)) return value.map(redactSecrets);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
+    }
+    return value;
+}
+
+/** A copy with secret wrappers removed (the values the resource would receive). */
+export function unwrapSecrets(value: unknown): unknown {
+    if (isSecret(value)) return unwrapSecrets(value.value);
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+type Program = () => Promise<Record<string, unknown> | void>;
+
+let queue: Promise<unknown> = Promise.resolve();
+
+export interface RunOptions {
+    /** The program; default: the project's index.ts. */
+    readonly program?: Program;
+    /** Run as a preview: outputs the mocks do not give stay unknown. Default false. */
+    readonly preview?: boolean;
+}
+
+/** Runs one stack's config through the program under mocks. Throws what the program throws. */
+export function runStack(file: StackFile, options: RunOptions = {}): Promise<MockRun> {
+    const run = queue.then(() => runNow(file, options));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function loadProgram(): Promise<Program> {
+    const entry: unknown = await import("../index");
+    const candidate = typeof entry === "function" ? entry : (entry as { default?: unknown }).default;
+    if (typeof candidate !== "function") throw new Error("index.ts must export the program function (export = async () => ...)");
+    return candidate as Program;
+}
+
+async function runNow(file: StackFile, options: RunOptions): Promise<MockRun> {
+    const recorded: Array<Omit<RecordedResource, "urn" | "parent"> & { urn?: string; parent?: string }> = [];
+    const byKey = new Map<string, (typeof recorded)[number]>();
+    const region = file.config["aws:region"] ?? "us-east-1";
+    await pulumi.runtime.setMocks({
+        newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+            const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+            const { id, state } = mockState(args.type, args.name, unwrapSecrets(inputs) as Record<string, unknown>, region);
+            const entry = { type: args.type, name: args.name, custom: args.custom !== false, id, inputs, outputs: state };
+            recorded.push(entry);
+            byKey.set(`${args.type}::${args.name}`, entry);
+            return { id, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+            return answerInvoke(args.token, (args.inputs ?? {}) as Record<string, unknown>, region);
+        },
+    }, PROJECT, file.stack, options.preview ?? false);
+    // The mock monitor does not hand the mocks a resource's parent or URN: read them off the request.
+    const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike | undefined }).getMonitor();
+    if (monitor !== undefined) wrapMonitor(monitor, byKey);
+
+    const config = { ...file.config, "aws:region": region };
+    pulumi.runtime.setAllConfig(config, [...file.secretKeys]);
+    const program = options.program ?? (await loadProgram());
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+    await (pulumi.runtime as unknown as { awaitStackRegistrations?: () => Promise<void> }).awaitStackRegistrations?.();
+    const resources = recorded.map((r) => ({ ...r, urn: r.urn ?? `urn:pulumi:${file.stack}::${PROJECT}::${r.type}::${r.name}`, parent: r.parent }));
+    return { stack: file.stack, config, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
+
+interface RegisterRequestLike {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+}
+interface MonitorLike {
+    registerResource(req: RegisterRequestLike, callback: (err: unknown, response: { getUrn(): string } | undefined) => void): Promise<void>;
+}
+
+function wrapMonitor(monitor: MonitorLike, byKey: Map<string, { urn?: string; parent?: string }>): void {
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => original(req, (err, response) => {
+        const entry = byKey.get(`${req.getType()}::${req.getName()}`);
+        if (entry !== undefined && response !== undefined) {
+            entry.urn = response.getUrn();
+            entry.parent = req.getParent() || undefined;
+        }
+        callback(err, response);
+    });
+}
+
+/** Plans a shipped stack by name. */
+export async function runShippedStack(stack: string, options: RunOptions = {}): Promise<MockRun> {
+    return runStack(readStackFile(stack), options);
+}

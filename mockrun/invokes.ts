@@ -1,0 +1,35 @@
+/**
+ * Realistic answers to the provider functions (invokes) the program calls, for runs under mocks.
+ * An invoke with no answer here fails the run, naming its token: a mock that silently returned {}
+ * would let a program that depends on the answer pass for the wrong reason.
+ */
+const ACCOUNT_ID = "123456789012";
+
+type Answer = (inputs: Record<string, unknown>, region: string) => Record<string, unknown>;
+
+const ANSWERS: Readonly<Record<string, Answer>> = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, region) => {
+        const letters = ["a", "b", "c", "d", "e", "f"];
+        return {
+            id: region,
+            names: letters.map((l) => `${region}${l}`),
+            zoneIds: letters.map((_, i) => `use1-az${i + 1}`),
+            groupNames: [region],
+            state: "available",
+        };
+    },
+    "aws:index/getRegion:getRegion": (_inputs, region) => ({ id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ id: ACCOUNT_ID, accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/planner`, userId: "AIDAPLANNER" }),
+    "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+    "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => ({ id: "policy", json: JSON.stringify({ Version: "2012-10-17", Statement: inputs["statements"] ?? [] }) }),
+    "aws:ssm/getParameter:getParameter": (inputs) => ({ id: String(inputs["name"]), name: inputs["name"], type: "String", value: "ami-0123456789abcdef0", version: 1, arn: `arn:aws:ssm:us-east-1:${ACCOUNT_ID}:parameter${String(inputs["name"])}` }),
+    "aws:eks/getAddonVersion:getAddonVersion": (inputs) => ({ id: String(inputs["addonName"]), addonName: inputs["addonName"], kubernetesVersion: inputs["kubernetesVersion"], version: "v1.0.0-eksbuild.1" }),
+};
+
+export function answerInvoke(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+    const answer = ANSWERS[token];
+    if (answer === undefined) {
+        throw new Error(`mockrun: no mock answer for invoke "${token}"; add one to mockrun/invokes.ts`);
+    }
+    return answer(inputs, region);
+}
