@@ -130,6 +130,11 @@ export interface RunOptions {
     readonly program?: Program;
     /** Run as a preview: outputs the mocks do not give stay unknown. Default false. */
     readonly preview?: boolean;
+    /**
+     * Fail when the program registers no resource of its own. Default true: a mock run that records
+     * nothing (mocks not installed, a program that returned early) must never pass for a plan.
+     */
+    readonly requireResources?: boolean;
 }
 
 /** Runs one stack's config through the program under mocks. Throws what the program throws. */
@@ -170,9 +175,24 @@ async function runNow(file: StackFile, options: RunOptions): Promise<MockRun> {
     const config = { ...file.config, "aws:region": region };
     pulumi.runtime.setAllConfig(config, [...file.secretKeys]);
     const program = options.program ?? (await loadProgram());
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+    // A program error is caught inside the stack's init and raised after the run: thrown through
+    // the stack resource, it would also surface as unhandled rejections in the SDK's own promises.
+    let failure: { readonly error: unknown } | undefined;
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+            return (await program()) ?? {};
+        } catch (error) {
+            failure = { error };
+            return {};
+        }
+    });
     await (pulumi.runtime as unknown as { awaitStackRegistrations?: () => Promise<void> }).awaitStackRegistrations?.();
+    if (failure !== undefined) throw failure.error;
     const resources = recorded.map((r) => ({ ...r, urn: r.urn ?? `urn:pulumi:${file.stack}::${PROJECT}::${r.type}::${r.name}`, parent: r.parent }));
+    const own = resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+    if ((options.requireResources ?? true) && own.length === 0) {
+        throw new Error(`mockrun: stack "${file.stack}" registered no resources under mocks; the program did not run (is index.ts exporting the program function?)`);
+    }
     return { stack: file.stack, config, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
 }
 

@@ -29,7 +29,9 @@ const ANSWERS: Readonly<Record<string, Answer>> = {
 export function answerInvoke(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
     const answer = ANSWERS[token];
     if (answer === undefined) {
-        throw new Error(`mockrun: no mock answer for invoke "${token}"; add one to mockrun/invokes.ts`);
+        // The SDK re-raises a failed invoke with the error's gRPC `details` as its message.
+        const message = `mockrun: no mock answer for invoke "${token}"; add one to mockrun/invokes.ts`;
+        throw Object.assign(new Error(message), { details: message });
     }
     return answer(inputs, region);
 }

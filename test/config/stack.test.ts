@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseFlatConfig, parseStackConfig } from "../../config/stack";
+
+const selfHosted = (overrides: Record<string, unknown> = {}) => ({
+    mode: "self-hosted",
+    workload: { tokensPerMonth: "30B", apiUsdPerMTok: 0.8 },
+    selfHosted: overrides,
+});
+
+function problemsOf(raw: Record<string, unknown>): readonly string[] {
+    try {
+        parseStackConfig(raw);
+    } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).problems;
+    }
+    throw new Error("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+    it("applies the documented defaults", () => {
+        const config = parseStackConfig(selfHosted());
+        expect(config.environment).toBe("production");
+        expect(config.workload).toMatchObject({ tokensPerMonth: 30e9, inputOutputRatio: 3, peakToAverage: 2, cacheHitRate: 0 });
+        expect(config.selfHosted).toMatchObject({ instanceType: "p4de.24xlarge", model: "llama-3.3-70b-instruct", precision: "bf16", gpuZones: 2, nodesPerZone: 1, availabilityZones: 3 });
+        expect(config.overhead).toEqual({ engineeringMonthlyUsd: 3500, monitoringMonthlyUsd: 200, storageNetworkEgressMonthlyUsd: 400 });
+    });
+
+    it.each([
+        ["500M", 500e6],
+        ["24.9B", 24.9e9],
+        ["5e8", 5e8],
+        [750000, 750000],
+    ])("accepts the token count %s", (tokens, expected) => {
+        expect(parseStackConfig({ ...selfHosted(), workload: { tokensPerMonth: tokens, apiUsdPerMTok: 1 } }).workload.tokensPerMonth).toBe(expected);
+    });
+
+    it.each([
+        ["an unknown instance type", { instanceType: "p9.48xlarge" }, "llm-breakeven:selfHosted.instanceType: \"p9.48xlarge\" is not a GPU instance type"],
+        ["one zone with redundancy on", { gpuZones: 1 }, "llm-breakeven:selfHosted.gpuZones: 1 zone cannot be redundant"],
+        ["a model that does not fit", { instanceType: "p4d.24xlarge", tensorParallelSize: 2 }, "llm-breakeven:selfHosted.tensorParallelSize: Llama 3.3 70B Instruct at bf16 needs 141 GB"],
+        ["zero nodes", { nodesPerZone: 0 }, "llm-breakeven:selfHosted.nodesPerZone: 0 GPU nodes per zone serves nothing"],
+        ["a TP size that does not divide the GPUs", { tensorParallelSize: 3 }, "llm-breakeven:selfHosted.tensorParallelSize: 3 does not divide the 8 GPUs of p4de.24xlarge; allowed: 1, 2, 4, 8"],
+        ["a typo", { instanceTyp: "p4de.24xlarge" }, "llm-breakeven:selfHosted: unknown key \"instanceTyp\""],
+    ])("rejects %s, naming the key, the value and what is allowed", (_label, overrides, expected) => {
+        expect(problemsOf(selfHosted(overrides)).some((p) => p.startsWith(expected))).toBe(true);
+    });
+
+    it("reports every problem at once, structural and cross-field", () => {
+        const problems = problemsOf({
+            mode: "hybrid",
+            workload: { tokensPerMonth: "24.9X", cacheHitRate: 2, routing: [{ tier: "simple", model: "openai/gpt-5", share: 0.5 }] },
+            selfHosted: { instanceType: "p9.48xlarge" },
+            gateway: { budgets: { monthlyUsd: 100 }, minCount: 1, desiredCount: 1 },
+        });
+        expect(problems).toEqual(expect.arrayContaining([
+            expect.stringContaining("llm-breakeven:workload.tokensPerMonth: must be a positive token count"),
+            expect.stringContaining("llm-breakeven:workload.cacheHitRate"),
+            expect.stringContaining("llm-breakeven:selfHosted.instanceType: \"p9.48xlarge\""),
+            expect.stringContaining("llm-breakeven:gateway.minCount: 1 is below the production floor of 2 tasks"),
+        ]));
+    });
+
+    it("checks routing: known models, shares summing to 1, self-hosted only in hybrid", () => {
+        const problems = problemsOf({
+            mode: "gateway",
+            workload: { tokensPerMonth: "500M", routing: [{ tier: "simple", model: "openai/gpt-4o-mimi", share: 0.7 }, { tier: "complex", model: "self-hosted", share: 0.2 }] },
+            gateway: { budgets: { monthlyUsd: 1000 } },
+        });
+        expect(problems).toEqual(expect.arrayContaining([
+            expect.stringMatching(/^llm-breakeven:workload\.routing: shares sum to 0\.9; they must sum to 1/),
+            expect.stringMatching(/^llm-breakeven:workload\.routing\.0\.model: "openai\/gpt-4o-mimi" is not an API model in the catalogue \(did you mean "openai\/gpt-4o-mini"/),
+            expect.stringMatching(/^llm-breakeven:workload\.routing\.1\.model: "self-hosted" is only allowed when mode is "hybrid"/),
+        ]));
+    });
+
+    it("rejects unknown top-level keys with a suggestion", () => {
+        expect(problemsOf({ ...selfHosted(), workloda: {} })).toEqual([expect.stringMatching(/^llm-breakeven:workloda: unknown config key \(did you mean "workload"/)]);
+    });
+
+    it("reads the flat map the Pulumi CLI passes, skipping secrets", () => {
+        const config = parseFlatConfig({
+            "llm-breakeven:mode": "self-hosted",
+            "llm-breakeven:workload": JSON.stringify({ tokensPerMonth: "30B", apiUsdPerMTok: 0.8 }),
+            "llm-breakeven:selfHosted": "{}",
+            "llm-breakeven:hfToken": "hf_secret",
+            "aws:region": "us-east-1",
+        });
+        expect(config.mode).toBe("self-hosted");
+        expect(JSON.stringify(config)).not.toContain("hf_secret");
+    });
+});

@@ -1,0 +1,43 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { isSecret, redactSecrets, runStack } from "../../mockrun";
+
+const file = { stack: "unit", config: { "llm-breakeven:hfToken": "hf_plaintext" }, secretKeys: ["llm-breakeven:hfToken"] };
+
+describe("mockrun", () => {
+    it("records every resource with its type, name, parent and inputs, keeping secrets wrapped", async () => {
+        const run = await runStack(file, {
+            program: async () => {
+                const token = new pulumi.Config("llm-breakeven").requireSecret("hfToken");
+                const zones = await aws.getAvailabilityZones({ state: "available" });
+                const vpc = new aws.ec2.Vpc("net", { cidrBlock: "10.0.0.0/16" });
+                new aws.ec2.Subnet("net-a", { vpcId: vpc.id, cidrBlock: "10.0.0.0/20", availabilityZone: zones.names[0] }, { parent: vpc });
+                new aws.secretsmanager.SecretVersion("token", { secretId: "s", secretString: token });
+                return { vpcId: vpc.id };
+            },
+        });
+        const types = run.resources.map((r) => r.type);
+        expect(types).toEqual(expect.arrayContaining(["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:secretsmanager/secretVersion:SecretVersion"]));
+        const subnet = run.resources.find((r) => r.type === "aws:ec2/subnet:Subnet");
+        expect(subnet?.inputs).toMatchObject({ availabilityZone: "us-east-1a", vpcId: "net-id" });
+        expect(subnet?.parent).toMatch(/\$aws:ec2\/vpc:Vpc::net$/);
+        const version = run.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        expect(isSecret(version?.inputs["secretString"])).toBe(true);
+        expect(JSON.stringify(redactSecrets(version?.inputs))).not.toContain("hf_plaintext");
+        expect(run.outputs["vpcId"]).toBe("net-id");
+    });
+
+    it("fails a run that records nothing instead of passing it", async () => {
+        await expect(runStack(file, { program: async () => ({}) })).rejects.toThrow(/registered no resources under mocks/);
+    });
+
+    it("fails on an invoke it has no realistic answer for, naming it", async () => {
+        await expect(runStack(file, {
+            program: async () => {
+                await aws.ec2.getVpc({ default: true });
+                return {};
+            },
+        })).rejects.toThrow(/no mock answer for invoke "aws:ec2\/getVpc:getVpc"/);
+    });
+});
