@@ -218,6 +218,12 @@ export const AWS_SERVICES = {
     wafWebAclMonth: { usd: 5.0, unit: "web ACL-month", provenance: AWS_PAGE("AWS WAF", "2025") },
     wafRuleMonth: { usd: 1.0, unit: "rule-month", provenance: AWS_PAGE("AWS WAF", "2025") },
     wafPerMRequests: { usd: 0.60, unit: "million requests", provenance: AWS_PAGE("AWS WAF", "2025") },
+    // Added for the resource pricer (cost/resources.ts); not in facts.md, read from the AWS pricing pages.
+    ebsGp2GBMonth: { usd: 0.10, unit: "GB-month gp2", provenance: AWS_PAGE("Amazon EBS", "2025") },
+    /** The first 3 dashboards of an account are free; a stack cannot know how many the account has, so each is priced. */
+    cloudwatchDashboardMonth: { usd: 3.0, unit: "dashboard-month", provenance: AWS_PAGE("Amazon CloudWatch", "2025") },
+    /** Standard-resolution alarm per metric it evaluates; high-resolution (period < 60 s) alarms cost 3x. */
+    cloudwatchHighResAlarmMonth: { usd: 0.30, unit: "high-resolution alarm-month", provenance: AWS_PAGE("Amazon CloudWatch", "2025") },
 } as const satisfies Record<string, ServicePrice>;
 
 export type AwsServiceKey = keyof typeof AWS_SERVICES;
