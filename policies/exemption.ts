@@ -1,0 +1,36 @@
+/**
+ * break-even-exemption (advisory): the audited exemption. An unexpired llm-breakeven:exemption
+ * (kind, reason, approvedBy, expires) lets a stack above the API break-even deploy, and this policy
+ * says so on every preview, quoting the reason and the full break-even analysis. An expired
+ * exemption stops here and projected-spend-below-api-break-even blocks again.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { analyseBreakEven, describeExemption, exemptionState } from "./lib/breakEven";
+import { failClosed } from "./lib/failClosed";
+import { stackView } from "./lib/view";
+import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { PROJECTED_SPEND_POLICY } from "./projectedSpend";
+
+export const EXEMPTION_POLICY = "break-even-exemption";
+
+export const breakEvenExemption: StackValidationPolicy = {
+    name: EXEMPTION_POLICY,
+    description: `Reports every stack deploying above the API break-even under an approved exemption, quoting its reason, approver and expiry.`,
+    enforcementLevel: "advisory",
+    configSchema: {
+        // The same overrides as ${PROJECTED_SPEND_POLICY}: set them identically so both analyses agree.
+        properties: { ...WORKLOAD_OVERRIDE_SCHEMA },
+    },
+    validateStack: failClosed(EXEMPTION_POLICY, (args, reportViolation) => {
+        const view = stackView(args);
+        const exemption = exemptionState(view);
+        if (exemption.kind !== "active") {
+            return args.notApplicable(exemption.kind === "none" ? "no llm-breakeven:exemption is recorded" : `the exemption expired on ${exemption.exemption.expires}`);
+        }
+        const result = analyseBreakEven(view, args.getConfig<WorkloadOverrides>());
+        if (result.kind === "not-applicable") return args.notApplicable(result.reason);
+        if (result.kind === "projected" && !result.above) return;
+        const what = result.kind === "projected" ? result.message : `(${result.message})`;
+        reportViolation(`EXEMPT from ${PROJECTED_SPEND_POLICY} under the ${describeExemption(exemption.exemption)}.\n${what}`);
+    }),
+};

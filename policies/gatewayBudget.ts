@@ -1,0 +1,52 @@
+/**
+ * gateway-budget-covers-projection (advisory): the gateway's LiteLLM budget (max_budget) should
+ * cover the API bill the declared workload projects; below it, the gateway refuses requests before
+ * the month ends.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { costEngine } from "./lib/engine";
+import { failClosed } from "./lib/failClosed";
+import { formatTokens, perMonth, rate } from "./lib/format";
+import { stackView } from "./lib/view";
+import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+
+export const GATEWAY_BUDGET_POLICY = "gateway-budget-covers-projection";
+
+export interface GatewayBudgetConfig extends WorkloadOverrides {
+    /** Budget over projected bill the gateway should keep (1.2 = 20% headroom). Default 1. */
+    readonly headroom?: number;
+}
+
+export const gatewayBudgetCoversProjection: StackValidationPolicy = {
+    name: GATEWAY_BUDGET_POLICY,
+    description: "The gateway's monthly budget should cover the API bill its declared workload projects.",
+    enforcementLevel: "advisory",
+    configSchema: {
+        properties: {
+            headroom: { type: "number", minimum: 1, default: 1, description: "Budget over projected bill to keep (1.2 = 20% headroom)." },
+            ...WORKLOAD_OVERRIDE_SCHEMA,
+        },
+    },
+    validateStack: failClosed(GATEWAY_BUDGET_POLICY, (args, reportViolation) => {
+        const view = stackView(args);
+        if (view.stackConfig.kind !== "parsed" || view.stackConfig.config.gateway === undefined || view.stackConfig.config.mode === "self-hosted") {
+            return args.notApplicable("the stack runs no gateway (llm-breakeven:mode gateway or hybrid)");
+        }
+        const stack = view.stackConfig.config;
+        const gateway = stack.gateway!;
+        const config = args.getConfig<GatewayBudgetConfig>();
+        const resolved = resolveWorkload(view.stackConfig, config);
+        if (!resolved.ok) return reportViolation(`Cannot project the gateway's API bill: ${resolved.problem}.`);
+        const spend = costEngine().apiSpend(resolved.value.workload, stack.mode);
+        const needed = spend.remainingApiMonthlyUsd * (config.headroom ?? 1);
+        const budget = gateway.budgets.monthlyUsd;
+        if (budget >= needed) return;
+        // A budget spent evenly runs out on this day of a 30-day month.
+        const day = Math.max(1, Math.floor((budget / spend.remainingApiMonthlyUsd) * 30));
+        reportViolation([
+            `The gateway's monthly budget ${perMonth(budget)} (llm-breakeven:gateway.budgets.monthlyUsd) is below the projected API bill ${perMonth(spend.remainingApiMonthlyUsd)}${(config.headroom ?? 1) > 1 ? ` plus ${Math.round(((config.headroom ?? 1) - 1) * 100)}% headroom` : ""}: at an even rate LiteLLM refuses requests from about day ${day} of the month.`,
+            `  declared volume: ${formatTokens(resolved.value.tokensPerMonth)} tokens/month at ${rate(spend.allApiUsdPerMTok)} (${resolved.value.sources.apiUsdPerMTok})`,
+            `Fix: raise gateway.budgets.monthlyUsd to at least ${perMonth(Math.ceil(needed))}, or route more traffic to cheaper tiers.`,
+        ].join("\n"));
+    }),
+};

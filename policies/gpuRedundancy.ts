@@ -1,0 +1,69 @@
+/**
+ * gpu-redundancy (mandatory): in production, at least two GPU nodes across at least two
+ * availability zones, so one node or one zone failing leaves the model served.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { EC2_INSTANCE_TYPES } from "../cost/catalogue";
+import { failClosed } from "./lib/failClosed";
+import { stackView, zonesOf } from "./lib/view";
+
+export const GPU_REDUNDANCY_POLICY = "gpu-redundancy";
+
+export interface GpuRedundancyConfig {
+    /** Default 2. */
+    readonly minGpuNodes?: number;
+    /** Default 2. */
+    readonly minZones?: number;
+    /** Stack environments (llm-breakeven:environment) the rule applies to. Default ["production"]. */
+    readonly environments?: readonly string[];
+}
+
+export const gpuRedundancy: StackValidationPolicy = {
+    name: GPU_REDUNDANCY_POLICY,
+    description: "Production GPU serving needs at least two GPU nodes across at least two availability zones.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            minGpuNodes: { type: "integer", minimum: 1, default: 2, description: "Fewest GPU nodes the stack may run." },
+            minZones: { type: "integer", minimum: 1, default: 2, description: "Fewest availability zones the GPU nodes must span." },
+            environments: { type: "array", items: { type: "string" }, default: ["production"], description: "Stack environments (llm-breakeven:environment) the rule applies to." },
+        },
+    },
+    validateStack: failClosed(GPU_REDUNDANCY_POLICY, (args, reportViolation) => {
+        const config = args.getConfig<GpuRedundancyConfig>();
+        const minNodes = config.minGpuNodes ?? 2;
+        const minZones = config.minZones ?? 2;
+        const environments = config.environments ?? ["production"];
+        const view = stackView(args);
+        if (view.gpuCapacity.length === 0) return args.notApplicable("the stack creates no GPU capacity");
+        // Without a readable stack config the environment is unknown: hold the stack to the production rule.
+        const environment = view.stackConfig.kind === "parsed" ? view.stackConfig.config.environment : "production";
+        if (!environments.includes(environment)) return args.notApplicable(`environment ${environment} is not one of ${environments.join(", ")}`);
+
+        const problems: string[] = [];
+        let nodes = 0;
+        const zones = new Set<string>();
+        for (const c of view.gpuCapacity) {
+            const type = c.instanceType === undefined ? undefined : EC2_INSTANCE_TYPES[c.instanceType];
+            if (type?.gpu === undefined) {
+                problems.push(`${c.resource.name}: instance type ${c.instanceType ?? "unknown at preview"} is not a known GPU type, so its nodes are not counted`);
+                continue;
+            }
+            if (c.nodes === undefined) {
+                problems.push(`${c.resource.name}: its desired size is unknown at preview, so its nodes are not counted`);
+                continue;
+            }
+            if (c.nodes === 0) continue;
+            nodes += c.nodes;
+            const z = zonesOf(c, view);
+            if (z === undefined) problems.push(`${c.resource.name}: the zones of its subnets cannot be resolved, so they are not counted`);
+            else z.forEach((zone) => zones.add(zone));
+        }
+        if (nodes >= minNodes && zones.size >= minZones) return;
+        reportViolation([
+            `The stack runs ${nodes} GPU node${nodes === 1 ? "" : "s"} in ${zones.size} availability zone${zones.size === 1 ? "" : "s"}${zones.size > 0 ? ` (${[...zones].sort().join(", ")})` : ""}; environment ${environment} needs at least ${minNodes} nodes across at least ${minZones} zones, so that one node or zone failing leaves the model served.`,
+            ...problems.map((p) => `  - ${p}`),
+            "Fix: set llm-breakeven:selfHosted.gpuZones to 2 or more and nodesPerZone to 1 or more (one single-AZ GPU node group per zone).",
+        ].join("\n"));
+    }),
+};

@@ -1,0 +1,90 @@
+/**
+ * The break-even analysis behind `projected-spend-below-api-break-even` and `break-even-exemption`:
+ * the stack's projected monthly spend (priced resources + overhead + the API bill of the tokens it
+ * does not serve itself) against the API bill of the whole declared workload.
+ */
+import { ExemptionConfig } from "../../config/stack";
+import { costEngine, PolicyEngine } from "./engine";
+import { assumptions, formatTokens, perMonth, rate, topResources, unpricedProblems } from "./format";
+import { overheadMonthlyUsd, resolveWorkload, WorkloadOverrides } from "./workload";
+import { mayHaveGpus, StackView } from "./view";
+
+export type BreakEven =
+    | { readonly kind: "not-applicable"; readonly reason: string }
+    | { readonly kind: "cannot-project"; readonly message: string }
+    | {
+        readonly kind: "projected";
+        readonly above: boolean;
+        readonly projectedMonthlyUsd: number;
+        readonly apiEquivalentMonthlyUsd: number;
+        readonly breakEvenTokensPerMonth: number;
+        readonly tokensPerMonth: number;
+        /** The full explanation, for a violation or an advisory. */
+        readonly message: string;
+    };
+
+/** Self-hosting stacks: self-hosted or hybrid mode, or any stack that creates GPU capacity. */
+export function selfHosts(view: StackView): boolean {
+    const mode = view.stackConfig.kind === "parsed" ? view.stackConfig.config.mode : undefined;
+    return mode === "self-hosted" || mode === "hybrid" || view.gpuCapacity.some(mayHaveGpus);
+}
+
+export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, engine: PolicyEngine = costEngine()): BreakEven {
+    if (!selfHosts(view)) return { kind: "not-applicable", reason: "the stack creates no GPU capacity and is not in self-hosted or hybrid mode" };
+    const resolved = resolveWorkload(view.stackConfig, overrides);
+    if (!resolved.ok) return { kind: "cannot-project", message: `Cannot compare this stack with the API break-even: ${resolved.problem}.` };
+    const problems = unpricedProblems(view.pricing);
+    if (problems.length > 0) {
+        return {
+            kind: "cannot-project",
+            message: `Cannot project this stack's monthly spend: ${problems.length} billable resource${problems.length === 1 ? "" : "s"} cannot be priced, and a missing price is never counted as $0:\n${problems.join("\n")}\n`
+                + "Fix: use an instance type or size the catalogue prices (cost/catalogue.ts), add the missing price there with its source and date, or set the unknown value from config.",
+        };
+    }
+    const { tokensPerMonth, workload, sources } = resolved.value;
+    const config = view.stackConfig.kind === "parsed" ? view.stackConfig.config : undefined;
+    const mode = config?.mode ?? "self-hosted";
+    const spend = engine.apiSpend(workload, mode);
+    const overhead = overheadMonthlyUsd(config, overrides);
+    const fixedMonthlyUsd = view.pricing.monthlyUsd + overhead.monthlyUsd;
+    const projectedMonthlyUsd = fixedMonthlyUsd + spend.remainingApiMonthlyUsd;
+    // The break-even volume is where the API bill the stack saves equals its fixed cost.
+    const savedUsdPerMTok = ((spend.allApiMonthlyUsd - spend.remainingApiMonthlyUsd) / tokensPerMonth) * 1e6;
+    const breakEvenTokensPerMonth = savedUsdPerMTok > 0 ? engine.breakEvenTokensPerMonth(fixedMonthlyUsd, savedUsdPerMTok, 0) : Infinity;
+    const above = projectedMonthlyUsd > spend.allApiMonthlyUsd;
+    const lines = [
+        above
+            ? `Projected monthly spend ${perMonth(projectedMonthlyUsd)} is above the ${perMonth(spend.allApiMonthlyUsd)} the declared workload would cost through managed APIs: self-hosting this volume loses ${perMonth(projectedMonthlyUsd - spend.allApiMonthlyUsd)}.`
+            : `Projected monthly spend ${perMonth(projectedMonthlyUsd)} is below the ${perMonth(spend.allApiMonthlyUsd)} the declared workload would cost through managed APIs.`,
+        `  declared volume:      ${formatTokens(tokensPerMonth)} tokens/month (${sources.tokensPerMonth})`,
+        `  API-equivalent spend: ${perMonth(spend.allApiMonthlyUsd)} at ${rate(spend.allApiUsdPerMTok)} (${sources.apiUsdPerMTok})${workload.cacheHitRate > 0 ? `, net of a ${Math.round(workload.cacheHitRate * 100)}% cache hit rate` : ""}`,
+        `  projected spend:      ${perMonth(projectedMonthlyUsd)} = resources ${perMonth(view.pricing.monthlyUsd)} + overhead ${perMonth(overhead.monthlyUsd)} (${overhead.source})`
+            + (spend.remainingApiMonthlyUsd > 0 ? ` + API bill of the ${Math.round((1 - spend.selfHostedShare) * 100)}% of tokens not self-hosted ${perMonth(spend.remainingApiMonthlyUsd)}` : ""),
+        `  break-even volume:    ${Number.isFinite(breakEvenTokensPerMonth) ? `${formatTokens(breakEvenTokensPerMonth)} tokens/month` : "none (self-hosting saves nothing per token)"}; below it, managed APIs are cheaper`,
+        "  most expensive resources:",
+        ...topResources(view.pricing),
+        `  assumptions: ${assumptions(view)}.`,
+    ];
+    if (above) {
+        lines.push("Fix: serve this volume through managed APIs (mode: gateway), shrink the GPU fleet or its instance type, correct the declared workload if it is higher, "
+            + "or record an approved exemption (llm-breakeven:exemption with kind, reason, approvedBy, expires).");
+    }
+    return { kind: "projected", above, projectedMonthlyUsd, apiEquivalentMonthlyUsd: spend.allApiMonthlyUsd, breakEvenTokensPerMonth, tokensPerMonth, message: lines.join("\n") };
+}
+
+export type ExemptionState =
+    | { readonly kind: "none" }
+    | { readonly kind: "active"; readonly exemption: ExemptionConfig }
+    | { readonly kind: "expired"; readonly exemption: ExemptionConfig };
+
+/** An exemption applies through the whole of its expiry day (UTC). */
+export function exemptionState(view: StackView, today: Date = new Date()): ExemptionState {
+    const exemption = view.stackConfig.kind === "parsed" ? view.stackConfig.config.exemption : undefined;
+    if (exemption === undefined) return { kind: "none" };
+    const todayIso = today.toISOString().slice(0, 10);
+    return exemption.expires >= todayIso ? { kind: "active", exemption } : { kind: "expired", exemption };
+}
+
+export function describeExemption(e: ExemptionConfig): string {
+    return `${e.kind} exemption approved by ${e.approvedBy}${e.ticket !== undefined ? ` (${e.ticket})` : ""}, expires ${e.expires}: "${e.reason}"`;
+}

@@ -1,0 +1,176 @@
+/**
+ * What every policy of the pack reads: the stack's resources with their raw properties (unknowns
+ * kept as sentinels, not thrown), the stack's llm-breakeven config, and the priced resources.
+ *
+ * The policy SDK hands a stack policy each resource's properties behind a proxy that throws
+ * `UnknownValueError` on reading a value unknown at preview, and turns that error into an ADVISORY
+ * "can't run policy during preview": a deploy would go through unchecked. The pack reads the raw
+ * object behind the proxy instead and lets the pricer decide: an unknown price-determining value
+ * is priced at its worst case or blocks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import { EC2_INSTANCE_TYPES } from "../../cost/catalogue";
+import { isUnknownValue, priceResources, PricingContext, ResourceLike, StackPricing } from "../../cost/resources";
+import { ConfigError, NAMESPACE, StackConfig, parseFlatConfig } from "../../config/stack";
+
+/**
+ * The key under which the SDK's proxy returns the object it wraps (`getSpecialProxyTarget` in
+ * @pulumi/policy's proxy.ts; internal, so a unit test pins this behaviour to the installed SDK).
+ */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/** The object behind the SDK's unknown-checking proxy (or the value itself when it is not proxied). */
+export function rawValue<T>(value: T): T {
+    if (value === null || typeof value !== "object") return value;
+    const target = (value as Record<string, unknown>)[PROXY_TARGET];
+    return target !== undefined && target !== null && typeof target === "object" ? (target as T) : value;
+}
+
+export interface StackResource extends ResourceLike {
+    readonly urn: string;
+    readonly custom: boolean;
+    readonly props: Readonly<Record<string, unknown>>;
+}
+
+export type StackConfigState =
+    | { readonly kind: "parsed"; readonly config: StackConfig }
+    | { readonly kind: "absent" }
+    | { readonly kind: "invalid"; readonly problems: readonly string[] };
+
+/** Reads the stack's config the CLI hands the pack in PULUMI_CONFIG, through the project's schema. */
+export function readStackConfig(flat: Record<string, string> = pulumi.runtime.allConfig()): StackConfigState {
+    const own = Object.keys(flat).some((k) => k.startsWith(`${NAMESPACE}:`));
+    if (!own) return { kind: "absent" };
+    try {
+        return { kind: "parsed", config: parseFlatConfig(flat) };
+    } catch (error) {
+        if (error instanceof ConfigError) return { kind: "invalid", problems: error.problems };
+        throw error;
+    }
+}
+
+/** A GPU node group or instance, as the stack will create it. */
+export interface GpuCapacity {
+    readonly resource: StackResource;
+    /** undefined when the instance type is unknown at preview or missing. */
+    readonly instanceType: string | undefined;
+    /** Nodes it runs (desired size); undefined when unknown. */
+    readonly nodes: number | undefined;
+    /** Subnet references, to find its zones. */
+    readonly subnetRefs: readonly string[];
+}
+
+export interface StackView {
+    readonly resources: readonly StackResource[];
+    readonly stackConfig: StackConfigState;
+    readonly region: string;
+    readonly pricing: StackPricing;
+    /** Node groups and instances whose type has GPUs, or whose type is unknown (it may have). */
+    readonly gpuCapacity: readonly GpuCapacity[];
+    /** Finds a resource by URN, ID, ARN or name. */
+    lookup(ref: string): StackResource | undefined;
+}
+
+export function toStackResource(r: PolicyResource): StackResource {
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
+        propertyDependencies[key] = deps.map((d) => d.urn);
+    }
+    // Component resources register outputs but own nothing billable. The SDK does not say which
+    // resources are components; a type token with no provider package (`pkg:module:Type` whose
+    // package is not a provider) is one, as are the stack and this project's own components.
+    const custom = !(r.type === "pulumi:pulumi:Stack" || r.type.startsWith(`${NAMESPACE}:`) || isComponentType(r));
+    return { type: r.type, name: r.name, urn: r.urn, custom, props: rawValue(r.props), propertyDependencies };
+}
+
+/** A resource with no provider reference is a component (every custom resource has a provider). */
+function isComponentType(r: PolicyResource): boolean {
+    if (r.type.startsWith("pulumi:")) return false;
+    return r.provider === undefined && !r.type.startsWith("aws:") && !r.type.startsWith("kubernetes:") && !r.type.startsWith("random:");
+}
+
+export function buildView(resources: readonly StackResource[], stackConfig: StackConfigState, flatConfig: Record<string, string> = safeAllConfig()): StackView {
+    const config = stackConfig.kind === "parsed" ? stackConfig.config : undefined;
+    const region = flatConfig["aws:region"] ?? config?.region ?? "us-east-1";
+    const ctx: Omit<PricingContext, "lookup"> = {
+        region,
+        ec2Pricing: config?.selfHosted?.pricing ?? "on-demand",
+        usage: config?.gateway !== undefined ? { wafRequestsPerMonth: config.gateway.requestsPerMonth } : {},
+    };
+    const index = new Map<string, StackResource>();
+    for (const r of resources) {
+        for (const ref of [r.urn, r.props["id"], r.props["arn"], r.props["name"]]) {
+            if (typeof ref === "string" && ref !== "" && !isUnknownValue(ref) && !index.has(ref)) index.set(ref, r);
+        }
+    }
+    return {
+        resources,
+        stackConfig,
+        region,
+        pricing: priceResources(resources, ctx),
+        gpuCapacity: resources.flatMap((r) => gpuCapacityOf(r, (ref) => index.get(ref))),
+        lookup: (ref) => index.get(ref),
+    };
+}
+
+/** The view of a stack policy's arguments, with the stack config from the CLI's PULUMI_CONFIG. */
+export function stackView(args: StackValidationArgs): StackView {
+    const flat = safeAllConfig();
+    return buildView(args.resources.map(toStackResource), readStackConfig(flat), flat);
+}
+
+function safeAllConfig(): Record<string, string> {
+    return pulumi.runtime.allConfig();
+}
+
+function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource | undefined): GpuCapacity[] {
+    if (r.type === "aws:eks/nodeGroup:NodeGroup") {
+        const listed = r.props["instanceTypes"];
+        let instanceType: string | undefined;
+        if (Array.isArray(listed) && typeof listed[0] === "string" && !isUnknownValue(listed[0])) {
+            instanceType = listed[0];
+        } else {
+            const templateRef = (r.props["launchTemplate"] as Record<string, unknown> | undefined)?.["id"];
+            const template = typeof templateRef === "string" ? lookup(templateRef) : undefined;
+            const fromTemplate = template?.props["instanceType"];
+            instanceType = typeof fromTemplate === "string" && !isUnknownValue(fromTemplate) ? fromTemplate : undefined;
+        }
+        if (instanceType !== undefined && EC2_INSTANCE_TYPES[instanceType] !== undefined && EC2_INSTANCE_TYPES[instanceType]?.gpu === undefined) return [];
+        const desired = (r.props["scalingConfig"] as Record<string, unknown> | undefined)?.["desiredSize"];
+        const subnets = r.props["subnetIds"];
+        const subnetRefs = [
+            ...(Array.isArray(subnets) ? subnets.filter((s): s is string => typeof s === "string" && !isUnknownValue(s)) : []),
+            ...(r.propertyDependencies?.["subnetIds"] ?? []),
+        ];
+        return [{ resource: r, instanceType, nodes: typeof desired === "number" ? desired : undefined, subnetRefs }];
+    }
+    if (r.type === "aws:ec2/instance:Instance") {
+        const type = r.props["instanceType"];
+        const instanceType = typeof type === "string" && !isUnknownValue(type) ? type : undefined;
+        if (instanceType !== undefined && EC2_INSTANCE_TYPES[instanceType] !== undefined && EC2_INSTANCE_TYPES[instanceType]?.gpu === undefined) return [];
+        const subnet = r.props["subnetId"];
+        const subnetRefs = [...(typeof subnet === "string" && !isUnknownValue(subnet) ? [subnet] : []), ...(r.propertyDependencies?.["subnetId"] ?? [])];
+        return [{ resource: r, instanceType, nodes: 1, subnetRefs }];
+    }
+    return [];
+}
+
+/** True when the instance type has GPUs, or cannot be known (fail closed: it may have). */
+export function mayHaveGpus(c: GpuCapacity): boolean {
+    return c.instanceType === undefined || EC2_INSTANCE_TYPES[c.instanceType]?.gpu !== undefined || EC2_INSTANCE_TYPES[c.instanceType] === undefined;
+}
+
+/** The availability zones a GPU capacity's subnets are in; undefined when any cannot be resolved. */
+export function zonesOf(c: GpuCapacity, view: StackView): string[] | undefined {
+    if (c.subnetRefs.length === 0) return undefined;
+    const zones = new Set<string>();
+    for (const ref of c.subnetRefs) {
+        const subnet = view.lookup(ref);
+        if (subnet === undefined) continue;
+        const zone = subnet.props["availabilityZone"];
+        if (typeof zone !== "string" || isUnknownValue(zone)) return undefined;
+        zones.add(zone);
+    }
+    return zones.size === 0 ? undefined : [...zones].sort();
+}

@@ -1,0 +1,100 @@
+/**
+ * The declared workload and API rate a policy compares the stack with: from the stack's own
+ * config (`llm-breakeven:workload`), overridden key by key by the policy's config. Neither is a
+ * violation, never a pass.
+ */
+import { PolicyConfigSchema } from "@pulumi/policy";
+import { StackConfig, Workload, workloadSchema } from "../../config/stack";
+import { parseTokenCount } from "../../cost/units";
+import { StackConfigState } from "./view";
+
+/** Policy config keys that override the stack's workload. */
+export interface WorkloadOverrides {
+    /** Tokens per month (number, or text such as "500M", "24.9B"). */
+    readonly tokensPerMonth?: number | string;
+    /** Blended API rate, USD per million tokens. */
+    readonly apiUsdPerMTok?: number;
+    /** Input tokens per output token. */
+    readonly inputOutputRatio?: number;
+    /** Operational overhead per month (engineering, monitoring, storage/network/egress), USD. */
+    readonly overheadMonthlyUsd?: number;
+}
+
+/** JSON schema of the overrides, shared by every policy that accepts them. */
+export const WORKLOAD_OVERRIDE_SCHEMA: PolicyConfigSchema["properties"] = {
+    tokensPerMonth: {
+        type: ["number", "string"],
+        description: "Declared tokens per month (5e8, \"500M\", \"24.9B\"); overrides llm-breakeven:workload.tokensPerMonth.",
+    },
+    apiUsdPerMTok: {
+        type: "number",
+        exclusiveMinimum: 0,
+        description: "Blended managed-API rate in USD per million tokens; overrides the rate derived from the stack's workload.",
+    },
+    inputOutputRatio: {
+        type: "number",
+        exclusiveMinimum: 0,
+        description: "Input tokens per output token, for the blended rate of the routing mix; overrides llm-breakeven:workload.inputOutputRatio.",
+    },
+    overheadMonthlyUsd: {
+        type: "number",
+        minimum: 0,
+        description: "Operational overhead per month in USD (engineering, monitoring, storage/network/egress); overrides llm-breakeven:overhead.",
+    },
+};
+
+export interface ResolvedWorkload {
+    readonly tokensPerMonth: number;
+    /** The stack workload with the overrides applied (the routing mix, cache hit rate, peak factor). */
+    readonly workload: Workload;
+    /** Where each figure came from, for the message. */
+    readonly sources: { readonly tokensPerMonth: string; readonly apiUsdPerMTok: string };
+}
+
+export type WorkloadResult = { readonly ok: true; readonly value: ResolvedWorkload } | { readonly ok: false; readonly problem: string };
+
+const FIX = "set llm-breakeven:workload in the stack config (pulumi config set --path 'llm-breakeven:workload.tokensPerMonth' 500M) or tokensPerMonth and apiUsdPerMTok in the policy config (--policy-pack-config)";
+
+export function resolveWorkload(stack: StackConfigState, overrides: WorkloadOverrides): WorkloadResult {
+    if (stack.kind === "invalid" && (overrides.tokensPerMonth === undefined || overrides.apiUsdPerMTok === undefined)) {
+        return { ok: false, problem: `the stack config is invalid, so the declared workload cannot be read:\n  - ${stack.problems.join("\n  - ")}` };
+    }
+    const base: Workload | undefined = stack.kind === "parsed" ? stack.config.workload : undefined;
+    let tokensPerMonth = base?.tokensPerMonth;
+    let tokensSource = "stack config llm-breakeven:workload.tokensPerMonth";
+    if (overrides.tokensPerMonth !== undefined) {
+        const parsed = typeof overrides.tokensPerMonth === "number" ? overrides.tokensPerMonth : parseTokenCount(overrides.tokensPerMonth);
+        if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
+            return { ok: false, problem: `policy config tokensPerMonth ${JSON.stringify(overrides.tokensPerMonth)} is not a positive token count (5e8, "500M", "24.9B")` };
+        }
+        tokensPerMonth = parsed;
+        tokensSource = "policy config tokensPerMonth";
+    }
+    if (tokensPerMonth === undefined) return { ok: false, problem: `no declared workload: ${FIX}` };
+    const apiUsdPerMTok = overrides.apiUsdPerMTok ?? base?.apiUsdPerMTok;
+    if (apiUsdPerMTok === undefined && base?.routing === undefined) {
+        return { ok: false, problem: `no API rate to compare with: ${FIX}` };
+    }
+    // With no stack workload, the schema's defaults (peak factor, cache hit rate, mix) apply.
+    const workload: Workload = {
+        ...(base ?? workloadSchema.parse({ tokensPerMonth, apiUsdPerMTok })),
+        tokensPerMonth,
+        ...(apiUsdPerMTok !== undefined ? { apiUsdPerMTok } : {}),
+        ...(overrides.inputOutputRatio !== undefined ? { inputOutputRatio: overrides.inputOutputRatio } : {}),
+    };
+    const rateSource = overrides.apiUsdPerMTok !== undefined ? "policy config apiUsdPerMTok"
+        : base?.apiUsdPerMTok !== undefined ? "stack config llm-breakeven:workload.apiUsdPerMTok"
+            : `the routing mix in llm-breakeven:workload.routing at ${workload.inputOutputRatio}:1 input:output`;
+    return { ok: true, value: { tokensPerMonth, workload, sources: { tokensPerMonth: tokensSource, apiUsdPerMTok: rateSource } } };
+}
+
+/** The stack's overhead per month: the policy config's figure, else the stack config's three parts. */
+export function overheadMonthlyUsd(config: StackConfig | undefined, overrides: WorkloadOverrides): { readonly monthlyUsd: number; readonly source: string } {
+    if (overrides.overheadMonthlyUsd !== undefined) return { monthlyUsd: overrides.overheadMonthlyUsd, source: "policy config overheadMonthlyUsd" };
+    if (config === undefined) return { monthlyUsd: 0, source: "none declared" };
+    const o = config.overhead;
+    return {
+        monthlyUsd: o.engineeringMonthlyUsd + o.monitoringMonthlyUsd + o.storageNetworkEgressMonthlyUsd,
+        source: `stack config llm-breakeven:overhead (engineering ${o.engineeringMonthlyUsd} + monitoring ${o.monitoringMonthlyUsd} + storage/network/egress ${o.storageNetworkEgressMonthlyUsd})`,
+    };
+}

@@ -1,0 +1,64 @@
+/**
+ * monthly-budget (mandatory): a hard ceiling per environment on the stack's projected monthly
+ * spend: priced resources, plus the operational overhead when it self-hosts, plus the API bill of
+ * the tokens it routes to managed APIs.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { selfHosts } from "./lib/breakEven";
+import { costEngine } from "./lib/engine";
+import { failClosed } from "./lib/failClosed";
+import { perMonth, topResources, unpricedProblems, assumptions } from "./lib/format";
+import { stackView } from "./lib/view";
+import { overheadMonthlyUsd, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+
+export const MONTHLY_BUDGET_POLICY = "monthly-budget";
+
+export interface MonthlyBudgetConfig extends WorkloadOverrides {
+    /** The ceiling, USD per month. No default: a pack run without it is a violation. */
+    readonly maxMonthlyUsd?: number;
+    /** Count the API bill of routed tokens against the ceiling. Default true. */
+    readonly includeApiSpend?: boolean;
+}
+
+export const monthlyBudget: StackValidationPolicy = {
+    name: MONTHLY_BUDGET_POLICY,
+    description: "The stack's projected monthly spend (resources, overhead and routed API bill) must stay under the environment's ceiling.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            maxMonthlyUsd: { type: "number", exclusiveMinimum: 0, description: "The ceiling in USD per month (set per environment in policies/config/<env>.json)." },
+            includeApiSpend: { type: "boolean", default: true, description: "Count the API bill of the tokens routed to managed APIs against the ceiling." },
+            ...WORKLOAD_OVERRIDE_SCHEMA,
+        },
+    },
+    validateStack: failClosed(MONTHLY_BUDGET_POLICY, (args, reportViolation) => {
+        const config = args.getConfig<MonthlyBudgetConfig>();
+        if (config.maxMonthlyUsd === undefined) {
+            return reportViolation(`No ceiling configured: set "${MONTHLY_BUDGET_POLICY}": { "maxMonthlyUsd": <USD> } in the environment's policy config (policies/config/<env>.json).`);
+        }
+        const view = stackView(args);
+        const problems = unpricedProblems(view.pricing);
+        if (problems.length > 0) {
+            return reportViolation(`Cannot hold the stack to its ${perMonth(config.maxMonthlyUsd)} ceiling: ${problems.length} billable resource${problems.length === 1 ? "" : "s"} cannot be priced:\n${problems.join("\n")}`);
+        }
+        const stack = view.stackConfig.kind === "parsed" ? view.stackConfig.config : undefined;
+        const overhead = selfHosts(view) ? overheadMonthlyUsd(stack, config) : { monthlyUsd: 0, source: "no self-hosting" };
+        let apiMonthlyUsd = 0;
+        const routesToApis = stack === undefined ? false : stack.mode !== "self-hosted";
+        if ((config.includeApiSpend ?? true) && (routesToApis || view.stackConfig.kind === "invalid")) {
+            const resolved = resolveWorkload(view.stackConfig, config);
+            if (!resolved.ok) return reportViolation(`Cannot project the routed API bill: ${resolved.problem}.`);
+            apiMonthlyUsd = costEngine().apiSpend(resolved.value.workload, stack?.mode ?? "gateway").remainingApiMonthlyUsd;
+        }
+        const total = view.pricing.monthlyUsd + overhead.monthlyUsd + apiMonthlyUsd;
+        if (total <= config.maxMonthlyUsd) return;
+        reportViolation([
+            `Projected monthly spend ${perMonth(total)} is above this environment's ceiling of ${perMonth(config.maxMonthlyUsd)} by ${perMonth(total - config.maxMonthlyUsd)}.`,
+            `  resources ${perMonth(view.pricing.monthlyUsd)} + overhead ${perMonth(overhead.monthlyUsd)} (${overhead.source}) + routed API bill ${perMonth(apiMonthlyUsd)}`,
+            "  most expensive resources:",
+            ...topResources(view.pricing),
+            `  assumptions: ${assumptions(view)}.`,
+            "Fix: shrink the stack, or raise maxMonthlyUsd in policies/config/<env>.json with the budget owner's approval.",
+        ].join("\n"));
+    }),
+};

@@ -1,0 +1,43 @@
+/**
+ * projected-spend-below-api-break-even (mandatory): a self-hosting stack must cost less per month
+ * than its declared workload would through managed APIs. The stack policy prices every resource
+ * the stack would create, adds the operational overhead, and compares.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { analyseBreakEven, describeExemption, exemptionState } from "./lib/breakEven";
+import { failClosed } from "./lib/failClosed";
+import { stackView } from "./lib/view";
+import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+
+export const PROJECTED_SPEND_POLICY = "projected-spend-below-api-break-even";
+
+export interface ProjectedSpendConfig extends WorkloadOverrides {
+    /** Whether an unexpired llm-breakeven:exemption may turn the block into an advisory. Default true. */
+    readonly allowExemptions?: boolean;
+}
+
+export const projectedSpendBelowApiBreakEven: StackValidationPolicy = {
+    name: PROJECTED_SPEND_POLICY,
+    description: "Blocks a self-hosting stack whose projected monthly spend is above what its declared workload would cost through managed APIs.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            ...WORKLOAD_OVERRIDE_SCHEMA,
+            allowExemptions: { type: "boolean", default: true, description: "Whether an unexpired llm-breakeven:exemption turns this block into the break-even-exemption advisory." },
+        },
+    },
+    validateStack: failClosed(PROJECTED_SPEND_POLICY, (args, reportViolation) => {
+        const view = stackView(args);
+        const config = args.getConfig<ProjectedSpendConfig>();
+        const result = analyseBreakEven(view, config);
+        if (result.kind === "not-applicable") return args.notApplicable(result.reason);
+        if (result.kind === "cannot-project") return reportViolation(result.message);
+        if (!result.above) return;
+        const exemption = exemptionState(view);
+        if (exemption.kind === "active" && (config.allowExemptions ?? true)) return; // break-even-exemption reports it.
+        const preface = exemption.kind === "expired"
+            ? `The ${describeExemption(exemption.exemption)} has expired, so the block applies again. Renew it (a new expires date, approved again) or fix the cost.\n`
+            : exemption.kind === "active" ? "An exemption is recorded, but this environment's policy config does not allow exemptions (allowExemptions: false).\n" : "";
+        reportViolation(preface + result.message);
+    }),
+};
