@@ -1,7 +1,10 @@
 /**
- * The pack's only door to the cost engine (cost/ and config/scenario.ts): every API-cost,
- * break-even and capacity figure a policy states comes through here, so the pack, the program and
- * the CLI agree to the cent. Nothing in policies/ does that arithmetic itself.
+ * The pack's only door to the cost engine (cost/index.ts, written alongside the pack): every
+ * API-cost, break-even and capacity figure a policy states comes through here, so the pack, the
+ * program and the CLI agree to the cent. Nothing in policies/ does that arithmetic itself.
+ *
+ * The engine is bound lazily: a checkout without it (or with an engine missing a function the pack
+ * needs) makes every policy that needs a figure report a violation, never pass.
  */
 import { StackConfig, Workload } from "../../config/stack";
 
@@ -33,6 +36,7 @@ export interface SelfHostedAlternative {
     readonly label: string;
 }
 
+/** What the policies ask the engine. */
 export interface PolicyEngine {
     apiSpend(workload: Workload, mode: StackConfig["mode"]): ApiSpend;
     /** Monthly tokens at which `selfHostedMonthlyUsd` equals the API bill at the rate. */
@@ -43,7 +47,49 @@ export interface PolicyEngine {
 
 export class EngineUnavailableError extends Error {}
 
-/** The engine bound to the project's cost/ module. */
+let bound: PolicyEngine | undefined;
+
+/**
+ * Binds the engine the policies use. The pack binds cost/index.ts itself on first use; an embedding
+ * caller (the CLI's in-process plan, a test) may bind the same engine explicitly.
+ */
+export function bindCostEngine(engine: PolicyEngine | undefined): void {
+    bound = engine;
+}
+
+/** The engine bound to the project's cost/ module. Throws EngineUnavailableError (policies fail closed). */
 export function costEngine(): PolicyEngine {
-    throw new EngineUnavailableError("the cost engine (cost/index.ts) is not available in this checkout");
+    if (bound !== undefined) return bound;
+    bound = fromCostModule(loadCostModule());
+    return bound;
+}
+
+type CostModule = Record<string, unknown>;
+
+function loadCostModule(): CostModule {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require("../../cost") as CostModule;
+    } catch (error) {
+        throw new EngineUnavailableError(`the cost engine (cost/index.ts) cannot be loaded: ${(error as Error).message.split("\n")[0]}`);
+    }
+}
+
+/**
+ * Maps the engine's exported functions onto what the policies ask. This is the single place that
+ * knows the engine's signatures: check it against cost/index.ts whenever the engine changes.
+ */
+export function fromCostModule(mod: CostModule): PolicyEngine {
+    const required = ["apiSpend", "breakEvenTokensPerMonth", "capacityFor", "selfHostedAlternative"] as const;
+    const missing = required.filter((name) => typeof mod[name] !== "function");
+    if (missing.length > 0) {
+        throw new EngineUnavailableError(`the cost engine (cost/index.ts) does not export ${missing.join(", ")}, which the policy pack needs (see policies/lib/engine.ts)`);
+    }
+    const fn = <A extends unknown[], R>(name: (typeof required)[number]) => mod[name] as (...args: A) => R;
+    return {
+        apiSpend: fn<[Workload, StackConfig["mode"]], ApiSpend>("apiSpend"),
+        breakEvenTokensPerMonth: fn<[number, number, number], number>("breakEvenTokensPerMonth"),
+        capacity: fn<[StackConfig, string, Workload], Capacity>("capacityFor"),
+        selfHostedAlternative: fn<[StackConfig, Workload], SelfHostedAlternative>("selfHostedAlternative"),
+    };
 }

@@ -1,0 +1,302 @@
+/**
+ * Unit tests of every policy, in the official pattern (pulumi-policy-aws src/tests/util.ts): stack
+ * validation args built from a happy-path fixture, one field changed per case. The stack config is
+ * set as the CLI would hand it to the pack (PULUMI_CONFIG, through pulumi.runtime config).
+ *
+ * The engine here is a stub with round numbers, bound through the pack's one engine seam: these
+ * tests check what each policy decides and says, not the engine's figures (the e2e test runs the
+ * real engine).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ReportViolation, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EC2_INSTANCE_TYPES } from "../../cost/catalogue";
+import { HOURS_PER_MONTH } from "../../cost/units";
+import { capacityCoversWorkload } from "../../policies/capacity";
+import { breakEvenExemption } from "../../policies/exemption";
+import { gatewayBudgetCoversProjection } from "../../policies/gatewayBudget";
+import { gpuRedundancy } from "../../policies/gpuRedundancy";
+import { bindCostEngine, EngineUnavailableError, PolicyEngine } from "../../policies/lib/engine";
+import { rawValue } from "../../policies/lib/view";
+import { monthlyBudget } from "../../policies/monthlyBudget";
+import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
+import { POLICIES } from "../../policies/registry";
+import { selfHostingWouldBeCheaper } from "../../policies/selfHostingCheaper";
+import { gatewayStack, NotApplicable, selfHostedStack, StackFixture, stackArgs, UNKNOWN, withConfig, withResource } from "./fixtures";
+
+/** Round-number stand-in for the cost engine: $1/M for routed mixes, tokens x rate, 2,000 tok/s per node. */
+const STUB_ENGINE: PolicyEngine = {
+    apiSpend(workload, mode) {
+        const rate = workload.apiUsdPerMTok ?? 1;
+        const all = (workload.tokensPerMonth / 1e6) * rate * (1 - workload.cacheHitRate);
+        const selfHostedShare = mode === "self-hosted" ? 1 : mode === "gateway" ? 0 : 0.5;
+        return { allApiUsdPerMTok: rate, allApiMonthlyUsd: all, selfHostedShare, remainingApiMonthlyUsd: all * (1 - selfHostedShare) };
+    },
+    breakEvenTokensPerMonth: (monthlyUsd, usdPerMTok) => (monthlyUsd / usdPerMTok) * 1e6,
+    capacity(_config, _instanceType, workload) {
+        const peak = (workload.tokensPerMonth / (HOURS_PER_MONTH * 3600)) * workload.peakToAverage / (1 + workload.inputOutputRatio);
+        return { perNodeTokensPerSecond: 2000, peakTokensPerSecond: peak, nodesNeeded: Math.ceil(peak / 2000), basis: "stub" };
+    },
+    selfHostedAlternative: () => ({ monthlyUsd: 44_000, breakEvenTokensPerMonth: 44e9, label: "2x p4de.24xlarge" }),
+};
+
+interface Outcome {
+    readonly violations: string[];
+    readonly notApplicable?: string;
+}
+
+async function run(policy: StackValidationPolicy, fixture: StackFixture, policyConfig: Record<string, unknown> = {}): Promise<Outcome> {
+    pulumi.runtime.setAllConfig(fixture.config);
+    const violations: string[] = [];
+    const report: ReportViolation = (message) => { violations.push(message); };
+    try {
+        await policy.validateStack(stackArgs(fixture, policyConfig), report);
+    } catch (error) {
+        if (error instanceof NotApplicable) return { violations, notApplicable: error.reason };
+        throw error;
+    }
+    return { violations };
+}
+
+const p4deMonthly = EC2_INSTANCE_TYPES["p4de.24xlarge"]!.onDemand!.usd * HOURS_PER_MONTH;
+
+beforeEach(() => bindCostEngine(STUB_ENGINE));
+afterEach(() => bindCostEngine(undefined));
+
+describe("the pack", () => {
+    it("registers every policy once, each with a configSchema and a level", () => {
+        const names = POLICIES.map((p) => p.name);
+        expect(names).toEqual([
+            "projected-spend-below-api-break-even", "break-even-exemption", "gpu-redundancy", "capacity-covers-workload",
+            "monthly-budget", "gateway-budget-covers-projection", "self-hosting-would-be-cheaper",
+        ]);
+        for (const p of POLICIES) {
+            expect(p.configSchema, p.name).toBeDefined();
+            expect(p.enforcementLevel, p.name).toMatch(/^(advisory|mandatory)$/);
+        }
+        expect(POLICIES.find((p) => p.name === "projected-spend-below-api-break-even")?.enforcementLevel).toBe("mandatory");
+    });
+
+    it("reads raw properties behind the SDK's unknown-checking proxy instead of throwing", () => {
+        const proxied = unknownCheckingProxy({ instanceTypes: UNKNOWN, scalingConfig: { desiredSize: 1 } }) as Record<string, unknown>;
+        expect(() => proxied["instanceTypes"]).toThrow(/can't be known during preview/);
+        expect(rawValue(proxied)["instanceTypes"]).toBe(UNKNOWN);
+    });
+});
+
+describe("projected-spend-below-api-break-even", () => {
+    const policy = projectedSpendBelowApiBreakEven;
+
+    it("passes the self-hosted stack at its declared 10B tokens/month", async () => {
+        expect((await run(policy, selfHostedStack())).violations).toEqual([]);
+    });
+
+    it("blocks the same stack at 500M tokens/month, with every figure the message promises", async () => {
+        const fixture = withConfig(selfHostedStack(), "workload", { tokensPerMonth: "500M", apiUsdPerMTok: 5 });
+        const { violations } = await run(policy, fixture);
+        expect(violations).toHaveLength(1);
+        const message = violations[0]!;
+        expect(message).toContain("Projected monthly spend $");
+        expect(message).toContain("above the $2,500/month the declared workload would cost through managed APIs");
+        expect(message).toContain("declared volume:      500M tokens/month");
+        expect(message).toContain("break-even volume:");
+        expect(message).toMatch(/1\. llm-gpu-us-east-1[ab] \(aws:eks\/nodeGroup:NodeGroup\): \$20,\d{3}\/month/);
+        expect(message).toContain("3. llm-system (aws:eks/nodeGroup:NodeGroup)");
+        expect(message).toContain("region us-east-1");
+        expect(message).toContain("730 hours a month");
+        expect(message).toContain("overhead $4,100/month");
+    });
+
+    it("the policy config overrides the stack's volume and rate", async () => {
+        expect((await run(policy, selfHostedStack(), { tokensPerMonth: "500M" })).violations).toHaveLength(1);
+        expect((await run(policy, selfHostedStack(), { apiUsdPerMTok: 0.8 })).violations[0]).toContain("$0.80 per million tokens (policy config apiUsdPerMTok)");
+        // 10B at $5 = $50,000; an overhead of $20,000 pushes the projection above it.
+        expect((await run(policy, selfHostedStack(), { overheadMonthlyUsd: 20_000 })).violations).toHaveLength(1);
+    });
+
+    it("no declared workload anywhere is a violation, not a pass", async () => {
+        const fixture = { ...selfHostedStack(), config: { "aws:region": "us-east-1" } };
+        const { violations } = await run(policy, fixture);
+        expect(violations[0]).toContain("no declared workload");
+    });
+
+    it("with no stack config, the policy config alone decides", async () => {
+        const fixture = { ...selfHostedStack(), config: { "aws:region": "us-east-1" } };
+        expect((await run(policy, fixture, { tokensPerMonth: "10B", apiUsdPerMTok: 5 })).violations).toEqual([]);
+        expect((await run(policy, fixture, { tokensPerMonth: "500M", apiUsdPerMTok: 5 })).violations).toHaveLength(1);
+    });
+
+    it("an unpriced GPU instance type blocks, naming it", async () => {
+        const { violations } = await run(policy, selfHostedStack({ gpuInstanceType: "p5e.48xlarge" }));
+        expect(violations).toHaveLength(1);
+        expect(violations[0]).toContain("cannot be priced");
+        expect(violations[0]).toContain("p5e.48xlarge is in the catalogue without a sourced price");
+    });
+
+    it("an instance type outside the catalogue blocks", async () => {
+        const { violations } = await run(policy, selfHostedStack({ gpuInstanceType: "p6-b200.48xlarge" }));
+        expect(violations[0]).toContain("p6-b200.48xlarge is not in the catalogue");
+    });
+
+    it("an instance type unknown at preview blocks instead of becoming an advisory", async () => {
+        const fixture = withResource(selfHostedStack(), "llm-gpu-us-east-1a", (p) => ({ ...p, instanceTypes: UNKNOWN }));
+        const { violations } = await run(policy, fixture);
+        expect(violations[0]).toContain("instanceTypes");
+        expect(violations[0]).toContain("unknown until the resources it depends on exist");
+    });
+
+    it("an unknown desired size is priced at the group's maxSize (worst case)", async () => {
+        const fixture = withResource(selfHostedStack(), "llm-gpu-us-east-1a", (p) => ({ ...p, scalingConfig: { desiredSize: UNKNOWN, maxSize: 4 } }));
+        const { violations } = await run(policy, fixture);
+        // 5 p4de nodes cost more than 10B tokens at $5/M.
+        expect(5 * p4deMonthly).toBeGreaterThan(50_000);
+        expect(violations[0]).toContain("worst case");
+    });
+
+    it("is not applicable to a gateway stack", async () => {
+        expect((await run(policy, gatewayStack())).notApplicable).toContain("no GPU capacity");
+    });
+
+    it("an active exemption lifts the block; an expired one blocks again, saying so", async () => {
+        const low = withConfig(selfHostedStack(), "workload", { tokensPerMonth: "500M", apiUsdPerMTok: 5 });
+        const active = withConfig(low, "exemption", { kind: "data-residency", reason: "EU patient data may not leave our account", approvedBy: "cfo@example.com", expires: "2999-12-31" });
+        expect((await run(policy, active)).violations).toEqual([]);
+        const expired = withConfig(low, "exemption", { kind: "data-residency", reason: "EU patient data may not leave our account", approvedBy: "cfo@example.com", expires: "2020-01-01" });
+        const { violations } = await run(policy, expired);
+        expect(violations[0]).toContain("has expired, so the block applies again");
+        expect((await run(policy, active, { allowExemptions: false })).violations[0]).toContain("does not allow exemptions");
+    });
+});
+
+describe("break-even-exemption", () => {
+    const low = withConfig(selfHostedStack(), "workload", { tokensPerMonth: "500M", apiUsdPerMTok: 5 });
+    const exemption = { kind: "compliance", reason: "Regulator requires on-premises inference", approvedBy: "ciso@example.com", expires: "2999-12-31", ticket: "RISK-42" };
+
+    it("reports the exemption, quoting reason, approver, ticket and the analysis", async () => {
+        const { violations } = await run(breakEvenExemption, withConfig(low, "exemption", exemption));
+        expect(violations).toHaveLength(1);
+        expect(violations[0]).toContain("EXEMPT from projected-spend-below-api-break-even");
+        expect(violations[0]).toContain("\"Regulator requires on-premises inference\"");
+        expect(violations[0]).toContain("ciso@example.com (RISK-42)");
+        expect(violations[0]).toContain("Projected monthly spend");
+    });
+
+    it("is not applicable without an exemption, or once it has expired", async () => {
+        expect((await run(breakEvenExemption, low)).notApplicable).toContain("no llm-breakeven:exemption");
+        expect((await run(breakEvenExemption, withConfig(low, "exemption", { ...exemption, expires: "2020-01-01" }))).notApplicable).toContain("expired");
+    });
+});
+
+describe("gpu-redundancy", () => {
+    it("passes two GPU nodes in two zones", async () => {
+        expect((await run(gpuRedundancy, selfHostedStack())).violations).toEqual([]);
+    });
+
+    it("blocks when both GPU node groups are in one zone", async () => {
+        const fixture = withResource(selfHostedStack(), "llm-gpu-us-east-1b", (p) => ({ ...p, subnetIds: ["llm-private-0-id"] }));
+        const oneZone = { ...fixture, resources: fixture.resources.map((r) => r.name === "llm-gpu-us-east-1b" ? { ...r, propertyDependencies: { subnetIds: [fixture.resources.find((x) => x.name === "llm-private-0")!.urn] } } : r) };
+        const { violations } = await run(gpuRedundancy, oneZone);
+        expect(violations[0]).toContain("2 GPU nodes in 1 availability zone (us-east-1a)");
+    });
+
+    it("blocks a single GPU node", async () => {
+        const fixture = withResource(selfHostedStack(), "llm-gpu-us-east-1b", (p) => ({ ...p, scalingConfig: { desiredSize: 0, maxSize: 1 } }));
+        expect((await run(gpuRedundancy, fixture)).violations[0]).toContain("1 GPU node in 1 availability zone");
+    });
+
+    it("does not count nodes whose size is unknown at preview", async () => {
+        const fixture = withResource(selfHostedStack(), "llm-gpu-us-east-1b", (p) => ({ ...p, scalingConfig: { desiredSize: UNKNOWN, maxSize: 1 } }));
+        expect((await run(gpuRedundancy, fixture)).violations[0]).toContain("desired size is unknown at preview");
+    });
+
+    it("is not applicable outside the configured environments", async () => {
+        const dev = withConfig(selfHostedStack(), "environment", "dev");
+        expect((await run(gpuRedundancy, dev)).notApplicable).toContain("environment dev");
+        expect((await run(gpuRedundancy, dev, { environments: ["dev", "production"] })).violations).toEqual([]);
+    });
+});
+
+describe("capacity-covers-workload", () => {
+    it("passes when the nodes serve the declared peak", async () => {
+        expect((await run(capacityCoversWorkload, selfHostedStack())).violations).toEqual([]);
+    });
+
+    it("blocks when the declared peak exceeds the nodes' capacity", async () => {
+        const { violations } = await run(capacityCoversWorkload, selfHostedStack(), { tokensPerMonth: "100B" });
+        expect(violations[0]).toMatch(/serve 4,000 output tokens\/s, below the declared peak of [\d,]+/);
+    });
+
+    it("blocks a GPU type with no capacity model", async () => {
+        expect((await run(capacityCoversWorkload, selfHostedStack({ gpuInstanceType: "p9.48xlarge" }))).violations[0]).toContain("has no capacity model");
+    });
+
+    it("without the stack config, the model served is unknown: violation", async () => {
+        const fixture = { ...selfHostedStack(), config: { "aws:region": "us-east-1" } };
+        expect((await run(capacityCoversWorkload, fixture)).violations[0]).toContain("no llm-breakeven stack config");
+    });
+});
+
+describe("monthly-budget", () => {
+    it("passes under the ceiling and blocks above it", async () => {
+        expect((await run(monthlyBudget, selfHostedStack(), { maxMonthlyUsd: 60_000 })).violations).toEqual([]);
+        const { violations } = await run(monthlyBudget, selfHostedStack(), { maxMonthlyUsd: 30_000 });
+        expect(violations[0]).toContain("above this environment's ceiling of $30,000/month");
+    });
+
+    it("no ceiling configured is a violation", async () => {
+        expect((await run(monthlyBudget, selfHostedStack())).violations[0]).toContain("No ceiling configured");
+    });
+
+    it("counts the routed API bill on gateway stacks", async () => {
+        // 500M tokens at the stub's $1/M = $500 API bill on top of the gateway's resources.
+        const under = await run(monthlyBudget, gatewayStack(), { maxMonthlyUsd: 2_000 });
+        expect(under.violations).toEqual([]);
+        const over = await run(monthlyBudget, gatewayStack(), { maxMonthlyUsd: 600 });
+        expect(over.violations[0]).toContain("routed API bill $500/month");
+    });
+});
+
+describe("gateway-budget-covers-projection", () => {
+    it("passes when the budget covers the projected bill", async () => {
+        expect((await run(gatewayBudgetCoversProjection, gatewayStack())).violations).toEqual([]);
+    });
+
+    it("advises when the budget runs out before the month ends", async () => {
+        const fixture = withConfig(gatewayStack(), "gateway", { budgets: { monthlyUsd: 250 } });
+        const { violations } = await run(gatewayBudgetCoversProjection, fixture);
+        expect(violations[0]).toContain("$250/month");
+        expect(violations[0]).toContain("from about day 15 of the month");
+        expect(gatewayBudgetCoversProjection.enforcementLevel).toBe("advisory");
+    });
+
+    it("is not applicable to a self-hosted stack", async () => {
+        expect((await run(gatewayBudgetCoversProjection, selfHostedStack())).notApplicable).toBeDefined();
+    });
+});
+
+describe("self-hosting-would-be-cheaper", () => {
+    it("stays quiet below the break-even", async () => {
+        expect((await run(selfHostingWouldBeCheaper, gatewayStack())).violations).toEqual([]);
+    });
+
+    it("advises above the break-even", async () => {
+        const fixture = withConfig(gatewayStack(), "workload", { ...(JSON.parse(gatewayStack().config["llm-breakeven:workload"]!) as object), tokensPerMonth: "60B" });
+        const { violations } = await run(selfHostingWouldBeCheaper, fixture);
+        expect(violations[0]).toContain("Self-hosting would be cheaper: 60B tokens/month is above the 44B break-even of 2x p4de.24xlarge");
+        expect(selfHostingWouldBeCheaper.enforcementLevel).toBe("advisory");
+    });
+
+    it("is not applicable to self-hosted stacks", async () => {
+        expect((await run(selfHostingWouldBeCheaper, selfHostedStack())).notApplicable).toBeDefined();
+    });
+});
+
+describe("fail closed without the engine", () => {
+    it("a policy that needs the engine reports a violation when it cannot load", async () => {
+        bindCostEngine({ ...STUB_ENGINE, apiSpend: () => { throw new EngineUnavailableError("engine missing"); } });
+        for (const policy of [projectedSpendBelowApiBreakEven, capacityCoversWorkload]) {
+            const { violations } = await run(policy, selfHostedStack());
+            expect(violations[0], policy.name).toContain("cannot run: engine missing");
+        }
+    });
+});
