@@ -29,7 +29,7 @@ export function selfHosts(view: StackView): boolean {
     return mode === "self-hosted" || mode === "hybrid" || view.gpuCapacity.some(mayHaveGpus);
 }
 
-export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, engine: PolicyEngine = costEngine()): BreakEven {
+export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, bound?: PolicyEngine): BreakEven {
     if (!selfHosts(view)) return { kind: "not-applicable", reason: "the stack creates no GPU capacity and is not in self-hosted or hybrid mode" };
     const resolved = resolveWorkload(view.stackConfig, overrides);
     if (!resolved.ok) return { kind: "cannot-project", message: `Cannot compare this stack with the API break-even: ${resolved.problem}.` };
@@ -41,6 +41,8 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, 
                 + "Fix: use an instance type or size the catalogue prices (cost/catalogue.ts), add the missing price there with its source and date, or set the unknown value from config.",
         };
     }
+    // The engine is asked only once the stack can be priced: an unpriced resource is the first thing to fix.
+    const engine = bound ?? costEngine();
     const { tokensPerMonth, workload, sources } = resolved.value;
     const config = view.stackConfig.kind === "parsed" ? view.stackConfig.config : undefined;
     const mode = config?.mode ?? "self-hosted";

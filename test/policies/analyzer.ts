@@ -54,7 +54,7 @@ export interface AnalyzerInfo {
 }
 
 export class PolicyPackProcess {
-    private constructor(private readonly child: ChildProcess, private readonly client: any, readonly stderr: () => string) {}
+    private constructor(private readonly child: ChildProcess, private readonly client: any, readonly stdout: () => string, readonly stderr: () => string) {}
 
     /** Starts the pack with the stack's flat config (as the CLI builds PULUMI_CONFIG) and waits for its port. */
     static async start(stack: string, flatConfig: Record<string, string>, timeoutMs = 120_000): Promise<PolicyPackProcess> {
@@ -91,10 +91,9 @@ export class PolicyPackProcess {
             });
         });
         const client = new analyzerGrpc["AnalyzerClient"](`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-        return new PolicyPackProcess(child, client, () => stderr);
+        return new PolicyPackProcess(child, client, () => stdout, () => stderr);
     }
 
-    /** What the pack printed on stdout besides its port must be nothing: the CLI reads only the port. */
     kill(): void {
         if (this.child.exitCode === null) this.child.kill("SIGTERM");
         this.client.close?.();
