@@ -1,0 +1,256 @@
+/**
+ * One scenario in, every figure out: self-hosted cost (fixed nodes, as the seed), API cost (routed
+ * and unrouted), both break-evens, the capacity of the nodes, and the decision. Pure: the CLI, the
+ * Pulumi program, the policy pack and the benchmark all call this.
+ */
+import { GPU_OFFERS, GpuOffer, OPEN_MODELS, OpenModel, Precision, Provenance, SEED_ASSUMPTIONS } from "./catalogue";
+import { CapacityAwareBreakEven, CapacityCurve, breakEvenTokensPerMonth, capacityAwareBreakEven, capacityAwareMonthlyUsd, fixedNodesBreakEven } from "./breakEven";
+import { NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from "./capacity";
+import { Decision, decide } from "./decision";
+import { CostLine, Overhead, selfHostedCost } from "./selfHosted";
+import { apiMonthlyUsd } from "./workload";
+import { HOURS_PER_MONTH, formatTokens, formatUsd } from "./units";
+
+export interface Scenario {
+    /** What the scenario is ("seed", a stack name, "custom"); shown in the output. */
+    readonly name: string;
+    /** Input + output tokens per month. */
+    readonly tokensPerMonth: number;
+    /** Input tokens per output token (3 means 3:1). */
+    readonly inputOutputRatio: number;
+    /** Peak-hour rate over the monthly average; capacity is sized for the peak. */
+    readonly peakToAverage: number;
+    /** Share of tokens answered by the semantic cache, 0..1. */
+    readonly cacheHitRate: number;
+    readonly residencyRequired: boolean;
+    readonly api: {
+        /** The workload's API rate (routed, or given), USD per million tokens. */
+        readonly usdPerMTok: number;
+        /** How the rate was reached ("seed's blended routed rate", "routing mix ..."). */
+        readonly basis: string;
+        /** Everything through the frontier model, the comparison the seed calls "unrouted". */
+        readonly unroutedUsdPerMTok: number;
+        readonly unroutedBasis: string;
+    };
+    readonly selfHosted: {
+        /** A GPU_OFFERS id. */
+        readonly offerId: string;
+        /** The configured node count (fixed, as the seed). */
+        readonly nodes: number;
+        /** N+1 and at least two nodes when sizing for the volume. */
+        readonly redundancy: boolean;
+        /** An OPEN_MODELS id. */
+        readonly model: string;
+        readonly precision: Precision;
+        /** Default: whichever layout serves the most. */
+        readonly tensorParallelSize?: number;
+        /** Default 256. */
+        readonly maxNumSeqs?: number;
+        /** Default 2,048. */
+        readonly contextTokens?: number;
+        /** Default 0.90. */
+        readonly gpuMemoryUtilization?: number;
+    };
+    readonly overhead: Overhead;
+    /** Where the overhead figures came from; default none. */
+    readonly overheadProvenance?: Provenance;
+}
+
+export interface Assumption {
+    readonly text: string;
+    readonly provenance?: Provenance;
+}
+
+export interface Estimate {
+    readonly scenario: Scenario;
+    readonly selfHosted: {
+        readonly offerId: string;
+        readonly offerLabel: string;
+        readonly nodes: number;
+        readonly nodeMonthlyUsd: number;
+        readonly gpuMonthlyUsd: number;
+        readonly overheadMonthlyUsd: number;
+        readonly monthlyUsd: number;
+        readonly lines: readonly CostLine[];
+    };
+    readonly api: {
+        readonly usdPerMTok: number;
+        readonly basis: string;
+        readonly cacheHitRate: number;
+        readonly monthlyUsd: number;
+    };
+    readonly unrouted: {
+        readonly usdPerMTok: number;
+        readonly basis: string;
+        readonly monthlyUsd: number;
+    };
+    readonly breakEven: {
+        /** Seed-style, at the configured nodes and the routed rate; null when it never breaks even. */
+        readonly tokensPerMonth: number | null;
+        readonly statement: string;
+        /** Whether the configured nodes can serve the break-even volume at peak. */
+        readonly servedByConfiguredNodes?: boolean;
+        readonly unroutedTokensPerMonth: number | null;
+        /** Break-even at the routed rate over break-even unrouted (the seed's "6x": 6.25). */
+        readonly routedToUnroutedRatio: number | null;
+    };
+    readonly capacity: {
+        readonly perNode: Omit<NodeCapacity, "layouts" | "efficiency" | "assumptions"> & { readonly efficiency: { readonly bandwidth: number; readonly prefillCompute: number } };
+        /** What the configured nodes serve per month flat out (input + output tokens). */
+        readonly tokensPerMonth: number;
+        /** What the configured nodes serve at peak, keeping a spare node when redundant. */
+        readonly servableTokensPerMonth: number;
+        readonly servesVolume: boolean;
+        /** Whether the configured nodes serve the seed-style break-even volume at peak. */
+        readonly servesBreakEven: boolean | null;
+        /** Nodes the volume needs at peak (N+1, at least 2, when redundant). */
+        readonly nodesNeeded: number;
+        /** Self-hosted cost with those nodes and the overhead. */
+        readonly monthlyUsd: number;
+        readonly breakEven: CapacityAwareBreakEven;
+        readonly unroutedBreakEven: CapacityAwareBreakEven;
+        readonly curve: CapacityCurve;
+    };
+    readonly decision: Decision;
+    readonly decisionReason: string;
+    readonly assumptions: readonly Assumption[];
+}
+
+/** The offer with this id; errors name the id (the CLI adds the nearest ids). */
+export function gpuOffer(id: string): GpuOffer {
+    const offer = GPU_OFFERS.get(id);
+    if (offer === undefined) throw new Error(`"${id}" is not a GPU offer in the catalogue; known: ${[...GPU_OFFERS.keys()].join(", ")}`);
+    return offer;
+}
+
+export function openModel(id: string): OpenModel {
+    const model = OPEN_MODELS.get(id);
+    if (model === undefined) throw new Error(`"${id}" is not an open model in the catalogue; known: ${[...OPEN_MODELS.keys()].join(", ")}`);
+    return model;
+}
+
+function checkScenario(s: Scenario): void {
+    const problems: string[] = [];
+    if (!(Number.isFinite(s.tokensPerMonth) && s.tokensPerMonth > 0)) problems.push(`tokensPerMonth ${s.tokensPerMonth} must be above 0`);
+    if (!(s.inputOutputRatio > 0 && s.inputOutputRatio <= 1000)) problems.push(`inputOutputRatio ${s.inputOutputRatio} must be above 0 and at most 1000`);
+    if (!(s.peakToAverage >= 1 && s.peakToAverage <= 100)) problems.push(`peakToAverage ${s.peakToAverage} must be between 1 and 100`);
+    if (!(s.cacheHitRate >= 0 && s.cacheHitRate <= 1)) problems.push(`cacheHitRate ${s.cacheHitRate} must be between 0 and 1`);
+    if (!(s.api.usdPerMTok > 0 && Number.isFinite(s.api.usdPerMTok))) problems.push(`api.usdPerMTok ${s.api.usdPerMTok} must be above 0`);
+    if (!(s.api.unroutedUsdPerMTok > 0 && Number.isFinite(s.api.unroutedUsdPerMTok))) problems.push(`api.unroutedUsdPerMTok ${s.api.unroutedUsdPerMTok} must be above 0`);
+    if (!(Number.isInteger(s.selfHosted.nodes) && s.selfHosted.nodes >= 1)) problems.push(`selfHosted.nodes ${s.selfHosted.nodes} must be a whole number, 1 or more`);
+    if (problems.length > 0) throw new Error(`scenario "${s.name}": ${problems.join("; ")}`);
+}
+
+export function estimate(scenario: Scenario): Estimate {
+    checkScenario(scenario);
+    const offer = gpuOffer(scenario.selfHosted.offerId);
+    const model = openModel(scenario.selfHosted.model);
+    const cost = selfHostedCost({
+        offer, nodes: scenario.selfHosted.nodes, overhead: scenario.overhead,
+        ...(scenario.overheadProvenance !== undefined ? { overheadProvenance: scenario.overheadProvenance } : {}),
+    });
+    const { cacheHitRate, tokensPerMonth, peakToAverage } = scenario;
+    const redundancy = scenario.selfHosted.redundancy;
+
+    const perNode = nodeCapacity({
+        model, precision: scenario.selfHosted.precision, gpu: offer.gpu, gpusPerNode: offer.gpuCount, inputOutputRatio: scenario.inputOutputRatio,
+        ...(scenario.selfHosted.tensorParallelSize !== undefined ? { tensorParallelSize: scenario.selfHosted.tensorParallelSize } : {}),
+        ...(scenario.selfHosted.maxNumSeqs !== undefined ? { maxNumSeqs: scenario.selfHosted.maxNumSeqs } : {}),
+        ...(scenario.selfHosted.contextTokens !== undefined ? { contextTokens: scenario.selfHosted.contextTokens } : {}),
+        ...(scenario.selfHosted.gpuMemoryUtilization !== undefined ? { gpuMemoryUtilization: scenario.selfHosted.gpuMemoryUtilization } : {}),
+    });
+    const curve: CapacityCurve = { nodeMonthlyUsd: cost.nodeMonthlyUsd, overheadMonthlyUsd: cost.overheadMonthlyUsd, nodeTokensPerMonth: perNode.tokensPerMonth, peakToAverage, redundancy };
+    const servable = servableTokensPerMonth({ nodes: scenario.selfHosted.nodes, nodeTokensPerMonth: perNode.tokensPerMonth, peakToAverage, redundancy });
+
+    const routed = fixedNodesBreakEven({ selfHostedMonthlyUsd: cost.monthlyUsd, usdPerMTok: scenario.api.usdPerMTok, cacheHitRate, servableTokensPerMonth: servable });
+    const unroutedTokens = breakEvenTokensPerMonth(cost.monthlyUsd, scenario.api.unroutedUsdPerMTok, cacheHitRate);
+    const unroutedBreakEven = Number.isFinite(unroutedTokens) ? unroutedTokens : null;
+    const needed = nodesNeeded({ tokensPerMonth, peakToAverage, nodeTokensPerMonth: perNode.tokensPerMonth, redundancy });
+    const capacityMonthlyUsd = capacityAwareMonthlyUsd(curve, tokensPerMonth);
+    const api = apiMonthlyUsd({ tokensPerMonth, usdPerMTok: scenario.api.usdPerMTok, cacheHitRate });
+    const unroutedMonthlyUsd = apiMonthlyUsd({ tokensPerMonth, usdPerMTok: scenario.api.unroutedUsdPerMTok, cacheHitRate });
+    const verdict = decide({ apiMonthlyUsd: api, residencyRequired: scenario.residencyRequired, capacityAwareSelfHostedMonthlyUsd: capacityMonthlyUsd });
+
+    const { layouts: _layouts, efficiency, assumptions: capacityAssumptions, ...perNodeFigures } = perNode;
+    const assumptions: Assumption[] = [
+        { text: `${HOURS_PER_MONTH} hours a month; node price ${formatUsd(cost.nodeMonthlyUsd)}/month (${offer.label})`, provenance: offer.provenance },
+        { text: `API rate ${formatUsd(scenario.api.usdPerMTok)}/M: ${scenario.api.basis}` },
+        { text: `unrouted rate ${formatUsd(scenario.api.unroutedUsdPerMTok)}/M: ${scenario.api.unroutedBasis}` },
+        { text: `overhead ${formatUsd(cost.overheadMonthlyUsd)}/month (engineering, monitoring, storage/network/egress)`, ...(scenario.overheadProvenance !== undefined ? { provenance: scenario.overheadProvenance } : {}) },
+        { text: `peak-to-average ${peakToAverage}; ${redundancy ? "N+1 redundancy, at least 2 nodes" : "no redundancy"}; semantic cache hit rate ${(cacheHitRate * 100).toFixed(0)}% (it lowers the API bill, not the self-hosted one)` },
+        ...capacityAssumptions.map((text) => ({ text, provenance: model.provenance })),
+    ];
+    return {
+        scenario,
+        selfHosted: {
+            offerId: offer.id, offerLabel: offer.label, nodes: scenario.selfHosted.nodes,
+            nodeMonthlyUsd: cost.nodeMonthlyUsd, gpuMonthlyUsd: cost.gpuMonthlyUsd, overheadMonthlyUsd: cost.overheadMonthlyUsd, monthlyUsd: cost.monthlyUsd, lines: cost.lines,
+        },
+        api: { usdPerMTok: scenario.api.usdPerMTok, basis: scenario.api.basis, cacheHitRate, monthlyUsd: api },
+        unrouted: { usdPerMTok: scenario.api.unroutedUsdPerMTok, basis: scenario.api.unroutedBasis, monthlyUsd: unroutedMonthlyUsd },
+        breakEven: {
+            tokensPerMonth: routed.tokensPerMonth,
+            statement: routed.statement,
+            ...(routed.servedByConfiguredNodes !== undefined ? { servedByConfiguredNodes: routed.servedByConfiguredNodes } : {}),
+            unroutedTokensPerMonth: unroutedBreakEven,
+            routedToUnroutedRatio: routed.tokensPerMonth !== null && unroutedBreakEven !== null ? routed.tokensPerMonth / unroutedBreakEven : null,
+        },
+        capacity: {
+            perNode: { ...perNodeFigures, efficiency: { bandwidth: efficiency.bandwidth, prefillCompute: efficiency.prefillCompute } },
+            tokensPerMonth: perNode.tokensPerMonth * scenario.selfHosted.nodes,
+            servableTokensPerMonth: servable,
+            servesVolume: tokensPerMonth <= servable,
+            servesBreakEven: routed.tokensPerMonth === null ? null : routed.tokensPerMonth <= servable,
+            nodesNeeded: needed,
+            monthlyUsd: capacityMonthlyUsd,
+            breakEven: capacityAwareBreakEven(curve, scenario.api.usdPerMTok, cacheHitRate),
+            unroutedBreakEven: capacityAwareBreakEven(curve, scenario.api.unroutedUsdPerMTok, cacheHitRate),
+            curve,
+        },
+        decision: verdict.decision,
+        decisionReason: verdict.reason,
+        assumptions,
+    };
+}
+
+/** One-paragraph summary for logs and the Pulumi program's outputs. */
+export function summarize(e: Estimate): string {
+    return [
+        `self-hosted ${formatUsd(e.selfHosted.monthlyUsd)}/month on ${e.selfHosted.nodes} x ${e.selfHosted.offerLabel}`,
+        `API ${formatUsd(e.api.monthlyUsd)}/month at ${formatUsd(e.api.usdPerMTok)}/M for ${formatTokens(e.scenario.tokensPerMonth)} tokens`,
+        `break-even ${e.breakEven.statement}`,
+        `capacity ${formatTokens(e.capacity.tokensPerMonth)} tokens/month flat out, ${e.capacity.nodesNeeded} nodes needed at peak`,
+        `decision ${e.decision}: ${e.decisionReason}`,
+    ].join("; ");
+}
+
+/**
+ * The seed article's scenario, exactly: 2 Lambda 8x A100 nodes at $7,920, $4,100 overhead, 500M
+ * tokens, $0.80/M routed and $5/M unrouted. Its input:output ratio is 2:1, the ratio at which GPT-4o's
+ * list prices blend to the seed's $5/M; its peak-to-average is the stack schema's default, 2.
+ */
+export function seedScenario(): Scenario {
+    const seed = SEED_ASSUMPTIONS;
+    return {
+        name: "seed",
+        tokensPerMonth: seed.tokensPerMonth,
+        inputOutputRatio: SEED_INPUT_OUTPUT_RATIO,
+        peakToAverage: SEED_PEAK_TO_AVERAGE,
+        cacheHitRate: 0,
+        residencyRequired: false,
+        api: {
+            usdPerMTok: seed.routedUsdPerMTok,
+            basis: "the seed's blended rate with routing (~$0.80/M)",
+            unroutedUsdPerMTok: seed.unroutedUsdPerMTok,
+            unroutedBasis: "the seed's all-GPT-4o rate ($5/M; GPT-4o's $2.50/$10 list prices blended at 2:1)",
+        },
+        selfHosted: { offerId: seed.offerId, nodes: seed.nodes, redundancy: true, model: seed.model, precision: seed.precision },
+        overhead: seed.overhead,
+        overheadProvenance: seed.provenance,
+    };
+}
+
+/** GPT-4o's $2.50 input / $10 output blend to the seed's $5/M at 2 input tokens per output token. */
+export const SEED_INPUT_OUTPUT_RATIO = 2;
+/** The seed gives no peak factor; the stack schema's default. */
+export const SEED_PEAK_TO_AVERAGE = 2;
