@@ -3,7 +3,7 @@
  * and unrouted), both break-evens, the capacity of the nodes, and the decision. Pure: the CLI, the
  * Pulumi program, the policy pack and the benchmark all call this.
  */
-import { GPU_OFFERS, GpuOffer, OPEN_MODELS, OpenModel, Precision, Provenance, SEED_ASSUMPTIONS } from "./catalogue";
+import { GPUS, GPU_OFFERS, GpuOffer, OPEN_MODELS, OpenModel, Precision, Provenance, SEED_ASSUMPTIONS } from "./catalogue";
 import { CapacityAwareBreakEven, CapacityCurve, breakEvenTokensPerMonth, capacityAwareBreakEven, capacityAwareMonthlyUsd, fixedNodesBreakEven } from "./breakEven";
 import { NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from "./capacity";
 import { Decision, decide } from "./decision";
@@ -178,7 +178,9 @@ export function estimate(scenario: Scenario): Estimate {
         { text: `unrouted rate ${formatUsd(scenario.api.unroutedUsdPerMTok)}/M: ${scenario.api.unroutedBasis}` },
         { text: `overhead ${formatUsd(cost.overheadMonthlyUsd)}/month (engineering, monitoring, storage/network/egress)`, ...(scenario.overheadProvenance !== undefined ? { provenance: scenario.overheadProvenance } : {}) },
         { text: `peak-to-average ${peakToAverage}; ${redundancy ? "N+1 redundancy, at least 2 nodes" : "no redundancy"}; semantic cache hit rate ${(cacheHitRate * 100).toFixed(0)}% (it lowers the API bill, not the self-hosted one)` },
-        ...capacityAssumptions.map((text) => ({ text, provenance: model.provenance })),
+        { text: `${model.label}: ${(model.parameters / 1e9).toFixed(1)}B parameters, ${model.layers} layers, ${model.kvHeads} KV heads x ${model.headDim}`, provenance: model.provenance },
+        { text: `${GPUS[offer.gpu].label}: ${GPUS[offer.gpu].memoryGB} GB, ${GPUS[offer.gpu].memoryBandwidthTBps} TB/s, ${GPUS[offer.gpu].bf16Tflops} BF16 TFLOP/s`, provenance: GPUS[offer.gpu].provenance },
+        ...capacityAssumptions.map((text) => ({ text })),
     ];
     return {
         scenario,

@@ -1,0 +1,281 @@
+/**
+ * `llm-breakeven estimate`: one scenario, itemised; `--json` for the same as JSON; `--chart` for the
+ * break-even chart. Flags are checked here, at the edge: a bad value is a UsageError naming the
+ * flag, the value and what is accepted (exit 2, one line, no stack trace).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import Table from "cli-table3";
+import { Command } from "commander";
+import pc from "picocolors";
+import { parse as parseYaml } from "yaml";
+import { NAMESPACE, parseStackConfig, suggest } from "../config/stack";
+import { scenarioFromStackConfig } from "../config/scenario";
+import {
+    ALL_FRONTIER_MODEL_ID, BYTES_PER_PARAMETER, CapacityError, Estimate, GPU_OFFERS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, Scenario,
+    apiModel, blendedUsdPerMTok, estimate, formatTokens, formatUsd, parseTokenCount, seedScenario,
+} from "../cost";
+import { renderChartSvg } from "../cost/chart";
+import { UsageError } from "./errors";
+
+export const PRESETS = ["seed"] as const;
+
+export interface EstimateOptions {
+    readonly preset?: string;
+    readonly stack?: string;
+    readonly json?: boolean;
+    readonly tokensPerMonth?: string;
+    readonly offer?: string;
+    readonly nodes?: string;
+    readonly apiUsdPerMtok?: string;
+    readonly unroutedUsdPerMtok?: string;
+    readonly inputOutputRatio?: string;
+    readonly peakToAverage?: string;
+    readonly cacheHitRate?: string;
+    readonly model?: string;
+    readonly precision?: string;
+    readonly tensorParallelSize?: string;
+    /** commander's --no-redundancy: false when given. */
+    readonly redundancy?: boolean;
+    readonly residency?: boolean;
+    readonly chart?: string;
+}
+
+export function registerEstimate(program: Command, setExitCode: (code: number) => void): void {
+    program
+        .command("estimate")
+        .description("Self-hosted vs API cost, capacity, break-even and the decision for one scenario.")
+        .option("--preset <name>", `load a preset scenario (${PRESETS.join(", ")}: the seed article's assumptions exactly)`)
+        .option("--stack <file>", "start from a stack config file (stacks/Pulumi.<stack>.yaml)")
+        .option("--json", "print the estimate as JSON")
+        .option("--tokens-per-month <count>", "input + output tokens per month: 500M, 24.9B, 5e8")
+        .option("--offer <id>", "GPU node offer from the catalogue (e.g. aws-p4de.24xlarge-on-demand, lambda-8xa100-seed)")
+        .option("--nodes <n>", "configured GPU nodes (the fixed count the seed-style break-even uses)")
+        .option("--api-usd-per-mtok <usd>", "API rate with routing, USD per million tokens (the seed: 0.8)")
+        .option("--unrouted-usd-per-mtok <usd>", "API rate with everything on the frontier model (default: GPT-4o list prices blended at the ratio)")
+        .option("--input-output-ratio <r>", "input tokens per output token, above 0 and at most 1000 (3 means 3:1)")
+        .option("--peak-to-average <x>", "peak-hour rate over the monthly average, 1 to 100 (default 2)")
+        .option("--cache-hit-rate <share>", "semantic-cache hit rate, 0 to 1 (default 0)")
+        .option("--model <id>", `open model to self-host (${[...OPEN_MODELS.keys()].join(", ")})`)
+        .option("--precision <p>", `weights precision (${Object.keys(BYTES_PER_PARAMETER).join(", ")})`)
+        .option("--tensor-parallel-size <n>", "GPUs per replica (default: the layout that serves the most)")
+        .option("--no-redundancy", "size without N+1 (not for production)")
+        .option("--residency", "the workload has a data-residency or compliance requirement")
+        .option("--chart <file.svg>", "write the break-even chart (monthly cost against tokens per month) as SVG")
+        .action(async (options: EstimateOptions) => {
+            const result = estimateFromOptions(options);
+            if (options.chart !== undefined) {
+                fs.writeFileSync(options.chart, await renderChartSvg(result));
+            }
+            process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : renderTable(result, options.chart));
+            setExitCode(0);
+        });
+}
+
+/** The scenario the flags describe, estimated. Throws UsageError on any bad flag. */
+export function estimateFromOptions(options: EstimateOptions): Estimate {
+    const scenario = scenarioFromOptions(options);
+    try {
+        return estimate(scenario);
+    } catch (error) {
+        if (error instanceof CapacityError) {
+            throw new UsageError(`--model/--precision/--offer/--tensor-parallel-size: ${error.message}`);
+        }
+        throw error;
+    }
+}
+
+export function scenarioFromOptions(options: EstimateOptions): Scenario {
+    if (options.preset !== undefined && !(PRESETS as readonly string[]).includes(options.preset)) {
+        throw new UsageError(`--preset "${options.preset}" is not a preset; accepted: ${PRESETS.join(", ")}`);
+    }
+    if (options.preset !== undefined && options.stack !== undefined) {
+        throw new UsageError("--preset and --stack both give a starting scenario; use one");
+    }
+    if (options.chart !== undefined && path.extname(options.chart).toLowerCase() !== ".svg") {
+        throw new UsageError(`--chart "${options.chart}" must name an .svg file (e.g. break-even.svg)`);
+    }
+    const ratio = options.inputOutputRatio !== undefined ? ratioFlag(options.inputOutputRatio) : undefined;
+    const base = options.preset === "seed" ? seedScenario()
+        : options.stack !== undefined ? stackScenario(options.stack)
+            : defaultScenario(ratio ?? DEFAULT_RATIO);
+    const inputOutputRatio = ratio ?? base.inputOutputRatio;
+    // Without a preset or a stack, the API rates follow the ratio; a preset's or a stack's stay as given.
+    const rates = options.preset === undefined && options.stack === undefined ? defaultRates(inputOutputRatio) : base.api;
+
+    const offerId = options.offer !== undefined ? offerFlag(options.offer) : base.selfHosted.offerId;
+    const model = options.model !== undefined ? choiceFlag("--model", options.model, [...OPEN_MODELS.keys()]) : base.selfHosted.model;
+    const precision = options.precision !== undefined ? (choiceFlag("--precision", options.precision, Object.keys(BYTES_PER_PARAMETER)) as Precision) : base.selfHosted.precision;
+    const tensorParallelSize = options.tensorParallelSize !== undefined ? integerFlag("--tensor-parallel-size", options.tensorParallelSize, 1, 64) : base.selfHosted.tensorParallelSize;
+    const usdPerMTok = options.apiUsdPerMtok !== undefined ? rateFlag("--api-usd-per-mtok", options.apiUsdPerMtok) : rates.usdPerMTok;
+    const unroutedUsdPerMTok = options.unroutedUsdPerMtok !== undefined ? rateFlag("--unrouted-usd-per-mtok", options.unroutedUsdPerMtok) : rates.unroutedUsdPerMTok;
+    const { tensorParallelSize: _tp, ...selfHostedBase } = base.selfHosted;
+    return {
+        ...base,
+        tokensPerMonth: options.tokensPerMonth !== undefined ? tokensFlag(options.tokensPerMonth) : base.tokensPerMonth,
+        inputOutputRatio,
+        peakToAverage: options.peakToAverage !== undefined ? boundedFlag("--peak-to-average", options.peakToAverage, 1, 100, "a peak-hour over average factor from 1 to 100, e.g. 2") : base.peakToAverage,
+        cacheHitRate: options.cacheHitRate !== undefined ? boundedFlag("--cache-hit-rate", options.cacheHitRate, 0, 1, "a share from 0 to 1, e.g. 0.2") : base.cacheHitRate,
+        residencyRequired: options.residency === true || base.residencyRequired,
+        api: {
+            usdPerMTok,
+            basis: options.apiUsdPerMtok !== undefined ? "--api-usd-per-mtok, given directly" : rates.basis,
+            unroutedUsdPerMTok,
+            unroutedBasis: options.unroutedUsdPerMtok !== undefined ? "--unrouted-usd-per-mtok, given directly" : rates.unroutedBasis,
+        },
+        selfHosted: {
+            ...selfHostedBase,
+            offerId,
+            nodes: options.nodes !== undefined ? integerFlag("--nodes", options.nodes, 1, 10_000) : base.selfHosted.nodes,
+            redundancy: options.redundancy === false ? false : base.selfHosted.redundancy,
+            model,
+            precision,
+            ...(tensorParallelSize !== undefined ? { tensorParallelSize } : {}),
+        },
+    };
+}
+
+const DEFAULT_RATIO = 3;
+
+/** Without a preset: the seed's volume, overhead and node count on today's AWS p4de price, 3:1, all GPT-4o. */
+function defaultScenario(inputOutputRatio: number): Scenario {
+    const seed = seedScenario();
+    return {
+        ...seed,
+        name: "custom",
+        inputOutputRatio,
+        api: defaultRates(inputOutputRatio),
+        selfHosted: { ...seed.selfHosted, offerId: "aws-p4de.24xlarge-on-demand" },
+        overhead: SEED_ASSUMPTIONS.overhead,
+    };
+}
+
+function defaultRates(inputOutputRatio: number): Scenario["api"] {
+    const frontier = apiModel(ALL_FRONTIER_MODEL_ID);
+    const rate = blendedUsdPerMTok(frontier, inputOutputRatio);
+    const basis = `all ${frontier.label}, list prices $${frontier.inputUsdPerMTok}/$${frontier.outputUsdPerMTok} blended at ${inputOutputRatio}:1 (no routing given: pass --api-usd-per-mtok)`;
+    return { usdPerMTok: rate, basis, unroutedUsdPerMTok: rate, unroutedBasis: basis };
+}
+
+function stackScenario(file: string): Scenario {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new UsageError(`--stack "${file}" cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a stack file such as stacks/Pulumi.self-hosted-prod.yaml`);
+    }
+    let document: unknown;
+    try {
+        document = parseYaml(text);
+    } catch (error) {
+        throw new UsageError(`--stack "${file}" is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const config = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(config)) {
+        if (!key.startsWith(`${NAMESPACE}:`)) continue;
+        // Secrets arrive as { secure: ... } and are not part of the cost model.
+        if (value !== null && typeof value === "object" && "secure" in value) continue;
+        raw[key.slice(NAMESPACE.length + 1)] = value;
+    }
+    return scenarioFromStackConfig(parseStackConfig(raw), path.basename(file).replace(/^Pulumi\.|\.yaml$/g, ""));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flag checks: each names the flag, the value and what is accepted.
+// ---------------------------------------------------------------------------------------------
+
+function tokensFlag(text: string): number {
+    const tokens = parseTokenCount(text);
+    if (tokens === undefined) {
+        throw new UsageError(`--tokens-per-month "${text}" is not a token count; accepted: a number with an optional k, M, B or T suffix, e.g. 500M, 24.9B, 5e8`);
+    }
+    if (!(tokens > 0)) throw new UsageError(`--tokens-per-month "${text}" must be above 0 tokens; accepted: a positive count such as 500M, 24.9B, 5e8`);
+    return tokens;
+}
+
+function numberFlag(flag: string, text: string, accepted: string): number {
+    const value = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isFinite(value)) throw new UsageError(`${flag} "${text}" is not a number; accepted: ${accepted}`);
+    return value;
+}
+
+function boundedFlag(flag: string, text: string, min: number, max: number, accepted: string): number {
+    const value = numberFlag(flag, text, accepted);
+    if (value < min || value > max) throw new UsageError(`${flag} ${text} is out of range; accepted: ${accepted}`);
+    return value;
+}
+
+function ratioFlag(text: string): number {
+    const accepted = "input tokens per output token, above 0 and at most 1000 (3 means 3:1)";
+    const value = numberFlag("--input-output-ratio", text, accepted);
+    if (!(value > 0 && value <= 1000)) throw new UsageError(`--input-output-ratio ${text} is out of range; accepted: ${accepted}`);
+    return value;
+}
+
+function rateFlag(flag: string, text: string): number {
+    const accepted = "USD per million tokens above 0, e.g. 0.8 or 5";
+    const value = numberFlag(flag, text, accepted);
+    if (!(value > 0)) throw new UsageError(`${flag} ${text} must be above 0; accepted: ${accepted}`);
+    return value;
+}
+
+function integerFlag(flag: string, text: string, min: number, max: number): number {
+    const accepted = `a whole number from ${min} to ${max}`;
+    const value = numberFlag(flag, text, accepted);
+    if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`${flag} ${text} is not allowed; accepted: ${accepted}`);
+    return value;
+}
+
+function choiceFlag(flag: string, text: string, choices: readonly string[]): string {
+    if (!choices.includes(text)) throw new UsageError(`${flag} "${text}" is not known (${suggest(text, choices)}); accepted: ${choices.join(", ")}`);
+    return text;
+}
+
+function offerFlag(text: string): string {
+    const ids = [...GPU_OFFERS.keys()];
+    if (!GPU_OFFERS.has(text)) throw new UsageError(`--offer "${text}" is not a GPU offer in the catalogue (${suggest(text, ids)}); accepted: ${ids.join(", ")}`);
+    return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table.
+// ---------------------------------------------------------------------------------------------
+
+const tokens = (n: number | null): string => (n === null ? "never" : formatTokens(n));
+const perMonth = (usd: number): string => `${formatUsd(usd)}/month`;
+const rate = (usd: number): string => `${formatUsd(usd)}/M`;
+const yesNo = (b: boolean | null | undefined): string => (b === true ? pc.green("yes") : b === false ? pc.red("no") : "n/a");
+
+export function renderTable(e: Estimate, chartFile?: string): string {
+    const out: string[] = [];
+    const s = e.scenario;
+    out.push(pc.bold(`llm-breakeven estimate: ${s.name}`) + `  (${formatTokens(s.tokensPerMonth)} tokens/month, ${s.inputOutputRatio}:1 input:output, peak x${s.peakToAverage})`);
+
+    const lines = new Table({ head: ["self-hosted, configured nodes", "qty", "unit", "unit price", "monthly"], style: { head: ["cyan"] }, colAligns: ["left", "right", "left", "right", "right"] });
+    for (const line of e.selfHosted.lines) lines.push([line.label, String(line.quantity), line.unit, formatUsd(line.unitUsd), formatUsd(line.monthlyUsd)]);
+    lines.push([pc.bold("GPUs"), "", "", "", formatUsd(e.selfHosted.gpuMonthlyUsd)]);
+    lines.push([pc.bold("overhead"), "", "", "", formatUsd(e.selfHosted.overheadMonthlyUsd)]);
+    lines.push([pc.bold("total"), "", "", "", pc.bold(formatUsd(e.selfHosted.monthlyUsd))]);
+    out.push(lines.toString());
+
+    const p = e.capacity.perNode;
+    const summary = new Table({ style: { head: ["cyan"] }, head: ["", "figure"], wordWrap: true, colWidths: [34, 90] });
+    summary.push(
+        ["API, routed", `${rate(e.api.usdPerMTok)} -> ${perMonth(e.api.monthlyUsd)} (${e.api.basis})`],
+        ["API, unrouted", `${rate(e.unrouted.usdPerMTok)} -> ${perMonth(e.unrouted.monthlyUsd)} (${e.unrouted.basis})`],
+        ["break-even, configured nodes", `${tokens(e.breakEven.tokensPerMonth)} routed, ${tokens(e.breakEven.unroutedTokensPerMonth)} unrouted${e.breakEven.routedToUnroutedRatio !== null ? `; routed/unrouted ${Number(e.breakEven.routedToUnroutedRatio.toFixed(2))}x` : ""}`],
+        ["capacity per node", `${p.replicasPerNode} x TP${p.tensorParallelSize}, batch ${p.batchPerReplica}: ${Math.round(p.outputTokensPerSecond).toLocaleString("en-US")} output tok/s, ${formatTokens(p.tokensPerMonth)} tokens/month flat out`],
+        [`capacity of ${e.selfHosted.nodes} configured nodes`, `${formatTokens(e.capacity.tokensPerMonth)} tokens/month flat out; ${formatTokens(e.capacity.servableTokensPerMonth)} at peak x${s.peakToAverage}${s.selfHosted.redundancy ? " keeping a spare node" : ""}`],
+        ["serves this volume?", yesNo(e.capacity.servesVolume)],
+        [`serves the ${tokens(e.breakEven.tokensPerMonth)} break-even?`, yesNo(e.capacity.servesBreakEven)],
+        ["nodes needed for this volume", `${e.capacity.nodesNeeded} -> ${perMonth(e.capacity.monthlyUsd)} with overhead`],
+        ["break-even, capacity-aware", `routed: ${e.capacity.breakEven.statement}; unrouted: ${e.capacity.unroutedBreakEven.statement}`],
+        [pc.bold("decision"), `${pc.bold(e.decision)}: ${e.decisionReason}`],
+    );
+    out.push(summary.toString());
+    out.push(pc.dim("assumptions:"));
+    for (const a of e.assumptions) out.push(pc.dim(`  - ${a.text}${a.provenance !== undefined ? ` [${a.provenance.source}, ${a.provenance.region}, ${a.provenance.date}]` : ""}`));
+    if (chartFile !== undefined) out.push(`chart written to ${chartFile}`);
+    return `${out.join("\n")}\n`;
+}
