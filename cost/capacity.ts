@@ -11,7 +11,7 @@
  * Every figure is stated in `assumptions`, so a reader can check it against facts.md section 6.
  */
 import {
-    GPUS, GpuId, OPEN_MODELS, OpenModel, PREFILL_COMPUTE_EFFICIENCY, Precision, VLLM_CALIBRATION,
+    GPUS, GpuId, OPEN_MODELS, OpenModel, PREFILL_COMPUTE_EFFICIENCY, Precision, TENSOR_PARALLEL_ALL_REDUCE, VLLM_CALIBRATION,
     VLLM_CALIBRATION_LATENCY_MS, VLLM_ENGINE_SPEEDUP,
 } from "./catalogue";
 import { fitModel, kvBytesPerToken, weightsGB } from "./memory";
@@ -120,7 +120,7 @@ function replicaLayout(r: Roofline, tp: number, gpusPerNode: number): ReplicaLay
     }
     const spec = GPUS[r.gpu];
     const bandwidthBytesPerSecond = tp * spec.memoryBandwidthTBps * 1e12 * r.bandwidthEfficiency;
-    const stepSeconds = (weightsGB(r.model, r.precision) * 1e9 + batch * r.contextTokens * kvPerToken) / bandwidthBytesPerSecond;
+    const stepSeconds = (weightsGB(r.model, r.precision) * 1e9 + batch * r.contextTokens * kvPerToken) / bandwidthBytesPerSecond + allReduceSeconds(r.model, tp);
     const flopsPerSecond = tp * spec.bf16Tflops * 1e12 * r.prefillEfficiency;
     // Chunked prefill shares the GPUs with decode: each output token also pays for its r input tokens.
     const prefillSecondsPerOutputToken = (r.inputOutputRatio * 2 * r.model.parameters) / flopsPerSecond;
@@ -136,12 +136,19 @@ function replicaLayout(r: Roofline, tp: number, gpusPerNode: number): ReplicaLay
     };
 }
 
+/** Per decode step: two all-reduces per layer across the replica's GPUs; none on one GPU. */
+export function allReduceSeconds(model: OpenModel, tensorParallelSize: number): number {
+    if (tensorParallelSize <= 1) return 0;
+    return model.layers * TENSOR_PARALLEL_ALL_REDUCE.allReducesPerLayer * TENSOR_PARALLEL_ALL_REDUCE.microsecondsPerAllReduce * 1e-6;
+}
+
 let cachedEfficiency: Efficiency | undefined;
 
 /**
- * Fits the bandwidth efficiency to the published vLLM 0.5.4 runs: for each, the roofline decode rate
- * at its in-flight batch (output tok/s x per-token latency) and 1,024 tokens of context, at 100%
- * efficiency; the measured rate over that is the point's efficiency. The mean, times the vLLM 0.6
+ * Fits the bandwidth efficiency to the published vLLM 0.5.4 runs (TP8): each run's decode step is
+ * its per-token latency; less the TP8 all-reduces, that time moved the weights and the KV cache of
+ * its in-flight batch (output tok/s x latency, 1,024 tokens of context each). The bytes over the
+ * bandwidth time over peak bandwidth is the point's efficiency. The mean, times the vLLM 0.6
  * speedup, is the efficiency used for current engines.
  */
 export function calibratedEfficiency(): Efficiency {
@@ -151,8 +158,9 @@ export function calibratedEfficiency(): Efficiency {
         if (model === undefined) throw new Error(`catalogue: calibration point ${point.id} names unknown model ${point.model}`);
         const inFlight = (point.outputTokensPerSecond * VLLM_CALIBRATION_LATENCY_MS[point.id]) / 1000;
         const bytesPerStep = weightsGB(model, point.precision) * 1e9 + inFlight * CALIBRATION_CONTEXT_TOKENS * kvBytesPerToken(model, point.precision);
-        const idealOutputTokensPerSecond = (inFlight * 8 * GPUS[point.gpu].memoryBandwidthTBps * 1e12) / bytesPerStep;
-        return { id: point.id, inFlight, measuredOutputTokensPerSecond: point.outputTokensPerSecond, bandwidthEfficiency: point.outputTokensPerSecond / idealOutputTokensPerSecond };
+        const bandwidthSeconds = VLLM_CALIBRATION_LATENCY_MS[point.id] / 1000 - allReduceSeconds(model, 8);
+        const bandwidthEfficiency = bytesPerStep / bandwidthSeconds / (8 * GPUS[point.gpu].memoryBandwidthTBps * 1e12);
+        return { id: point.id, inFlight, measuredOutputTokensPerSecond: point.outputTokensPerSecond, bandwidthEfficiency };
     });
     const mean = calibration.reduce((sum, c) => sum + c.bandwidthEfficiency, 0) / calibration.length;
     cachedEfficiency = {
@@ -204,7 +212,7 @@ export function nodeCapacity(input: NodeCapacityInput): NodeCapacity {
     const totalTokensPerSecond = outputTokensPerSecond + inputTokensPerSecond;
     const assumptions = [
         `roofline, ${input.model.label} at ${input.precision}: ${best.replicasPerNode} replica(s) x TP${best.tensorParallelSize} per node, batch ${best.batchPerReplica} per replica (--max-num-seqs ${maxNumSeqs}, KV cache ${best.kvCacheGBPerReplica.toFixed(0)} GB at ${contextTokens} tokens of context per sequence, --gpu-memory-utilization ${gpuMemoryUtilization})`,
-        `decode step ${best.decodeStepMs.toFixed(1)} ms = (weights ${weightsGB(input.model, input.precision).toFixed(1)} GB + batch KV) / (${(efficiency.bandwidth * 100).toFixed(1)}% of ${best.tensorParallelSize} x ${GPUS[input.gpu].memoryBandwidthTBps} TB/s)`,
+        `decode step ${best.decodeStepMs.toFixed(1)} ms = (weights ${weightsGB(input.model, input.precision).toFixed(1)} GB + batch KV) / (${(efficiency.bandwidth * 100).toFixed(1)}% of ${best.tensorParallelSize} x ${GPUS[input.gpu].memoryBandwidthTBps} TB/s)${best.tensorParallelSize > 1 ? ` + ${input.model.layers * TENSOR_PARALLEL_ALL_REDUCE.allReducesPerLayer} all-reduces x ${TENSOR_PARALLEL_ALL_REDUCE.microsecondsPerAllReduce} µs (assumed)` : ""}`,
         `bandwidth efficiency ${(efficiency.bandwidth * 100).toFixed(1)}% = mean of the vLLM 0.5.4 calibration points (${efficiency.calibration.map((c) => `${c.id} ${(c.bandwidthEfficiency * 100).toFixed(1)}% at ${c.inFlight.toFixed(0)} in flight`).join(", ")}) x ${efficiency.engineSpeedup} for vLLM >= ${VLLM_ENGINE_SPEEDUP.fromVersion} (${VLLM_ENGINE_SPEEDUP.provenance.source}, ${VLLM_ENGINE_SPEEDUP.provenance.date})`,
         `prefill at ${(efficiency.prefillCompute * 100).toFixed(0)}% of dense BF16 peak (${PREFILL_COMPUTE_EFFICIENCY.provenance.source}), ${(2 * input.model.parameters / 1e9).toFixed(0)} GFLOP per input token, ${input.inputOutputRatio} input tokens per output token`,
         `${Math.round(outputTokensPerSecond).toLocaleString("en-US")} output + ${Math.round(inputTokensPerSecond).toLocaleString("en-US")} input tokens/s per node, flat out for ${HOURS_PER_MONTH} hours a month`,
@@ -247,7 +255,8 @@ export function nodesNeeded(input: NodesNeededInput): number {
     if (!(input.peakToAverage >= 1 && Number.isFinite(input.peakToAverage))) throw new Error(`peakToAverage ${input.peakToAverage} must be 1 or more`);
     if (!(input.nodeTokensPerMonth > 0 && Number.isFinite(input.nodeTokensPerMonth))) throw new Error(`nodeTokensPerMonth ${input.nodeTokensPerMonth} must be above 0`);
     // The relative slack keeps an exact multiple (2 nodes' worth) from rounding up to 3 on float noise.
-    const atPeak = Math.max(1, Math.ceil((input.tokensPerMonth * input.peakToAverage) / input.nodeTokensPerMonth - 1e-9));
+    const nodesAtPeak = (input.tokensPerMonth * input.peakToAverage) / input.nodeTokensPerMonth;
+    const atPeak = Math.max(1, Math.ceil(nodesAtPeak * (1 - 1e-12)));
     return input.redundancy ? Math.max(2, atPeak + 1) : atPeak;
 }
 

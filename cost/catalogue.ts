@@ -388,3 +388,15 @@ export const PREFILL_COMPUTE_EFFICIENCY = {
     fraction: 0.3,
     provenance: { source: "llm-breakeven kernel measurement, facts.md section 6 (prefill ceiling per H100 node)", region: "global", date: "2026-11-26" },
 } as const;
+
+/**
+ * Tensor parallelism costs two all-reduces per layer per decode step (facts.md section 6: 160 per
+ * step for a 80-layer model). Small-message all-reduce over NVLink/NVSwitch takes on the order of
+ * 10-20 µs; 15 µs is assumed. It is why several small replicas beat one TP8 replica once each has a
+ * full batch. Low confidence: an order-of-magnitude figure, not a measurement of these nodes.
+ */
+export const TENSOR_PARALLEL_ALL_REDUCE = {
+    microsecondsPerAllReduce: 15,
+    allReducesPerLayer: 2,
+    provenance: { source: "assumption: NVLink small-message all-reduce latency (vLLM custom all-reduce), order of magnitude", region: "global", date: "2026", confidence: "low" as const },
+} as const;
