@@ -1,0 +1,81 @@
+/**
+ * Egress from the serving namespace: DNS, the VPC endpoints (in the private subnets) and the model
+ * source's address ranges; nothing else. A vLLM pod holds a Hugging Face token and serves prompts:
+ * it has no business reaching the rest of the internet.
+ *
+ * NetworkPolicies are enforced on EKS only when the VPC CNI's network policy agent is on (the cluster
+ * component sets `enableNetworkPolicy` on the vpc-cni add-on); without it this object is inert.
+ * Image pulls are made by the kubelet on the node, not by the pod, so they are not subject to it.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { parseCidr } from "./network";
+
+export const SERVING_EGRESS_TYPE = "llm-breakeven:selfHosted:ServingEgressPolicy";
+
+export interface EgressPolicyInput {
+    readonly name: string;
+    readonly namespace: string;
+    /** Where the weights come from (the model source), reached on 443. */
+    readonly modelSourceCidrs: readonly string[];
+    /** The subnets holding the VPC interface endpoints' ENIs (the private subnets), reached on 443. */
+    readonly endpointCidrs: readonly string[];
+}
+
+export interface NetworkPolicyObject {
+    readonly apiVersion: "networking.k8s.io/v1";
+    readonly kind: "NetworkPolicy";
+    readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+    readonly spec: {
+        readonly podSelector: Record<string, never>;
+        readonly policyTypes: readonly ["Egress"];
+        readonly egress: readonly {
+            readonly to: readonly Record<string, unknown>[];
+            readonly ports: readonly { readonly protocol: "UDP" | "TCP"; readonly port: number }[];
+        }[];
+    };
+}
+
+const HTTPS = [{ protocol: "TCP" as const, port: 443 }];
+
+/** The NetworkPolicy, as plain data: every pod of the namespace, egress only to DNS, the endpoints and the model source. */
+export function renderEgressNetworkPolicy(input: EgressPolicyInput): NetworkPolicyObject {
+    for (const cidr of [...input.modelSourceCidrs, ...input.endpointCidrs]) parseCidr(cidr);
+    if (input.endpointCidrs.length === 0) throw new Error("renderEgressNetworkPolicy: no endpoint subnets; the pods could not reach STS or the logs endpoint");
+    const ipBlocks = (cidrs: readonly string[]): Record<string, unknown>[] => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+    const egress: NetworkPolicyObject["spec"]["egress"][number][] = [
+        {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+        },
+        { to: ipBlocks(input.endpointCidrs), ports: HTTPS },
+    ];
+    if (input.modelSourceCidrs.length > 0) egress.push({ to: ipBlocks(input.modelSourceCidrs), ports: HTTPS });
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: input.name, namespace: input.namespace, labels: { "app.kubernetes.io/part-of": "llm-breakeven", "app.kubernetes.io/component": "egress" } },
+        spec: { podSelector: {}, policyTypes: ["Egress"], egress },
+    };
+}
+
+export interface ServingEgressPolicyArgs {
+    readonly namespace: string;
+    readonly modelSourceCidrs: readonly string[];
+    readonly endpointCidrs: readonly string[];
+}
+
+export class ServingEgressPolicy extends pulumi.ComponentResource {
+    readonly policyName: pulumi.Output<string>;
+
+    constructor(name: string, args: ServingEgressPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(SERVING_EGRESS_TYPE, name, {}, opts);
+        const object = renderEgressNetworkPolicy({ name: `${name}-egress`, ...args });
+        const policy = new k8s.networking.v1.NetworkPolicy(`${name}-egress`, {
+            metadata: object.metadata,
+            spec: { ...object.spec, policyTypes: [...object.spec.policyTypes], egress: object.spec.egress.map((r) => ({ to: [...r.to], ports: [...r.ports] })) },
+        }, { parent: this });
+        this.policyName = policy.metadata.name;
+        this.registerOutputs({ policyName: this.policyName });
+    }
+}

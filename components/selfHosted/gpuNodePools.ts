@@ -1,0 +1,138 @@
+/**
+ * GPU node pools: one EKS managed node group per GPU zone, each in that zone's private subnet only, so
+ * a zone's nodes and its vLLM replicas fail together and the other zone keeps serving. Nodes run the
+ * AL2023 NVIDIA AMI (drivers in the AMI), carry the `nvidia.com/gpu=true:NoSchedule` taint (only pods
+ * that asked for GPUs land there) and a sized, encrypted gp3 root volume (the model cache lives on it,
+ * see vllm.ts). The pools are fixed-size: the bill is the one the cost engine priced. The NVIDIA
+ * device plugin (pinned chart) advertises `nvidia.com/gpu` to the scheduler.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NODE_METADATA_OPTIONS } from "./cluster";
+
+export const GPU_NODE_POOLS_TYPE = "llm-breakeven:selfHosted:GpuNodePools";
+
+export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
+/** The same taint as a pod toleration. */
+export const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" } as const;
+/** Node label that marks a GPU pool node and the label naming its zone's pool. */
+export const GPU_POOL_LABEL = "llm-breakeven/pool";
+export const GPU_ZONE_LABEL = "llm-breakeven/gpu-zone";
+
+/** Pinned: the chart matching the device plugin image cached by the AWS EKS blueprints (aws-ia/terraform-aws-eks-blueprints). */
+export const DEVICE_PLUGIN_CHART = { chart: "nvidia-device-plugin", version: "0.17.1", repo: "https://nvidia.github.io/k8s-device-plugin" } as const;
+
+export function gpuNodeLabels(zone: string): Record<string, string> {
+    return { [GPU_POOL_LABEL]: "gpu", [GPU_ZONE_LABEL]: zone, "nvidia.com/gpu.present": "true" };
+}
+
+/** Device plugin Helm values: only on the GPU pools, tolerating their taint; no NFD/GFD (the labels come from the node group). */
+export function devicePluginValues(): Record<string, unknown> {
+    return {
+        tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: GPU_POOL_LABEL, operator: "In", values: ["gpu"] }] }] } } },
+        nfd: { enabled: false },
+        gfd: { enabled: false },
+        priorityClassName: "system-node-critical",
+    };
+}
+
+export interface GpuZone {
+    readonly zone: string;
+    /** The zone's private subnet: the only subnet its node group may use. */
+    readonly subnetId: pulumi.Input<string>;
+}
+
+export interface GpuNodePoolsArgs {
+    readonly clusterName: pulumi.Input<string>;
+    readonly nodeRoleArn: pulumi.Input<string>;
+    readonly kubernetesVersion: string;
+    readonly zones: readonly GpuZone[];
+    readonly instanceType: string;
+    readonly nodesPerZone: number;
+    /** Root volume per GPU node (AMI, container images, the model cache). */
+    readonly rootVolumeSizeGiB: number;
+    /** Default ON_DEMAND. CAPACITY_BLOCK needs capacityReservationId and a reservation in the zone. */
+    readonly capacityType?: "ON_DEMAND" | "CAPACITY_BLOCK";
+    /** The Capacity Block reservation (cr-...). Default: none. */
+    readonly capacityReservationId?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+export class GpuNodePools extends pulumi.ComponentResource {
+    /** Node group names, in zone order. */
+    readonly nodeGroupNames: pulumi.Output<string>[];
+    readonly nodeGroupArns: pulumi.Output<string>[];
+    readonly zones: readonly string[];
+    readonly gpuNodes: number;
+    readonly devicePluginReleaseName: pulumi.Output<string>;
+
+    constructor(name: string, args: GpuNodePoolsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(GPU_NODE_POOLS_TYPE, name, {}, opts);
+        const capacityType = args.capacityType ?? "ON_DEMAND";
+        if (capacityType === "CAPACITY_BLOCK" && args.capacityReservationId === undefined) {
+            throw new Error(`${name}: capacityType CAPACITY_BLOCK needs capacityReservationId (the Capacity Block's cr-... id)`);
+        }
+        if (!(Number.isInteger(args.nodesPerZone) && args.nodesPerZone >= 1)) throw new Error(`${name}: nodesPerZone ${args.nodesPerZone} must be 1 or more`);
+        const tags = { ...args.tags };
+        const groups = args.zones.map(({ zone, subnetId }) => {
+            const template = new aws.ec2.LaunchTemplate(`${name}-${zone}`, {
+                description: `GPU nodes in ${zone}: IMDSv2, ${args.rootVolumeSizeGiB} GiB encrypted gp3 root volume (holds the model cache)`,
+                metadataOptions: NODE_METADATA_OPTIONS,
+                blockDeviceMappings: [{
+                    deviceName: "/dev/xvda",
+                    // 16 GB image + 141 GB of BF16 70B weights, pulled in minutes: gp3 at 500 MiB/s and 6,000 IOPS.
+                    ebs: { volumeSize: args.rootVolumeSizeGiB, volumeType: "gp3", iops: 6000, throughput: 500, encrypted: "true", deleteOnTermination: "true" },
+                }],
+                ...(capacityType === "CAPACITY_BLOCK" ? {
+                    instanceMarketOptions: { marketType: "capacity-block" },
+                    capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: args.capacityReservationId } },
+                } : {}),
+                tagSpecifications: [{ resourceType: "instance", tags: { ...tags, Name: `${name}-${zone}` } }],
+                tags,
+            }, { parent: this });
+            return new aws.eks.NodeGroup(`${name}-${zone}`, {
+                clusterName: args.clusterName,
+                nodeRoleArn: args.nodeRoleArn,
+                version: args.kubernetesVersion,
+                subnetIds: [subnetId],
+                instanceTypes: [args.instanceType],
+                amiType: GPU_AMI_TYPE,
+                capacityType,
+                // Fixed size: no autoscaler grows the GPU bill past what the cost engine priced.
+                scalingConfig: { desiredSize: args.nodesPerZone, minSize: args.nodesPerZone, maxSize: args.nodesPerZone },
+                taints: [GPU_TAINT],
+                labels: gpuNodeLabels(zone),
+                launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+                // EKS node auto repair replaces nodes whose GPUs report health failures (XID errors, lost GPUs).
+                nodeRepairConfig: { enabled: true },
+                updateConfig: { maxUnavailable: 1 },
+                tags: { ...tags, [GPU_ZONE_LABEL]: zone },
+            }, { parent: this });
+        });
+
+        const devicePlugin = new k8s.helm.v3.Release(`${name}-device-plugin`, {
+            chart: DEVICE_PLUGIN_CHART.chart,
+            version: DEVICE_PLUGIN_CHART.version,
+            repositoryOpts: { repo: DEVICE_PLUGIN_CHART.repo },
+            namespace: "kube-system",
+            values: devicePluginValues(),
+            atomic: true,
+        }, { parent: this });
+
+        this.nodeGroupNames = groups.map((g) => g.nodeGroupName);
+        this.nodeGroupArns = groups.map((g) => g.arn);
+        this.zones = args.zones.map((z) => z.zone);
+        this.gpuNodes = args.zones.length * args.nodesPerZone;
+        this.devicePluginReleaseName = devicePlugin.name;
+        this.registerOutputs({
+            nodeGroupNames: this.nodeGroupNames,
+            nodeGroupArns: this.nodeGroupArns,
+            zones: this.zones,
+            gpuNodes: this.gpuNodes,
+            devicePluginReleaseName: this.devicePluginReleaseName,
+        });
+    }
+}

@@ -1,0 +1,334 @@
+/**
+ * vLLM serving: one Deployment per GPU zone (pinned to that zone by required node affinity, so losing
+ * a zone loses only its replicas), an internal ClusterIP Service exposing the OpenAI-compatible API on
+ * 8000, a PodDisruptionBudget that lets one GPU node drain at a time, the Hugging Face token as a
+ * Kubernetes Secret made from the Pulumi secret, and the namespace's egress NetworkPolicy.
+ *
+ * Model cache: a hostPath directory on the GPU node's sized gp3 root volume, not a PVC. The replicas
+ * on one node (two TP4 replicas, say) share one copy of the weights; it survives pod restarts and
+ * rollouts (a restart reloads ~141 GB from local disk instead of the internet); and it needs no EBS
+ * CSI volume per replica pinned to a zone, to be re-attached on every reschedule. It is lost when the
+ * node is replaced, which costs one download. The namespace therefore runs at the "privileged" Pod
+ * Security level (baseline forbids hostPath); the container itself does not escalate privileges.
+ *
+ * Every object is rendered by a pure function (tested on its own, and validated against the
+ * Kubernetes OpenAPI schema); the component only wires them.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as k8sInput from "@pulumi/kubernetes/types/input";
+import * as pulumi from "@pulumi/pulumi";
+import { Precision } from "../../cost/catalogue";
+import { ServingEgressPolicy } from "./egress";
+import { GPU_POOL_LABEL, GPU_TOLERATION } from "./gpuNodePools";
+
+export const VLLM_SERVING_TYPE = "llm-breakeven:selfHosted:VllmServing";
+export const VLLM_PORT = 8000;
+export const HEALTH_PATH = "/health";
+export const METRICS_PATH = "/metrics";
+export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
+export const HF_TOKEN_KEY = "HF_TOKEN";
+/** On the node's root volume (see the module comment). */
+export const MODEL_CACHE_HOST_PATH = "/opt/llm-breakeven/model-cache";
+export const MODEL_CACHE_MOUNT = "/models";
+/** Tensor parallelism exchanges activations through shared memory: 16-20 GiB for 8 GPUs (facts.md section 6). */
+export const SHM_SIZE = "20Gi";
+/** Probe period for the startup budget. */
+export const STARTUP_PROBE_PERIOD_SECONDS = 10;
+
+export interface VllmArgsInput {
+    /** Hugging Face repository (`meta-llama/Llama-3.3-70B-Instruct`). */
+    readonly huggingFaceId: string;
+    /** The model name clients send (the catalogue id). */
+    readonly servedModelName: string;
+    readonly precision: Precision;
+    readonly tensorParallelSize: number;
+    /** Default 1: a replica never spans nodes (no multi-node NCCL over EFA in this stack). */
+    readonly pipelineParallelSize?: number;
+    readonly gpuMemoryUtilization: number;
+    readonly maxModelLen: number;
+    readonly maxNumSeqs: number;
+}
+
+/** vLLM flags for a precision. INT8/INT4 need a pre-quantized checkpoint (GPTQ/AWQ) the catalogue does not name. */
+export function precisionFlags(precision: Precision): string[] {
+    switch (precision) {
+        case "bf16":
+            return ["--dtype", "bfloat16"];
+        case "fp16":
+            return ["--dtype", "float16"];
+        case "fp8":
+            // Dynamic FP8 weight quantization; A100s have no FP8 units and run it as W8A16 (Marlin kernels).
+            return ["--quantization", "fp8"];
+        case "int8":
+        case "int4":
+            throw new Error(`precision ${precision} needs a pre-quantized (GPTQ/AWQ) checkpoint, which the catalogue does not name; use bf16, fp16 or fp8`);
+    }
+}
+
+/** The vLLM server's arguments, in a fixed order. */
+export function renderVllmArgs(input: VllmArgsInput): string[] {
+    const pp = input.pipelineParallelSize ?? 1;
+    const problems: string[] = [];
+    if (!(Number.isInteger(input.tensorParallelSize) && input.tensorParallelSize >= 1)) problems.push(`tensorParallelSize ${input.tensorParallelSize} must be a whole number, 1 or more`);
+    if (!(Number.isInteger(pp) && pp >= 1)) problems.push(`pipelineParallelSize ${pp} must be a whole number, 1 or more`);
+    if (!(input.gpuMemoryUtilization > 0 && input.gpuMemoryUtilization <= 0.98)) problems.push(`gpuMemoryUtilization ${input.gpuMemoryUtilization} must be in (0, 0.98]`);
+    if (!(Number.isInteger(input.maxModelLen) && input.maxModelLen >= 1)) problems.push(`maxModelLen ${input.maxModelLen} must be a whole number of tokens`);
+    if (!(Number.isInteger(input.maxNumSeqs) && input.maxNumSeqs >= 1)) problems.push(`maxNumSeqs ${input.maxNumSeqs} must be a whole number, 1 or more`);
+    if (problems.length > 0) throw new Error(`renderVllmArgs: ${problems.join("; ")}`);
+    return [
+        "--model", input.huggingFaceId,
+        "--served-model-name", input.servedModelName,
+        "--host", "0.0.0.0",
+        "--port", String(VLLM_PORT),
+        ...precisionFlags(input.precision),
+        "--tensor-parallel-size", String(input.tensorParallelSize),
+        "--pipeline-parallel-size", String(pp),
+        "--gpu-memory-utilization", String(input.gpuMemoryUtilization),
+        "--max-model-len", String(input.maxModelLen),
+        "--max-num-seqs", String(input.maxNumSeqs),
+        "--enable-prefix-caching",
+        "--download-dir", `${MODEL_CACHE_MOUNT}/huggingface/hub`,
+    ];
+}
+
+/**
+ * Startup budget: ~10 minutes for Llama 3.3 70B's ~141 GB of BF16 weights (download plus load, facts.md
+ * section 6), scaled with the weights, never below 5 minutes (CUDA graph capture alone takes a minute).
+ * Returned as the startup probe's failureThreshold at a 10 s period.
+ */
+export function startupProbeFailureThreshold(weightsGB: number): number {
+    if (!(Number.isFinite(weightsGB) && weightsGB > 0)) throw new Error(`weightsGB ${weightsGB} must be above 0`);
+    const budgetSeconds = Math.max(300, (weightsGB / 141) * 600);
+    return Math.ceil(budgetSeconds / STARTUP_PROBE_PERIOD_SECONDS);
+}
+
+export interface InstanceShape {
+    readonly vcpu: number;
+    readonly memoryGiB: number;
+    readonly gpus: number;
+}
+
+/**
+ * CPU and memory a replica requests: its share of the node by GPUs, 75% of it (the rest is for the
+ * kubelet, the device plugin, DCGM exporter, node exporter and the CNI). Memory limit = request; no
+ * CPU limit (throttling a tokenizer thread stalls every GPU of the replica).
+ */
+export function replicaResources(instance: InstanceShape, tensorParallelSize: number): { readonly cpu: string; readonly memory: string; readonly gpus: string } {
+    if (tensorParallelSize > instance.gpus || instance.gpus % tensorParallelSize !== 0) {
+        throw new Error(`tensorParallelSize ${tensorParallelSize} must divide the node's ${instance.gpus} GPUs`);
+    }
+    const share = (tensorParallelSize / instance.gpus) * 0.75;
+    return { cpu: String(Math.floor(instance.vcpu * share)), memory: `${Math.floor(instance.memoryGiB * share)}Gi`, gpus: String(tensorParallelSize) };
+}
+
+export interface VllmDeploymentInput {
+    readonly name: string;
+    readonly namespace: string;
+    readonly zone: string;
+    readonly replicas: number;
+    readonly image: string;
+    readonly args: readonly string[];
+    readonly resources: ReturnType<typeof replicaResources>;
+    readonly hfTokenSecretName: string;
+    readonly startupFailureThreshold: number;
+    /** Labels every vLLM pod of the stack carries (the Service and PDB select them). */
+    readonly appLabels: Readonly<Record<string, string>>;
+}
+
+export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.v1.Deployment & { apiVersion: "apps/v1"; kind: "Deployment" } {
+    const labels = { ...input.appLabels, [GPU_ZONE_POD_LABEL]: input.zone };
+    const probe = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number): k8sInput.core.v1.Probe => ({
+        httpGet: { path: HEALTH_PATH, port: VLLM_PORT, scheme: "HTTP" }, periodSeconds, failureThreshold, timeoutSeconds,
+    });
+    return {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: input.name, namespace: input.namespace, labels },
+        spec: {
+            replicas: input.replicas,
+            selector: { matchLabels: labels },
+            // No spare GPUs to surge into: replace one replica at a time (the PDB keeps the rest serving).
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+            template: {
+                metadata: { labels, annotations: { "prometheus.io/path": METRICS_PATH, "prometheus.io/port": String(VLLM_PORT) } },
+                spec: {
+                    tolerations: [{ ...GPU_TOLERATION }],
+                    affinity: {
+                        nodeAffinity: {
+                            requiredDuringSchedulingIgnoredDuringExecution: {
+                                nodeSelectorTerms: [{ matchExpressions: [
+                                    { key: ZONE_TOPOLOGY_KEY, operator: "In", values: [input.zone] },
+                                    { key: GPU_POOL_LABEL, operator: "In", values: ["gpu"] },
+                                ] }],
+                            },
+                        },
+                    },
+                    topologySpreadConstraints: [
+                        // Hard: a replica never lands outside its zone's domain; with the other zone's Deployment this is the cross-zone spread.
+                        { maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { ...input.appLabels } } },
+                        // Hard: within the zone, replicas spread over the GPU nodes evenly.
+                        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } },
+                    ],
+                    // In-flight streams get two minutes to finish when a node drains.
+                    terminationGracePeriodSeconds: 120,
+                    containers: [{
+                        name: "vllm",
+                        image: input.image,
+                        // The OpenAI server module takes --model (the image's `vllm serve` entrypoint wants it positional).
+                        command: ["python3", "-m", "vllm.entrypoints.openai.api_server"],
+                        args: [...input.args],
+                        ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
+                        env: [
+                            { name: HF_TOKEN_KEY, valueFrom: { secretKeyRef: { name: input.hfTokenSecretName, key: HF_TOKEN_KEY } } },
+                            { name: "HF_HOME", value: `${MODEL_CACHE_MOUNT}/huggingface` },
+                            // Usage stats would be blocked by the egress policy anyway; do not try.
+                            { name: "VLLM_NO_USAGE_STATS", value: "1" },
+                            { name: "DO_NOT_TRACK", value: "1" },
+                        ],
+                        resources: {
+                            requests: { cpu: input.resources.cpu, memory: input.resources.memory, "nvidia.com/gpu": input.resources.gpus },
+                            limits: { memory: input.resources.memory, "nvidia.com/gpu": input.resources.gpus },
+                        },
+                        volumeMounts: [
+                            { name: "dshm", mountPath: "/dev/shm" },
+                            { name: "model-cache", mountPath: MODEL_CACHE_MOUNT },
+                        ],
+                        startupProbe: probe(STARTUP_PROBE_PERIOD_SECONDS, input.startupFailureThreshold, 5),
+                        readinessProbe: probe(10, 3, 5),
+                        livenessProbe: probe(15, 4, 10),
+                        securityContext: { allowPrivilegeEscalation: false },
+                    }],
+                    volumes: [
+                        { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: SHM_SIZE } },
+                        { name: "model-cache", hostPath: { path: MODEL_CACHE_HOST_PATH, type: "DirectoryOrCreate" } },
+                    ],
+                },
+            },
+        },
+    };
+}
+
+/** Pod label naming the replica's zone (also its Deployment's selector). */
+export const GPU_ZONE_POD_LABEL = "llm-breakeven/zone";
+
+export function renderVllmService(name: string, namespace: string, appLabels: Readonly<Record<string, string>>): k8sInput.core.v1.Service & { apiVersion: "v1"; kind: "Service" } {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace, labels: { ...appLabels } },
+        spec: { type: "ClusterIP", selector: { ...appLabels }, ports: [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }] },
+    };
+}
+
+/**
+ * At most one GPU node's replicas down at a time (node drains, upgrades): minAvailable = replicas - replicas per node,
+ * at least 1. An integer minAvailable, because the pods belong to one Deployment per zone.
+ */
+export function renderPodDisruptionBudget(name: string, namespace: string, appLabels: Readonly<Record<string, string>>, totalReplicas: number, replicasPerNode: number): k8sInput.policy.v1.PodDisruptionBudget & { apiVersion: "policy/v1"; kind: "PodDisruptionBudget" } {
+    return {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name, namespace, labels: { ...appLabels } },
+        spec: { minAvailable: Math.max(1, totalReplicas - replicasPerNode), selector: { matchLabels: { ...appLabels } } },
+    };
+}
+
+export interface VllmServingArgs {
+    /** Namespace to create and serve from. */
+    readonly namespace: string;
+    readonly image: string;
+    readonly huggingFaceId: string;
+    readonly servedModelName: string;
+    readonly precision: Precision;
+    /** GPUs per replica, from the capacity model. */
+    readonly tensorParallelSize: number;
+    readonly replicasPerNode: number;
+    /** The GPU zones, one Deployment each. */
+    readonly zones: readonly string[];
+    readonly nodesPerZone: number;
+    readonly instance: InstanceShape;
+    readonly gpuMemoryUtilization: number;
+    readonly maxModelLen: number;
+    readonly maxNumSeqs: number;
+    /** Model weights, GB: sizes the startup probe budget. */
+    readonly weightsGB: number;
+    /** The Hugging Face token; must be a Pulumi secret. */
+    readonly hfToken: pulumi.Input<string>;
+    /** Address ranges of the model source (egress on 443). */
+    readonly modelSourceCidrs: readonly string[];
+    /** Subnets holding the VPC interface endpoints (egress on 443). */
+    readonly endpointCidrs: readonly string[];
+}
+
+export class VllmServing extends pulumi.ComponentResource {
+    readonly namespace: pulumi.Output<string>;
+    readonly serviceName: pulumi.Output<string>;
+    /** The OpenAI-compatible base URL inside the cluster. */
+    readonly endpoint: pulumi.Output<string>;
+    /** Deployment names, in zone order (set explicitly, so known before the deployment: alert rules name them). */
+    readonly deploymentNames: readonly string[];
+    /** Labels of every vLLM pod and of the Service (the ServiceMonitor selects them). */
+    readonly appLabels: Readonly<Record<string, string>>;
+    readonly totalReplicas: number;
+    readonly args: readonly string[];
+    readonly pdbName: pulumi.Output<string>;
+
+    constructor(name: string, args: VllmServingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(VLLM_SERVING_TYPE, name, {}, opts);
+        const appLabels = { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "llm-breakeven" };
+        const vllmArgs = renderVllmArgs({
+            huggingFaceId: args.huggingFaceId, servedModelName: args.servedModelName, precision: args.precision, tensorParallelSize: args.tensorParallelSize,
+            gpuMemoryUtilization: args.gpuMemoryUtilization, maxModelLen: args.maxModelLen, maxNumSeqs: args.maxNumSeqs,
+        });
+        const resources = replicaResources(args.instance, args.tensorParallelSize);
+        const replicasPerZone = args.nodesPerZone * args.replicasPerNode;
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: { name: args.namespace, labels: { "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "baseline" } },
+        }, { parent: this });
+        const ns = args.namespace;
+        const egress = new ServingEgressPolicy(name, { namespace: ns, modelSourceCidrs: args.modelSourceCidrs, endpointCidrs: args.endpointCidrs }, { parent: this, dependsOn: [namespace] });
+        const tokenSecretName = `${name}-hf-token`;
+        const token = new k8s.core.v1.Secret(`${name}-hf-token`, {
+            metadata: { name: tokenSecretName, namespace: ns },
+            type: "Opaque",
+            stringData: { [HF_TOKEN_KEY]: pulumi.secret(args.hfToken) },
+        }, { parent: this, dependsOn: [namespace], additionalSecretOutputs: ["data", "stringData"] });
+
+        const deployments = args.zones.map((zone) => {
+            const object = renderVllmDeployment({
+                name: `${name}-${zone}`, namespace: ns, zone, replicas: replicasPerZone, image: args.image, args: vllmArgs, resources,
+                hfTokenSecretName: tokenSecretName, startupFailureThreshold: startupProbeFailureThreshold(args.weightsGB), appLabels,
+            });
+            // The egress policy exists before any pod that holds the token starts.
+            // Pulumi waits for the rollout; a replica may take the whole startup budget (10 minutes for 70B) plus image pull and node boot.
+            return new k8s.apps.v1.Deployment(`${name}-${zone}`, { metadata: object.metadata, spec: object.spec }, {
+                parent: this, dependsOn: [egress, token], customTimeouts: { create: "40m", update: "40m" },
+            });
+        });
+        const serviceObject = renderVllmService(name, ns, appLabels);
+        const service = new k8s.core.v1.Service(`${name}-svc`, { metadata: serviceObject.metadata, spec: serviceObject.spec }, { parent: this, dependsOn: [namespace] });
+        const totalReplicas = replicasPerZone * args.zones.length;
+        const pdbObject = renderPodDisruptionBudget(name, ns, appLabels, totalReplicas, args.replicasPerNode);
+        const pdb = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdbObject.metadata, spec: pdbObject.spec }, { parent: this, dependsOn: [namespace] });
+
+        this.namespace = namespace.metadata.name;
+        this.serviceName = service.metadata.name;
+        this.endpoint = pulumi.interpolate`http://${service.metadata.name}.${namespace.metadata.name}.svc.cluster.local:${VLLM_PORT}/v1`;
+        this.deploymentNames = args.zones.map((zone) => `${name}-${zone}`);
+        this.appLabels = appLabels;
+        this.totalReplicas = totalReplicas;
+        this.args = vllmArgs;
+        this.pdbName = pdb.metadata.name;
+        this.registerOutputs({
+            namespace: this.namespace,
+            serviceName: this.serviceName,
+            endpoint: this.endpoint,
+            deploymentNames: pulumi.all(deployments.map((d) => d.metadata.name)),
+            appLabels: this.appLabels,
+            totalReplicas: this.totalReplicas,
+            args: this.args,
+            pdbName: this.pdbName,
+        });
+    }
+}

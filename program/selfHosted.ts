@@ -1,0 +1,236 @@
+/**
+ * The self-hosted mode: redundant GPU node pools on EKS serving an open model with vLLM, with
+ * monitoring and a closed egress. `createSelfHosted` builds the infrastructure and hands back the
+ * private vLLM endpoint (the hybrid mode calls it too); `buildSelfHosted` adds the cost engine's view
+ * and returns the stack outputs.
+ *
+ * Everything that can be wrong with the config is found before the first resource is registered:
+ * the zod schema (index.ts) first, then `preflightSelfHosted` here (the secret, the precision vLLM can
+ * serve, the cache volume, the egress ranges, the price), all problems in one ConfigError.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, Ec2InstanceType, OPEN_MODELS, OpenModel, Precision } from "../cost/catalogue";
+import { Estimate } from "../cost/estimate";
+import { weightsGB } from "../cost/memory";
+import { formatUsd, offerHourlyUsd } from "../cost/units";
+import { StackSecrets } from "../config/pulumi";
+import { estimateStack, offerFor } from "../config/scenario";
+import { ConfigError, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
+import { Cluster } from "../components/selfHosted/cluster";
+import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
+import { Monitoring } from "../components/selfHosted/monitoring";
+import { Network, SMALLEST_VPC_PREFIX, parseCidr } from "../components/selfHosted/network";
+import { VllmServing, precisionFlags } from "../components/selfHosted/vllm";
+import type { StackOutputs } from "./index";
+
+export const SERVING_NAMESPACE = "vllm";
+export const MONITORING_NAMESPACE = "monitoring";
+/** The vllm/vllm-openai image, ~16.5 GB unpacked (facts.md section 6), cached on the node's root volume too. */
+export const VLLM_IMAGE_GIB = 16;
+/** The AL2023 AMI, kubelet images, logs. */
+export const NODE_BASE_GIB = 30;
+
+/**
+ * GB a replica downloads: vLLM's dynamic FP8 quantizes BF16 weights on load, so an FP8 stack still
+ * pulls (and caches) the BF16 checkpoint.
+ */
+export function checkpointGB(model: OpenModel, precision: Precision): number {
+    return weightsGB(model, precision === "fp8" ? "bf16" : precision);
+}
+
+/** Root volume a GPU node needs: the base, the image and one copy of the checkpoint, with 20% headroom. */
+export function rootVolumeNeededGiB(model: OpenModel, precision: Precision): number {
+    const checkpointGiB = (checkpointGB(model, precision) * 1e9) / 2 ** 30;
+    return Math.ceil((NODE_BASE_GIB + VLLM_IMAGE_GIB + checkpointGiB) * 1.2);
+}
+
+export interface Preflight {
+    readonly selfHosted: SelfHostedConfig;
+    readonly model: OpenModel;
+    readonly instance: Ec2InstanceType & { readonly gpu: NonNullable<Ec2InstanceType["gpu"]> };
+    readonly hfToken: pulumi.Output<string>;
+    readonly estimate: Estimate;
+}
+
+/**
+ * Everything the schema cannot know, checked before any resource exists; every problem named with its
+ * key, value and fix, all at once.
+ */
+export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets): Preflight {
+    const key = (path: string): string => `${NAMESPACE}:${path}`;
+    const selfHosted = config.selfHosted;
+    if (selfHosted === undefined) {
+        throw new ConfigError([`${key("selfHosted")}: is required when mode is "${config.mode}": set it (an empty object takes every default)`]);
+    }
+    const problems: string[] = [];
+    if (secrets.hfToken === undefined) {
+        problems.push(`${key(SECRET_KEYS.hfToken)}: is required: vLLM downloads the weights from Hugging Face (Llama models are gated); run \`pulumi config set --secret ${key(SECRET_KEYS.hfToken)} hf_...\``);
+    }
+    const model = OPEN_MODELS.get(selfHosted.model);
+    const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
+    try {
+        precisionFlags(selfHosted.precision);
+    } catch (error) {
+        problems.push(`${key("selfHosted.precision")}: "${selfHosted.precision}" cannot be served: ${(error as Error).message}; allowed: ${Object.keys(BYTES_PER_PARAMETER).filter((p) => p !== "int8" && p !== "int4").join(", ")}`);
+    }
+    if (model !== undefined && instance?.gpu !== undefined) {
+        const needed = rootVolumeNeededGiB(model, selfHosted.precision);
+        if (selfHosted.rootVolumeSizeGiB < needed) {
+            problems.push(`${key("selfHosted.rootVolumeSizeGiB")}: ${selfHosted.rootVolumeSizeGiB} GiB cannot hold the model cache (${model.label} checkpoint ${checkpointGB(model, selfHosted.precision).toFixed(0)} GB + the vLLM image + the OS, with 20% headroom); allowed: ${needed} or more`);
+        }
+    }
+    if (selfHosted.egressAllowedCidrs.length === 0) {
+        problems.push(`${key("selfHosted.egressAllowedCidrs")}: [] leaves the serving namespace no route to the model source (its NetworkPolicy allows only DNS and the VPC endpoints); list the model source's address ranges, e.g. the regional S3 ranges of a model mirror or the Hugging Face CDN's ranges`);
+    }
+    try {
+        const { prefix } = parseCidr(selfHosted.vpcCidr);
+        if (prefix > SMALLEST_VPC_PREFIX) problems.push(`${key("selfHosted.vpcCidr")}: "${selfHosted.vpcCidr}" is too small for per-zone node subnets (pods take VPC addresses); allowed: a /${SMALLEST_VPC_PREFIX} or larger, such as 10.40.0.0/16`);
+    } catch (error) {
+        problems.push(`${key("selfHosted.vpcCidr")}: ${(error as Error).message}`);
+    }
+    for (const [i, cidr] of selfHosted.egressAllowedCidrs.entries()) {
+        try {
+            parseCidr(cidr);
+        } catch (error) {
+            problems.push(`${key(`selfHosted.egressAllowedCidrs.${i}`)}: ${(error as Error).message}`);
+        }
+    }
+    if (selfHosted.capacityType === "CAPACITY_BLOCK" && selfHosted.gpuZones > 1) {
+        problems.push(`${key("selfHosted.capacityType")}: CAPACITY_BLOCK with ${selfHosted.gpuZones} GPU zones: a Capacity Block reservation lives in one zone and the config holds one reservation id; allowed: ON_DEMAND, or CAPACITY_BLOCK with gpuZones 1 (redundancy false, not in production)`);
+    }
+    let estimate: Estimate | undefined;
+    try {
+        estimate = estimateStack(config);
+    } catch (error) {
+        problems.push(...(error instanceof ConfigError ? error.problems : [`${key("selfHosted")}: the cost engine cannot price this stack: ${(error as Error).message}`]));
+    }
+    if (problems.length > 0 || secrets.hfToken === undefined || model === undefined || instance?.gpu === undefined || estimate === undefined) {
+        throw new ConfigError(problems.length > 0 ? problems : [`${key("selfHosted")}: model or instance type unknown to the catalogue`]);
+    }
+    return { selfHosted, model, instance: { ...instance, gpu: instance.gpu }, hfToken: secrets.hfToken, estimate };
+}
+
+export interface SelfHostedDeployment {
+    /** The OpenAI-compatible base URL inside the cluster (no route from outside the VPC). */
+    readonly endpoint: pulumi.Output<string>;
+    /** The model name clients send. */
+    readonly servedModelName: string;
+    readonly clusterName: pulumi.Output<string>;
+    readonly gpuNodeGroups: pulumi.Output<string>[];
+    readonly network: Network;
+    readonly cluster: Cluster;
+    readonly gpuPools: GpuNodePools;
+    readonly serving: VllmServing;
+    readonly monitoring: Monitoring;
+    readonly estimate: Estimate;
+}
+
+export interface CreateSelfHostedOptions {
+    /** Prefix of every resource name. Default "llm". */
+    readonly name?: string;
+    /** Parent of the components. Default: the stack. */
+    readonly parent?: pulumi.Resource;
+}
+
+/** Builds the self-hosted infrastructure for a validated config (self-hosted or hybrid mode). */
+export async function createSelfHosted(config: StackConfig, secrets: StackSecrets, options: CreateSelfHostedOptions = {}): Promise<SelfHostedDeployment> {
+    const { selfHosted, model, instance, hfToken, estimate } = preflightSelfHosted(config, secrets);
+    const name = options.name ?? "llm";
+    const parentOpts = options.parent !== undefined ? { parent: options.parent } : {};
+
+    // Standard zones only (local and wavelength zones have no p4de capacity and no NAT gateways).
+    const available = await aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
+    const zones = available.names.slice(0, selfHosted.availabilityZones);
+    if (zones.length < selfHosted.availabilityZones) {
+        throw new ConfigError([`${NAMESPACE}:selfHosted.availabilityZones: ${selfHosted.availabilityZones} zones asked, but ${config.region} has ${zones.length} standard zones available (${zones.join(", ")}); allowed: 2..${zones.length}`]);
+    }
+    const gpuZones = zones.slice(0, selfHosted.gpuZones);
+    const clusterName = `${name}-${pulumi.getStack()}`.slice(0, 100);
+    const tags = { "llm-breakeven:stack": pulumi.getStack(), "llm-breakeven:mode": config.mode, "llm-breakeven:environment": config.environment };
+
+    const network = new Network(`${name}-net`, {
+        region: config.region, availabilityZoneNames: zones, vpcCidr: selfHosted.vpcCidr, egressGBPerMonth: selfHosted.egressGBPerMonth, clusterName, tags,
+    }, parentOpts);
+    if (network.monthlyUsd > config.overhead.storageNetworkEgressMonthlyUsd) {
+        pulumi.log.warn(`the network (NAT per zone, endpoints, ${selfHosted.egressGBPerMonth} GB egress) costs ${formatUsd(network.monthlyUsd)}/month, above the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}); raise ${NAMESPACE}:overhead.storageNetworkEgressMonthlyUsd so the projection holds`);
+    }
+    const cluster = new Cluster(`${name}-cluster`, {
+        region: config.region, clusterName, kubernetesVersion: selfHosted.kubernetesVersion, privateSubnetIds: network.privateSubnetIds,
+        publicApiEndpoint: selfHosted.publicApiEndpoint, systemInstanceType: selfHosted.systemInstanceType, tags,
+    }, parentOpts);
+    const k8sOpts = { ...parentOpts, providers: { kubernetes: cluster.provider } };
+    const gpuPools = new GpuNodePools(`${name}-gpu`, {
+        clusterName: cluster.clusterName, nodeRoleArn: cluster.nodeRoleArn, kubernetesVersion: selfHosted.kubernetesVersion,
+        // The GPU zones are the VPC's first zones: GPU zone i uses private subnet i, and only it.
+        zones: gpuZones.map((zone, i) => ({ zone, subnetId: subnetAt(network, i) })),
+        instanceType: selfHosted.instanceType, nodesPerZone: selfHosted.nodesPerZone, rootVolumeSizeGiB: selfHosted.rootVolumeSizeGiB,
+        capacityType: selfHosted.capacityType, ...(selfHosted.capacityReservationId !== undefined ? { capacityReservationId: selfHosted.capacityReservationId } : {}), tags,
+    }, k8sOpts);
+    // The replica layout is the cost engine's: the same TP size and replicas per node it priced the capacity at.
+    const layout = estimate.capacity.perNode;
+    const serving = new VllmServing(`${name}-vllm`, {
+        namespace: SERVING_NAMESPACE, image: selfHosted.vllmImage, huggingFaceId: model.huggingFaceId, servedModelName: model.id, precision: selfHosted.precision,
+        tensorParallelSize: layout.tensorParallelSize, replicasPerNode: layout.replicasPerNode, zones: gpuZones, nodesPerZone: selfHosted.nodesPerZone,
+        instance: { vcpu: instance.vcpu, memoryGiB: instance.memoryGiB, gpus: instance.gpu.count },
+        gpuMemoryUtilization: selfHosted.gpuMemoryUtilization, maxModelLen: selfHosted.maxModelLen, maxNumSeqs: selfHosted.maxNumSeqs,
+        weightsGB: checkpointGB(model, selfHosted.precision), hfToken, modelSourceCidrs: selfHosted.egressAllowedCidrs, endpointCidrs: network.privateSubnetCidrs,
+    }, { ...k8sOpts, dependsOn: [gpuPools] });
+    const offer = offerFor(selfHosted);
+    const monitoring = new Monitoring(`${name}-mon`, {
+        namespace: MONITORING_NAMESPACE, servingNamespace: SERVING_NAMESPACE, vllmServiceLabels: serving.appLabels, vllmDeploymentNames: serving.deploymentNames,
+        // The floor: one replica per GPU zone when redundant (a zone can fail and the stack still serves).
+        redundancyFloorReplicas: selfHosted.redundancy ? gpuZones.length : 1,
+        gpusPerNode: instance.gpu.count, nodeHourlyUsd: offerHourlyUsd(offer), nodePriceBasis: `${offer.label}, ${offer.provenance.source}, ${offer.provenance.date}`,
+        apiUsdPerMTok: estimate.api.usdPerMTok, storageClassName: cluster.storageClassName,
+    }, { ...k8sOpts, dependsOn: [gpuPools] });
+
+    return {
+        endpoint: serving.endpoint, servedModelName: model.id, clusterName: cluster.clusterName, gpuNodeGroups: gpuPools.nodeGroupNames,
+        network, cluster, gpuPools, serving, monitoring, estimate,
+    };
+}
+
+function subnetAt(network: Network, index: number): pulumi.Output<string> {
+    const subnet = network.privateSubnetIds[index];
+    if (subnet === undefined) throw new Error(`network has no private subnet ${index} (zones: ${network.availabilityZoneNames.join(", ")})`);
+    return subnet;
+}
+
+/** The stack outputs of the self-hosted mode: the endpoint and the cost engine's view. */
+export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets): Promise<StackOutputs> {
+    const deployment = await createSelfHosted(config, secrets);
+    const e = deployment.estimate;
+    return {
+        endpoint: deployment.endpoint,
+        servedModelName: deployment.servedModelName,
+        clusterName: deployment.clusterName,
+        gpuNodeGroups: deployment.gpuNodeGroups,
+        vllmArgs: deployment.serving.args,
+        projectedMonthlyUsd: e.selfHosted.monthlyUsd,
+        costBreakdown: e.selfHosted.lines.map((l) => ({ id: l.id, label: l.label, quantity: l.quantity, unit: l.unit, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
+        network: {
+            monthlyUsd: deployment.network.monthlyUsd,
+            egressMonthlyUsd: deployment.network.egressMonthlyUsd,
+            note: `within the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}/month), not added to projectedMonthlyUsd`,
+            lines: deployment.network.costLines.map((l) => ({ id: l.id, quantity: l.quantity, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
+        },
+        apiEquivalentMonthlyUsd: e.api.monthlyUsd,
+        breakEven: {
+            tokensPerMonth: e.breakEven.tokensPerMonth,
+            statement: e.breakEven.statement,
+            unroutedTokensPerMonth: e.breakEven.unroutedTokensPerMonth,
+            capacityAware: e.capacity.breakEven,
+        },
+        capacity: {
+            tensorParallelSize: e.capacity.perNode.tensorParallelSize,
+            replicasPerNode: e.capacity.perNode.replicasPerNode,
+            outputTokensPerSecondPerNode: e.capacity.perNode.outputTokensPerSecond,
+            tokensPerMonth: e.capacity.tokensPerMonth,
+            servableTokensPerMonth: e.capacity.servableTokensPerMonth,
+            servesVolume: e.capacity.servesVolume,
+            nodesNeeded: e.capacity.nodesNeeded,
+        },
+        decision: { decision: e.decision, reason: e.decisionReason },
+    };
+}
