@@ -32,6 +32,8 @@ export const MODEL_CACHE_HOST_PATH = "/opt/llm-breakeven/model-cache";
 export const MODEL_CACHE_MOUNT = "/models";
 /** Tensor parallelism exchanges activations through shared memory: 16-20 GiB for 8 GPUs (facts.md section 6). */
 export const SHM_SIZE = "20Gi";
+/** Llama 3.3 70B in BF16 (70.6e9 parameters x 2 bytes): the weights the 10-minute startup budget is for. */
+export const STARTUP_REFERENCE_WEIGHTS_GB = 141.2;
 /** Probe period for the startup budget. */
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
 
@@ -98,7 +100,7 @@ export function renderVllmArgs(input: VllmArgsInput): string[] {
  */
 export function startupProbeFailureThreshold(weightsGB: number): number {
     if (!(Number.isFinite(weightsGB) && weightsGB > 0)) throw new Error(`weightsGB ${weightsGB} must be above 0`);
-    const budgetSeconds = Math.max(300, (weightsGB / 141) * 600);
+    const budgetSeconds = Math.max(300, (weightsGB / STARTUP_REFERENCE_WEIGHTS_GB) * 600);
     return Math.ceil(budgetSeconds / STARTUP_PROBE_PERIOD_SECONDS);
 }
 

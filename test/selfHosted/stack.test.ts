@@ -1,0 +1,231 @@
+/**
+ * The whole self-hosted-prod stack under Pulumi's mock runtime (mockrun): what `pulumi preview` would
+ * create, asserted resource by resource.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { MockRun, RecordedResource, isSecret, readStackFile, redactSecrets, runShippedStack, runStack } from "../../mockrun";
+import { parseFlatConfig } from "../../config/stack";
+import { estimateStack } from "../../config/scenario";
+import { ENTRY_COMPLETE, by, isK8sObject, k8sObject, one, parents, selfHostedProgram, validateK8s } from "./helpers";
+
+const SECRET_PLAINTEXT = "hf_test_token_must_never_appear";
+let run: MockRun;
+
+const inputs = (r: RecordedResource): Record<string, any> => r.inputs as Record<string, any>;
+
+beforeAll(async () => {
+    const file = readStackFile("self-hosted-prod");
+    run = await runStack({ ...file, config: { ...file.config, "llm-breakeven:hfToken": SECRET_PLAINTEXT } }, { program: selfHostedProgram });
+});
+
+describe("self-hosted-prod under mocks", () => {
+    it("records a full stack, not an empty run", () => {
+        const own = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+        expect(own.length).toBeGreaterThan(70);
+        expect(new Set(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:")).map((r) => r.type))).toEqual(new Set([
+            "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools",
+            "llm-breakeven:selfHosted:VllmServing", "llm-breakeven:selfHosted:ServingEgressPolicy", "llm-breakeven:selfHosted:Monitoring",
+        ]));
+    });
+
+    it("parents every resource under a component whose name prefixes its own", () => {
+        for (const r of run.resources) {
+            if (r.type === "pulumi:pulumi:Stack" || r.type.startsWith("llm-breakeven:selfHosted:")) continue;
+            const parent = parents.get(`${r.type}::${r.name}`);
+            expect(parent, `${r.type} ${r.name}`).toBeDefined();
+            expect(r.name.startsWith(parent as string), `${r.name} under ${parent}`).toBe(true);
+        }
+    });
+
+    it("spans 3 zones with a NAT gateway, an EIP and a private route table per zone", () => {
+        const nats = by(run.resources, "aws:ec2/natGateway:NatGateway");
+        expect(nats.map((n) => n.name).sort()).toEqual(["llm-net-nat-us-east-1a", "llm-net-nat-us-east-1b", "llm-net-nat-us-east-1c"]);
+        expect(by(run.resources, "aws:ec2/eip:Eip")).toHaveLength(3);
+        for (const zone of ["us-east-1a", "us-east-1b", "us-east-1c"]) {
+            const nat = one(run.resources, "aws:ec2/natGateway:NatGateway", `llm-net-nat-${zone}`);
+            expect(inputs(nat)["subnetId"]).toBe(`llm-net-public-${zone}-id`);
+            const route = one(run.resources, "aws:ec2/route:Route", `llm-net-private-${zone}-default`);
+            expect(inputs(route)).toMatchObject({ routeTableId: `llm-net-private-${zone}-id`, destinationCidrBlock: "0.0.0.0/0", natGatewayId: `llm-net-nat-${zone}-id` });
+            const assoc = one(run.resources, "aws:ec2/routeTableAssociation:RouteTableAssociation", `llm-net-private-${zone}`);
+            expect(inputs(assoc)).toMatchObject({ subnetId: `llm-net-private-${zone}-id`, routeTableId: `llm-net-private-${zone}-id` });
+        }
+    });
+
+    it("gives no node a public IP: every subnet has mapPublicIpOnLaunch false, no launch template asks for one", () => {
+        const subnets = by(run.resources, "aws:ec2/subnet:Subnet");
+        expect(subnets).toHaveLength(6);
+        for (const s of subnets) expect(inputs(s)["mapPublicIpOnLaunch"], s.name).toBe(false);
+        const templates = by(run.resources, "aws:ec2/launchTemplate:LaunchTemplate");
+        expect(templates).toHaveLength(3);
+        for (const t of templates) {
+            expect(JSON.stringify(inputs(t))).not.toMatch(/associatePublicIpAddress"\s*:\s*"?true/);
+            expect(inputs(t)["metadataOptions"]).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
+        }
+    });
+
+    it("creates the S3 gateway endpoint and the ECR api/dkr, STS and Logs interface endpoints in the private subnets", () => {
+        const endpoints = by(run.resources, "aws:ec2/vpcEndpoint:VpcEndpoint");
+        const services = Object.fromEntries(endpoints.map((e) => [inputs(e)["serviceName"], inputs(e)]));
+        expect(Object.keys(services).sort()).toEqual(["com.amazonaws.us-east-1.ecr.api", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.logs", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.sts"]);
+        expect(services["com.amazonaws.us-east-1.s3"]).toMatchObject({ vpcEndpointType: "Gateway", routeTableIds: ["llm-net-private-us-east-1a-id", "llm-net-private-us-east-1b-id", "llm-net-private-us-east-1c-id"] });
+        for (const s of ["ecr.api", "ecr.dkr", "sts", "logs"]) {
+            expect(services[`com.amazonaws.us-east-1.${s}`]).toMatchObject({ vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ["llm-net-private-us-east-1a-id", "llm-net-private-us-east-1b-id", "llm-net-private-us-east-1c-id"] });
+        }
+    });
+
+    it("builds EKS with private access, KMS-encrypted secrets, OIDC and a system node group across zones", () => {
+        const cluster = inputs(one(run.resources, "aws:eks/cluster:Cluster"));
+        expect(cluster["version"]).toBe("1.33");
+        expect(cluster["vpcConfig"]).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false, subnetIds: ["llm-net-private-us-east-1a-id", "llm-net-private-us-east-1b-id", "llm-net-private-us-east-1c-id"] });
+        expect(cluster["encryptionConfig"]).toMatchObject({ resources: ["secrets"], provider: { keyArn: expect.stringContaining("llm-cluster-secrets") } });
+        expect(inputs(one(run.resources, "aws:kms/key:Key"))["enableKeyRotation"]).toBe(true);
+        expect(inputs(one(run.resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"))).toMatchObject({ clientIdLists: ["sts.amazonaws.com"], url: expect.stringMatching(/^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//) });
+        const system = inputs(one(run.resources, "aws:eks/nodeGroup:NodeGroup", "llm-cluster-system"));
+        expect(system).toMatchObject({ instanceTypes: ["m6i.large"], capacityType: "ON_DEMAND", amiType: "AL2023_x86_64_STANDARD", subnetIds: ["llm-net-private-us-east-1a-id", "llm-net-private-us-east-1b-id", "llm-net-private-us-east-1c-id"] });
+        const cni = inputs(one(run.resources, "aws:eks/addon:Addon", "llm-cluster-vpc-cni"));
+        expect(JSON.parse(cni["configurationValues"] as string)).toEqual({ enableNetworkPolicy: "true" });
+        const ebsRole = JSON.parse(inputs(one(run.resources, "aws:iam/role:Role", "llm-cluster-ebs-csi"))["assumeRolePolicy"] as string);
+        expect(ebsRole.Statement[0].Condition.StringEquals).toMatchObject({ [`oidc.eks.us-east-1.amazonaws.com/id/MOCKLLMCLUSTEREKS:sub`]: "system:serviceaccount:kube-system:ebs-csi-controller-sa" });
+        expect(by(run.resources, "pulumi:providers:kubernetes")).toHaveLength(1);
+    });
+
+    it("creates one p4de GPU node group per GPU zone, each in that zone's private subnet only, tainted", () => {
+        const groups = by(run.resources, "aws:eks/nodeGroup:NodeGroup").filter((g) => g.name.startsWith("llm-gpu-"));
+        expect(groups.map((g) => g.name).sort()).toEqual(["llm-gpu-us-east-1a", "llm-gpu-us-east-1b"]);
+        for (const zone of ["us-east-1a", "us-east-1b"]) {
+            const g = inputs(one(run.resources, "aws:eks/nodeGroup:NodeGroup", `llm-gpu-${zone}`));
+            expect(g).toMatchObject({
+                instanceTypes: ["p4de.24xlarge"], amiType: "AL2023_x86_64_NVIDIA", capacityType: "ON_DEMAND", subnetIds: [`llm-net-private-${zone}-id`],
+                scalingConfig: { desiredSize: 1, minSize: 1, maxSize: 1 },
+                taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
+                labels: { "llm-breakeven/pool": "gpu", "llm-breakeven/gpu-zone": zone },
+                launchTemplate: { id: `llm-gpu-${zone}-id` },
+            });
+            const lt = inputs(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate", `llm-gpu-${zone}`));
+            expect(lt["blockDeviceMappings"]).toEqual([expect.objectContaining({ deviceName: "/dev/xvda", ebs: expect.objectContaining({ volumeSize: 500, volumeType: "gp3", encrypted: "true" }) })]);
+        }
+        expect(run.outputs["gpuNodeGroups"]).toEqual(["llm-gpu-us-east-1a", "llm-gpu-us-east-1b"]);
+        const plugin = inputs(one(run.resources, "kubernetes:helm.sh/v3:Release", "llm-gpu-device-plugin"));
+        expect(plugin).toMatchObject({ chart: "nvidia-device-plugin", version: "0.17.1", repositoryOpts: { repo: "https://nvidia.github.io/k8s-device-plugin" } });
+    });
+
+    it("runs one vLLM Deployment per GPU zone with the capacity model's TP size, GPU limits, probes, shm and a hard zone spread", () => {
+        const deployments = by(run.resources, "kubernetes:apps/v1:Deployment");
+        expect(deployments.map((d) => d.name).sort()).toEqual(["llm-vllm-us-east-1a", "llm-vllm-us-east-1b"]);
+        for (const d of deployments) {
+            const zone = d.name.replace("llm-vllm-", "");
+            const spec = inputs(d)["spec"];
+            expect(spec.replicas).toBe(1);
+            const pod = spec.template.spec;
+            const container = pod.containers[0];
+            expect(container.image).toBe("vllm/vllm-openai:v0.11.0");
+            const args: string[] = container.args;
+            const flag = (name: string): string | undefined => args[args.indexOf(name) + 1];
+            expect(flag("--model")).toBe("meta-llama/Llama-3.3-70B-Instruct");
+            expect(flag("--tensor-parallel-size")).toBe("8");
+            expect(flag("--pipeline-parallel-size")).toBe("1");
+            expect(flag("--gpu-memory-utilization")).toBe("0.9");
+            expect(flag("--max-model-len")).toBe("8192");
+            expect(flag("--max-num-seqs")).toBe("256");
+            expect(args).toContain("--enable-prefix-caching");
+            expect(container.resources.limits["nvidia.com/gpu"]).toBe("8");
+            expect(container.resources.requests["nvidia.com/gpu"]).toBe("8");
+            expect(container.startupProbe).toMatchObject({ httpGet: { path: "/health", port: 8000 }, periodSeconds: 10, failureThreshold: 60 });
+            expect(container.readinessProbe.httpGet).toMatchObject({ path: "/health", port: 8000 });
+            expect(container.livenessProbe.httpGet).toMatchObject({ path: "/health", port: 8000 });
+            expect(pod.volumes).toContainEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "20Gi" } });
+            expect(container.volumeMounts).toContainEqual({ name: "dshm", mountPath: "/dev/shm" });
+            expect(pod.volumes).toContainEqual({ name: "model-cache", hostPath: { path: "/opt/llm-breakeven/model-cache", type: "DirectoryOrCreate" } });
+            expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+            expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toContainEqual({ key: "topology.kubernetes.io/zone", operator: "In", values: [zone] });
+            expect(pod.topologySpreadConstraints).toContainEqual(expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", maxSkew: 1 }));
+            expect(container.env).toContainEqual({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "llm-vllm-hf-token", key: "HF_TOKEN" } } });
+        }
+        expect(run.outputs["vllmArgs"]).toEqual(inputs(deployments[0] as RecordedResource)["spec"].template.spec.containers[0].args);
+    });
+
+    it("exposes the OpenAI API on an internal ClusterIP Service, with a PDB letting one node drain", () => {
+        const service = inputs(one(run.resources, "kubernetes:core/v1:Service"));
+        expect(service["spec"]).toMatchObject({ type: "ClusterIP", ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }] });
+        expect(inputs(one(run.resources, "kubernetes:policy/v1:PodDisruptionBudget"))["spec"]).toMatchObject({ minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "vllm" } } });
+        expect(run.outputs["endpoint"]).toBe("http://llm-vllm.vllm.svc.cluster.local:8000/v1");
+    });
+
+    it("limits the serving namespace's egress to DNS, the endpoint subnets and the model source", () => {
+        const policy = inputs(one(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy"));
+        expect(policy["metadata"]).toMatchObject({ namespace: "vllm" });
+        expect(policy["spec"]["policyTypes"]).toEqual(["Egress"]);
+        expect(policy["spec"]["podSelector"]).toEqual({});
+        const rules = policy["spec"]["egress"] as Array<{ to: Array<Record<string, any>>; ports: Array<{ protocol: string; port: number }> }>;
+        expect(rules).toHaveLength(3);
+        expect(rules[0]?.ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+        expect(rules[0]?.to[0]?.["podSelector"]).toEqual({ matchLabels: { "k8s-app": "kube-dns" } });
+        expect(rules[1]?.to.map((t) => t["ipBlock"].cidr)).toEqual(["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"]);
+        expect(rules[2]?.to.map((t) => t["ipBlock"].cidr)).toEqual(["52.216.0.0/15", "54.231.0.0/17"]);
+        for (const r of rules.slice(1)) expect(r.ports).toEqual([{ protocol: "TCP", port: 443 }]);
+    });
+
+    it("installs pinned kube-prometheus-stack and dcgm-exporter, a vLLM ServiceMonitor, alert rules on the vLLM and DCGM metrics, and the dashboard", () => {
+        const releases = Object.fromEntries(by(run.resources, "kubernetes:helm.sh/v3:Release").map((r) => [inputs(r)["chart"], inputs(r)["version"]]));
+        expect(releases).toEqual({ "nvidia-device-plugin": "0.17.1", "kube-prometheus-stack": "79.7.1", "dcgm-exporter": "3.5.0" });
+        const monitor = k8sObject(one(run.resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "llm-mon-vllm")) as Record<string, any>;
+        expect(monitor).toMatchObject({ kind: "ServiceMonitor", metadata: { namespace: "vllm" }, spec: { endpoints: [{ port: "http", path: "/metrics" }] } });
+        const rule = k8sObject(one(run.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "llm-mon-rules")) as Record<string, any>;
+        const exprs: string[] = rule["spec"].groups.flatMap((g: { rules: Array<{ expr: string }> }) => g.rules.map((r) => r.expr));
+        for (const metric of ["vllm:num_requests_waiting", "vllm:kv_cache_usage_perc", "vllm:time_to_first_token_seconds_bucket", "DCGM_FI_DEV_XID_ERRORS", "DCGM_FI_DEV_GPU_UTIL", "kube_deployment_status_replicas_available"]) {
+            expect(exprs.some((e) => e.includes(metric)), metric).toBe(true);
+        }
+        expect(exprs).toContain('sum(kube_deployment_status_replicas_available{namespace="vllm", deployment=~"llm-vllm-us-east-1a|llm-vllm-us-east-1b"}) < 2');
+        expect(exprs).toContain("count by (Hostname) (DCGM_FI_DEV_GPU_UTIL) < 8");
+        const dashboard = JSON.parse(inputs(one(run.resources, "kubernetes:core/v1:ConfigMap"))["data"]["llm-breakeven-vllm.json"]);
+        const cost = dashboard.panels.find((p: { title: string }) => p.title === "Cost per million tokens");
+        // The reserved-1y p4de node price from the catalogue: $27.44705/h x (1 - 0.366).
+        expect(cost.targets[0].expr).toContain(`${27.44705 * (1 - 0.366)} * count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL))`);
+    });
+
+    it("keeps every secret a secret: the HF token and the Grafana password are wrapped, and no plain token is recorded anywhere", () => {
+        const token = inputs(one(run.resources, "kubernetes:core/v1:Secret", "llm-vllm-hf-token"));
+        expect(isSecret(token["stringData"]) || isSecret(token["stringData"]?.["HF_TOKEN"])).toBe(true);
+        const grafana = inputs(one(run.resources, "kubernetes:core/v1:Secret", "llm-mon-grafana-admin"));
+        expect(isSecret(grafana["stringData"]) || isSecret(grafana["stringData"]?.["admin-password"])).toBe(true);
+        for (const r of run.resources) {
+            expect(JSON.stringify(redactSecrets(r.inputs)), `${r.type} ${r.name}`).not.toContain(SECRET_PLAINTEXT);
+        }
+        expect(JSON.stringify(run.outputs)).not.toContain(SECRET_PLAINTEXT);
+    });
+
+    it("validates every Kubernetes object against the Kubernetes 1.33 OpenAPI schema (kubernetes-models 4.5.1)", () => {
+        const objects = run.resources.filter(isK8sObject);
+        expect(objects.length).toBeGreaterThanOrEqual(13);
+        const kinds = new Set(objects.map(validateK8s));
+        expect(kinds).toEqual(new Set([
+            "apps/v1/Deployment", "v1/Namespace", "v1/Secret", "v1/Service", "v1/ConfigMap", "policy/v1/PodDisruptionBudget",
+            "networking.k8s.io/v1/NetworkPolicy", "storage.k8s.io/v1/StorageClass", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule",
+        ]));
+    });
+
+    it("exports the endpoint and the cost engine's figures, which match the stack file's comment", () => {
+        const e = estimateStack(parseFlatConfig(readStackFile("self-hosted-prod").config));
+        expect(run.outputs["projectedMonthlyUsd"]).toBeCloseTo(e.selfHosted.monthlyUsd, 6);
+        expect(Math.round(e.selfHosted.monthlyUsd)).toBe(29506);
+        expect(run.outputs["apiEquivalentMonthlyUsd"]).toBe(36000);
+        expect(e.breakEven.tokensPerMonth).toBeLessThan(6e9);
+        expect((e.breakEven.tokensPerMonth ?? 0) / 1e9).toBeCloseTo(4.92, 2);
+        expect(e.capacity.servesVolume).toBe(true);
+        expect(e.capacity.servableTokensPerMonth / 1e9).toBeCloseTo(6.96, 2);
+        expect(run.outputs["capacity"]).toMatchObject({ tensorParallelSize: 8, replicasPerNode: 1, servesVolume: true });
+        expect(run.outputs["decision"]).toMatchObject({ decision: "optimize-routing" });
+        expect(run.outputs["clusterName"]).toBe("llm-self-hosted-prod");
+    });
+});
+
+describe("the Pulumi entry point", () => {
+    it.skipIf(!ENTRY_COMPLETE)("runs self-hosted-prod through index.ts the same way", async () => {
+        const viaEntry = await runShippedStack("self-hosted-prod");
+        expect(viaEntry.resources.map((r) => `${r.type}::${r.name}`).sort()).toEqual(run.resources.map((r) => `${r.type}::${r.name}`).sort());
+    });
+
+    it("detects a program that creates nothing", async () => {
+        await expect(runShippedStack("self-hosted-prod", { program: async () => ({ endpoint: "nothing" }) })).rejects.toThrow(/registered no resources/);
+    });
+});
