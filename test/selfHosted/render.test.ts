@@ -1,0 +1,184 @@
+/** The pure core of the self-hosted components: tables and properties, no Pulumi runtime. */
+import * as fc from "fast-check";
+import * as fs from "fs";
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import { Deployment } from "kubernetes-models/apps/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { Service } from "kubernetes-models/v1";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+import { AWS_SERVICES } from "../../cost/catalogue";
+import { networkMonthlyCost, parseCidr, planSubnets } from "../../components/selfHosted/network";
+import { renderEgressNetworkPolicy } from "../../components/selfHosted/egress";
+import { renderKubeconfig, irsaTrustPolicy } from "../../components/selfHosted/cluster";
+import { renderPodDisruptionBudget, renderVllmArgs, renderVllmDeployment, renderVllmService, replicaResources, startupProbeFailureThreshold } from "../../components/selfHosted/vllm";
+import { renderAlertRules, renderDashboard } from "../../components/selfHosted/monitoring";
+
+const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"];
+
+describe("planSubnets", () => {
+    it("cuts a /16 into /19 private and /24 public subnets per zone", () => {
+        expect(planSubnets("10.40.0.0/16", ZONES.slice(0, 3))).toEqual([
+            { zone: "us-east-1a", privateCidr: "10.40.0.0/19", publicCidr: "10.40.192.0/24" },
+            { zone: "us-east-1b", privateCidr: "10.40.32.0/19", publicCidr: "10.40.193.0/24" },
+            { zone: "us-east-1c", privateCidr: "10.40.64.0/19", publicCidr: "10.40.194.0/24" },
+        ]);
+    });
+
+    it("never overlaps and stays inside the VPC, for any VPC /8../20 and 1..6 zones", () => {
+        fc.assert(fc.property(fc.integer({ min: 8, max: 20 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 255 }), (prefix, zones, first) => {
+            const size = 2 ** (32 - prefix);
+            const base = Math.floor((first * 2 ** 24) / size) * size;
+            const vpc = `${[24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join(".")}/${prefix}`;
+            const ranges = planSubnets(vpc, ZONES.slice(0, zones)).flatMap((p) => [p.privateCidr, p.publicCidr]).map((c) => {
+                const { base: b, prefix: p } = parseCidr(c);
+                return [b, b + 2 ** (32 - p)] as const;
+            }).sort((a, b) => a[0] - b[0]);
+            ranges.forEach(([start, end], i) => {
+                expect(start).toBeGreaterThanOrEqual(base);
+                expect(end).toBeLessThanOrEqual(base + size);
+                if (i > 0) expect(start).toBeGreaterThanOrEqual((ranges[i - 1] as readonly [number, number])[1]);
+            });
+        }));
+    });
+
+    it("rejects misaligned, malformed and too-small VPCs, naming the value", () => {
+        expect(() => planSubnets("10.40.1.0/16", ["a"])).toThrow(/"10\.40\.1\.0\/16" is not aligned: the network address of a \/16 there is 10\.40\.0\.0/);
+        expect(() => planSubnets("10.400.0.0/16", ["a"])).toThrow(/octets must be 0-255/);
+        expect(() => planSubnets("10.40.0.0/24", ["a"])).toThrow(/too small: use a \/20 or larger/);
+    });
+});
+
+describe("networkMonthlyCost", () => {
+    it("prices NAT per zone, EIPs, interface endpoints and the egress from the catalogue", () => {
+        const cost = networkMonthlyCost({ zones: 3, interfaceEndpoints: 4, egressGBPerMonth: 300 });
+        const byId = Object.fromEntries(cost.lines.map((l) => [l.id, l.monthlyUsd]));
+        expect(byId["nat-gateway-hours"]).toBeCloseTo(3 * 730 * AWS_SERVICES.natGatewayHour.usd, 9);
+        expect(byId["nat-public-ipv4"]).toBeCloseTo(3 * 730 * AWS_SERVICES.publicIpv4Hour.usd, 9);
+        expect(byId["interface-endpoint-hours"]).toBeCloseTo(12 * 730 * AWS_SERVICES.vpcInterfaceEndpointAzHour.usd, 9);
+        expect(cost.egressMonthlyUsd).toBeCloseTo(300 * (AWS_SERVICES.natGatewayPerGB.usd + AWS_SERVICES.dataTransferOutFirst10TBPerGB.usd), 9);
+        expect(cost.monthlyUsd).toBeCloseTo(98.55 + 10.95 + 87.6 + 40.5, 6);
+    });
+
+    it("tiers data transfer out at 10 TB and 50 TB", () => {
+        const cost = networkMonthlyCost({ zones: 2, interfaceEndpoints: 0, egressGBPerMonth: 60_000 });
+        const byId = Object.fromEntries(cost.lines.map((l) => [l.id, l.quantity]));
+        expect([byId["egress-first-10tb"], byId["egress-next-40tb"], byId["egress-next-100tb"]]).toEqual([10_240, 40_960, 8_800]);
+    });
+});
+
+describe("renderEgressNetworkPolicy", () => {
+    it("allows DNS, the endpoint subnets and the model source on 443, and nothing else", () => {
+        const policy = renderEgressNetworkPolicy({ name: "p", namespace: "vllm", modelSourceCidrs: ["52.216.0.0/15"], endpointCidrs: ["10.40.0.0/19"] });
+        expect(policy.spec.egress).toEqual([
+            { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+            { to: [{ ipBlock: { cidr: "10.40.0.0/19" } }], ports: [{ protocol: "TCP", port: 443 }] },
+            { to: [{ ipBlock: { cidr: "52.216.0.0/15" } }], ports: [{ protocol: "TCP", port: 443 }] },
+        ]);
+        new NetworkPolicy(policy as never).validate();
+    });
+});
+
+describe("renderVllmArgs", () => {
+    const input = { huggingFaceId: "meta-llama/Llama-3.3-70B-Instruct", servedModelName: "llama-3.3-70b-instruct", precision: "bf16" as const, tensorParallelSize: 4, gpuMemoryUtilization: 0.9, maxModelLen: 8192, maxNumSeqs: 256 };
+    it("renders the flags in a fixed order", () => {
+        expect(renderVllmArgs(input).join(" ")).toBe("--model meta-llama/Llama-3.3-70B-Instruct --served-model-name llama-3.3-70b-instruct --host 0.0.0.0 --port 8000 --dtype bfloat16 --tensor-parallel-size 4 --pipeline-parallel-size 1 --gpu-memory-utilization 0.9 --max-model-len 8192 --max-num-seqs 256 --enable-prefix-caching --download-dir /models/huggingface/hub");
+    });
+    it.each([["fp16", ["--dtype", "float16"]], ["fp8", ["--quantization", "fp8"]]] as const)("maps %s", (precision, flags) => {
+        const args = renderVllmArgs({ ...input, precision });
+        expect(args.slice(8, 10)).toEqual(flags);
+    });
+    it("refuses int4 and bad numbers, naming them", () => {
+        expect(() => renderVllmArgs({ ...input, precision: "int4" })).toThrow(/pre-quantized/);
+        expect(() => renderVllmArgs({ ...input, tensorParallelSize: 0, maxNumSeqs: 1.5 })).toThrow(/tensorParallelSize 0 .*maxNumSeqs 1\.5/);
+    });
+});
+
+describe("startup budget and replica resources", () => {
+    it.each([[141.2, 60], [70.6, 30], [16.06, 30], [282.4, 120]])("%s GB of weights -> %s x 10 s", (gb, threshold) => {
+        expect(startupProbeFailureThreshold(gb)).toBe(threshold);
+    });
+    it("requests 75% of the replica's share of the node, the GPUs as limits", () => {
+        expect(replicaResources({ vcpu: 96, memoryGiB: 1152, gpus: 8 }, 8)).toEqual({ cpu: "72", memory: "864Gi", gpus: "8" });
+        expect(replicaResources({ vcpu: 96, memoryGiB: 1152, gpus: 8 }, 4)).toEqual({ cpu: "36", memory: "432Gi", gpus: "4" });
+        expect(() => replicaResources({ vcpu: 96, memoryGiB: 1152, gpus: 8 }, 3)).toThrow(/must divide the node's 8 GPUs/);
+    });
+});
+
+describe("rendered Kubernetes objects validate against the Kubernetes 1.33 schema", () => {
+    const labels = { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "llm-vllm" };
+    const deployment = renderVllmDeployment({
+        name: "llm-vllm-us-east-1a", namespace: "vllm", zone: "us-east-1a", replicas: 2, image: "vllm/vllm-openai:v0.11.0", args: ["--model", "m"],
+        resources: { cpu: "36", memory: "432Gi", gpus: "4" }, hfTokenSecretName: "tok", startupFailureThreshold: 60, appLabels: labels,
+    });
+    it("Deployment, Service, PDB", () => {
+        new Deployment(deployment as never).validate();
+        new Service(renderVllmService("llm-vllm", "vllm", labels) as never).validate();
+        const pdb = renderPodDisruptionBudget("llm-vllm", "vllm", labels, 4, 2);
+        expect(pdb.spec?.minAvailable).toBe(2);
+        new PodDisruptionBudget(pdb as never).validate();
+    });
+    it("the validation is not vacuous: a malformed Deployment fails", () => {
+        const broken = JSON.parse(JSON.stringify(deployment)) as { spec: { replicas: unknown } };
+        broken.spec.replicas = "two";
+        expect(() => new Deployment(broken as never).validate()).toThrow();
+    });
+    it("the schema package models Kubernetes 1.33 (its README badge still says 1.27)", () => {
+        const models = path.dirname(require.resolve("kubernetes-models/package.json"));
+        const has = (p: string): boolean => fs.existsSync(path.join(models, p));
+        // 1.33 added networking.k8s.io/v1 ServiceCIDR, discovery ForNode hints and Lifecycle.stopSignal; 1.34 added PodCertificateProjection.
+        expect(has("networking.k8s.io/v1/ServiceCIDR.js")).toBe(true);
+        expect(has("discovery.k8s.io/v1/ForNode.js")).toBe(true);
+        expect(fs.readFileSync(path.join(models, "v1/Lifecycle.d.ts"), "utf8")).toContain("stopSignal");
+        expect(has("v1/PodCertificateProjection.js")).toBe(false);
+    });
+});
+
+describe("renderAlertRules", () => {
+    const rules = renderAlertRules({ name: "r", ruleNamespace: "monitoring", servingNamespace: "vllm", deploymentNames: ["a", "b"], redundancyFloorReplicas: 2, gpusPerNode: 8 });
+    const expr = (alert: string): string | undefined => rules.spec.groups.flatMap((g) => g.rules).find((r) => r.alert === alert)?.expr;
+    it.each([
+        ["VllmRequestsQueued", 'max by (pod) (vllm:num_requests_waiting{namespace="vllm"}) > 10'],
+        ["VllmKvCacheNearlyFull", 'max by (pod) (vllm:kv_cache_usage_perc{namespace="vllm"}) > 0.95'],
+        ["VllmTimeToFirstTokenHigh", 'histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{namespace="vllm"}[5m]))) > 2'],
+        ["VllmMetricsAbsent", 'absent(vllm:num_requests_running{namespace="vllm"})'],
+        ["VllmReplicasBelowRedundancyFloor", 'sum(kube_deployment_status_replicas_available{namespace="vllm", deployment=~"a|b"}) < 2'],
+        ["VllmZoneWithoutReplicas", 'max by (deployment) (kube_deployment_status_replicas_available{namespace="vllm", deployment=~"a|b"}) < 1'],
+        ["GpuXidError", "max by (Hostname, gpu) (DCGM_FI_DEV_XID_ERRORS) > 0"],
+        ["GpuCountPerNodeLow", "count by (Hostname) (DCGM_FI_DEV_GPU_UTIL) < 8"],
+    ])("%s: %s", (alert, expected) => {
+        expect(expr(alert)).toBe(expected);
+    });
+    it("never uses the removed vllm:gpu_cache_usage_perc, and validates as a PrometheusRule", () => {
+        expect(JSON.stringify(rules)).not.toContain("gpu_cache_usage_perc");
+        new PrometheusRule(rules as never).validate();
+    });
+});
+
+describe("renderDashboard", () => {
+    it("prices tokens with the node price and draws the API rate", () => {
+        const d = renderDashboard({ title: "t", servingNamespace: "vllm", nodeHourlyUsd: 27.44705, nodePriceBasis: "p4de", apiUsdPerMTok: 0.8 });
+        expect(d.panels.map((p) => p.title)).toEqual(["Tokens per second", "Latency", "KV cache usage", "Requests", "GPU utilisation", "Cost per million tokens"]);
+        const cost = d.panels[5];
+        expect(cost?.targets.map((t) => t.expr)).toEqual([
+            '(27.44705 * count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL))) * 1e6 / (3600 * (sum(rate(vllm:prompt_tokens_total{namespace="vllm"}[1h])) + sum(rate(vllm:generation_tokens_total{namespace="vllm"}[1h]))))',
+            "vector(0.8)",
+        ]);
+    });
+    it("refuses an unpriced node instead of drawing $0", () => {
+        expect(() => renderDashboard({ title: "t", servingNamespace: "vllm", nodeHourlyUsd: 0, nodePriceBasis: "none" })).toThrow(/never \$0/);
+    });
+});
+
+describe("cluster helpers", () => {
+    it("renders a kubeconfig that holds no credential", () => {
+        const config = JSON.parse(renderKubeconfig({ clusterName: "c", endpoint: "https://x", certificateAuthorityData: "Q0E=", region: "us-east-1" }));
+        expect(config.users[0].user.exec.args).toEqual(["eks", "get-token", "--cluster-name", "c", "--region", "us-east-1", "--output", "json"]);
+        expect(JSON.stringify(config)).not.toMatch(/token"\s*:|password/);
+    });
+    it("scopes an IRSA trust policy to one service account", () => {
+        const policy = JSON.parse(irsaTrustPolicy("arn:oidc", "https://oidc.eks.us-east-1.amazonaws.com/id/X", "kube-system", "sa"));
+        expect(policy.Statement[0].Condition.StringEquals).toEqual({ "oidc.eks.us-east-1.amazonaws.com/id/X:sub": "system:serviceaccount:kube-system:sa", "oidc.eks.us-east-1.amazonaws.com/id/X:aud": "sts.amazonaws.com" });
+    });
+});
