@@ -400,3 +400,24 @@ export const TENSOR_PARALLEL_ALL_REDUCE = {
     allReducesPerLayer: 2,
     provenance: { source: "assumption: NVLink small-message all-reduce latency (vLLM custom all-reduce), order of magnitude", region: "global", date: "2026", confidence: "low" as const },
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Embedding models (USD per million input tokens): the gateway's semantic cache embeds every prompt.
+// ---------------------------------------------------------------------------------------------
+
+export interface EmbeddingModel {
+    readonly id: string;
+    /** The model id LiteLLM expects (`provider/model`). */
+    readonly litellmModel: string;
+    readonly label: string;
+    /** Embeddings bill input tokens only. */
+    readonly inputUsdPerMTok: number;
+    readonly provenance: Provenance;
+}
+
+const EMBEDDING_LIST: readonly EmbeddingModel[] = [
+    // Not in facts.md: OpenAI's list price for text-embedding-3-small, read from its pricing page.
+    { id: "openai/text-embedding-3-small", litellmModel: "openai/text-embedding-3-small", label: "OpenAI text-embedding-3-small", inputUsdPerMTok: 0.02, provenance: VENDOR("OpenAI") },
+];
+
+export const EMBEDDING_MODELS: ReadonlyMap<string, EmbeddingModel> = new Map(EMBEDDING_LIST.map((m) => [m.id, m]));

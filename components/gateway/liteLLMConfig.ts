@@ -1,0 +1,248 @@
+/**
+ * The LiteLLM proxy's config.yaml, rendered from the stack's routing policy and the catalogue. Pure:
+ * the same routing gives the same text, and the tests read it back.
+ *
+ * Nothing secret is in it: every key, password and address is `os.environ/VAR`, which LiteLLM reads
+ * from the task's environment (the secrets are injected by ECS from Secrets Manager). That is what
+ * lets the text ride in a plain environment variable.
+ *
+ * Shape (LiteLLM docs, proxy/configs and router_strategy/complexity_router):
+ *  - model_list: one deployment per routed model, `model_info` carrying the catalogue's per-token
+ *    prices (per-M / 1e6), so LiteLLM's spend tracking and budgets use the same prices as the engine;
+ *    plus the complexity router (`auto_router/complexity_router`, tiers SIMPLE..REASONING) under the
+ *    name clients call, and the semantic cache's embedding model;
+ *  - router_settings: fallbacks (each tier to the next more capable one), retries, provider budgets,
+ *    and Valkey for state shared by the tasks (cooldowns, rate limits, budget counters);
+ *  - litellm_settings: the Prometheus callback, the global budget, the valkey-semantic cache;
+ *  - general_settings: the master key and the Postgres URL, from the environment.
+ */
+import { stringify } from "yaml";
+import { API_MODELS, EMBEDDING_MODELS } from "../../cost/catalogue";
+import { CACHE_EMBEDDING_MODEL_ID, SELF_HOSTED_ROUTE, TierRoute, liteLLMProvider } from "../../cost/gateway";
+import { TOKENS_PER_MTOK } from "../../cost/units";
+
+/** The four complexity-router tiers, least to most capable. */
+export const TIERS = ["simple", "medium", "complex", "reasoning"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** The model name clients call: the complexity router. */
+export const ROUTER_MODEL_NAME = "auto";
+/** The model name of the semantic cache's embedding deployment. */
+export const CACHE_EMBEDDING_MODEL_NAME = "cache-embedding";
+/** LiteLLM's budget window for "per month". */
+export const BUDGET_DURATION = "30d";
+
+/** Environment variables the config reads (the task definition sets each). */
+export const ENV = {
+    masterKey: "LITELLM_MASTER_KEY",
+    databaseUrl: "DATABASE_URL",
+    redisHost: "REDIS_HOST",
+    redisPort: "REDIS_PORT",
+    redisPassword: "REDIS_PASSWORD",
+    selfHostedApiBase: "SELF_HOSTED_API_BASE",
+} as const;
+
+/** The environment variable holding a provider's API key: `together_ai` -> TOGETHER_AI_API_KEY. */
+export function providerKeyEnv(provider: string): string {
+    return `${provider.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_API_KEY`;
+}
+
+export interface SelfHostedModel {
+    /** The name vLLM serves the model under (`--served-model-name`). */
+    readonly servedModelName: string;
+}
+
+export interface LiteLLMConfigInput {
+    readonly routing: readonly TierRoute[];
+    /** LiteLLM's global max_budget per 30 days, USD. */
+    readonly monthlyBudgetUsd: number;
+    /** Provider (catalogue or LiteLLM name) -> USD per 30 days. Default none. */
+    readonly perProviderMonthlyUsd?: Readonly<Record<string, number>>;
+    /** Cosine similarity above which the semantic cache answers. */
+    readonly similarityThreshold: number;
+    /** Whether a Postgres DATABASE_URL is set (spend logs, virtual keys). */
+    readonly databaseEnabled: boolean;
+    /** The model the stack's vLLM serves; required when a tier routes to `self-hosted`. */
+    readonly selfHosted?: SelfHostedModel;
+    /** Retries of a failed call before falling back. Default 2. */
+    readonly numRetries?: number;
+    /** Seconds a provider call may take; keep it below the load balancer's idle timeout. Default 540. */
+    readonly requestTimeoutSeconds?: number;
+}
+
+/** A problem with the routing that the stack schema cannot see (it needs the catalogue's providers). */
+export class RoutingConfigError extends Error {
+    constructor(readonly problems: readonly string[]) {
+        super(`Invalid gateway routing (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "RoutingConfigError";
+    }
+}
+
+/** The model_list name a route's deployment goes by. */
+export function deploymentName(route: Pick<TierRoute, "model">, selfHosted?: SelfHostedModel): string {
+    if (route.model === SELF_HOSTED_ROUTE) {
+        if (selfHosted === undefined) throw new RoutingConfigError([`a tier routes to "${SELF_HOSTED_ROUTE}" but no self-hosted model was given`]);
+        return `${SELF_HOSTED_ROUTE}/${selfHosted.servedModelName}`;
+    }
+    return route.model;
+}
+
+/** The LiteLLM providers the routing calls (plus the cache's embedding provider), sorted. */
+export function requiredProviders(routing: readonly TierRoute[]): string[] {
+    const providers = new Set<string>([liteLLMProvider(CACHE_EMBEDDING_MODEL_ID)]);
+    for (const r of routing) if (r.model !== SELF_HOSTED_ROUTE) providers.add(liteLLMProvider(r.model));
+    return [...providers].sort();
+}
+
+/** A provider budget key as the stack may write it (`together` or `together_ai`) -> the LiteLLM provider. */
+function normaliseProvider(name: string, known: readonly string[]): string | undefined {
+    if (known.includes(name)) return name;
+    const byCatalogue = [...API_MODELS.values(), ...EMBEDDING_MODELS.values()].find((m) => m.id.split("/")[0] === name);
+    return byCatalogue === undefined ? undefined : liteLLMProvider(byCatalogue.id);
+}
+
+/** The configured tier whose model serves tier `tier`: itself, else the next more capable one, else the next less capable one. */
+function servingRoute(tier: Tier, byTier: ReadonlyMap<string, TierRoute>): TierRoute {
+    const index = TIERS.indexOf(tier);
+    const up = TIERS.slice(index).map((t) => byTier.get(t)).find((r) => r !== undefined);
+    const down = [...TIERS.slice(0, index)].reverse().map((t) => byTier.get(t)).find((r) => r !== undefined);
+    const route = up ?? down;
+    if (route === undefined) throw new RoutingConfigError(["llm-breakeven:workload.routing: is empty; route at least one tier"]);
+    return route;
+}
+
+export interface RenderedLiteLLMConfig {
+    /** The document, as data (what the text parses back to). */
+    readonly document: Record<string, unknown>;
+    readonly yaml: string;
+    /** The providers whose keys the task needs, sorted. */
+    readonly providers: readonly string[];
+}
+
+/** Renders config.yaml. Throws RoutingConfigError naming the key, the value and the fix. */
+export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMConfig {
+    const problems: string[] = [];
+    const byTier = new Map<string, TierRoute>();
+    input.routing.forEach((r, i) => {
+        if (!(TIERS as readonly string[]).includes(r.tier)) problems.push(`llm-breakeven:workload.routing.${i}.tier: "${r.tier}" is not a tier; allowed: ${TIERS.join(", ")}`);
+        if (r.model !== SELF_HOSTED_ROUTE && !API_MODELS.has(r.model)) problems.push(`llm-breakeven:workload.routing.${i}.model: "${r.model}" is not an API model in the catalogue; allowed: ${[...API_MODELS.keys()].join(", ")}`);
+        if (r.model === SELF_HOSTED_ROUTE && input.selfHosted === undefined) problems.push(`llm-breakeven:workload.routing.${i}.model: "${SELF_HOSTED_ROUTE}" needs a self-hosted model (mode hybrid with llm-breakeven:selfHosted)`);
+        byTier.set(r.tier, r);
+    });
+    if (input.routing.length === 0) problems.push("llm-breakeven:workload.routing: is empty; route at least one tier");
+    if (!(input.monthlyBudgetUsd > 0)) problems.push(`llm-breakeven:gateway.budgets.monthlyUsd: ${input.monthlyBudgetUsd} must be above 0`);
+    if (!(input.similarityThreshold > 0 && input.similarityThreshold <= 1)) problems.push(`llm-breakeven:gateway.cache.similarityThreshold: ${input.similarityThreshold} must be in (0, 1]`);
+    if (problems.length > 0) throw new RoutingConfigError(problems);
+
+    const providers = requiredProviders(input.routing);
+    const providerBudgets: Record<string, { budget_limit: number; time_period: string }> = {};
+    for (const [name, usd] of Object.entries(input.perProviderMonthlyUsd ?? {})) {
+        const provider = normaliseProvider(name, providers);
+        if (provider === undefined || !providers.includes(provider)) {
+            problems.push(`llm-breakeven:gateway.budgets.perProviderMonthlyUsd.${name}: (${usd}) names a provider the routing does not call; the routed providers are ${providers.join(", ")}: rename the key or remove it`);
+            continue;
+        }
+        providerBudgets[provider] = { budget_limit: usd, time_period: BUDGET_DURATION };
+    }
+    if (problems.length > 0) throw new RoutingConfigError(problems);
+
+    const ordered = [...input.routing].sort((a, b) => TIERS.indexOf(a.tier as Tier) - TIERS.indexOf(b.tier as Tier));
+    const modelList: Record<string, unknown>[] = [];
+    const seen = new Set<string>();
+    for (const route of ordered) {
+        const name = deploymentName(route, input.selfHosted);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        if (route.model === SELF_HOSTED_ROUTE) {
+            const selfHosted = input.selfHosted!;
+            modelList.push({
+                model_name: name,
+                litellm_params: { model: `hosted_vllm/${selfHosted.servedModelName}`, api_base: `os.environ/${ENV.selfHostedApiBase}` },
+                // The GPUs are a fixed monthly cost: a self-hosted token costs nothing at the margin and
+                // must not count against the provider or global API budgets.
+                model_info: { input_cost_per_token: 0, output_cost_per_token: 0, mode: "chat" },
+            });
+            continue;
+        }
+        const model = API_MODELS.get(route.model)!;
+        const provider = liteLLMProvider(model.id);
+        modelList.push({
+            model_name: name,
+            litellm_params: { model: model.litellmModel, api_key: `os.environ/${providerKeyEnv(provider)}` },
+            model_info: {
+                input_cost_per_token: model.inputUsdPerMTok / TOKENS_PER_MTOK,
+                output_cost_per_token: model.outputUsdPerMTok / TOKENS_PER_MTOK,
+                mode: "chat",
+            },
+        });
+    }
+    const embedding = EMBEDDING_MODELS.get(CACHE_EMBEDDING_MODEL_ID)!;
+    modelList.push({
+        model_name: CACHE_EMBEDDING_MODEL_NAME,
+        litellm_params: { model: embedding.litellmModel, api_key: `os.environ/${providerKeyEnv(liteLLMProvider(embedding.id))}` },
+        model_info: { input_cost_per_token: embedding.inputUsdPerMTok / TOKENS_PER_MTOK, output_cost_per_token: 0, mode: "embedding" },
+    });
+
+    const tierNames = Object.fromEntries(TIERS.map((t) => [t.toUpperCase(), deploymentName(servingRoute(t, byTier), input.selfHosted)]));
+    // When the classifier cannot decide, the most capable configured model answers: a wrong cheap
+    // answer costs more than a right expensive one.
+    const defaultModel = deploymentName(servingRoute("reasoning", byTier), input.selfHosted);
+    modelList.push({
+        model_name: ROUTER_MODEL_NAME,
+        litellm_params: {
+            model: "auto_router/complexity_router",
+            complexity_router_config: { tiers: tierNames, default_model: defaultModel },
+        },
+    });
+
+    // Each tier falls back to the next more capable distinct model (the most capable to the next
+    // less capable one): a provider outage or a down vLLM endpoint degrades cost, not availability.
+    const distinct = [...new Set(ordered.map((r) => deploymentName(r, input.selfHosted)))];
+    const fallbacks = distinct.length < 2 ? [] : distinct.map((name, i) => {
+        const next = i + 1 < distinct.length ? distinct.slice(i + 1) : [...distinct.slice(0, i)].reverse();
+        return { [name]: next };
+    });
+
+    const document: Record<string, unknown> = {
+        model_list: modelList,
+        router_settings: {
+            routing_strategy: "simple-shuffle",
+            num_retries: input.numRetries ?? 2,
+            timeout: input.requestTimeoutSeconds ?? 540,
+            allowed_fails: 3,
+            cooldown_time: 30,
+            fallbacks,
+            ...(Object.keys(providerBudgets).length > 0 ? { provider_budget_config: providerBudgets } : {}),
+            redis_host: `os.environ/${ENV.redisHost}`,
+            redis_port: `os.environ/${ENV.redisPort}`,
+            redis_password: `os.environ/${ENV.redisPassword}`,
+        },
+        litellm_settings: {
+            callbacks: ["prometheus"],
+            max_budget: input.monthlyBudgetUsd,
+            budget_duration: BUDGET_DURATION,
+            request_timeout: input.requestTimeoutSeconds ?? 540,
+            drop_params: true,
+            json_logs: true,
+            cache: true,
+            cache_params: {
+                type: "valkey-semantic",
+                host: `os.environ/${ENV.redisHost}`,
+                port: `os.environ/${ENV.redisPort}`,
+                password: `os.environ/${ENV.redisPassword}`,
+                // ElastiCache requires TLS in transit.
+                ssl: true,
+                similarity_threshold: input.similarityThreshold,
+                valkey_semantic_cache_embedding_model: CACHE_EMBEDDING_MODEL_NAME,
+            },
+        },
+        general_settings: {
+            master_key: `os.environ/${ENV.masterKey}`,
+            ...(input.databaseEnabled ? { database_url: `os.environ/${ENV.databaseUrl}` } : {}),
+            // Background health checks call every model and are billed: the load balancer probes
+            // /health/liveliness instead.
+            background_health_checks: false,
+        },
+    };
+    return { document, yaml: stringify(document, { lineWidth: 0 }), providers };
+}

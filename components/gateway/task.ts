@@ -1,0 +1,123 @@
+/**
+ * The LiteLLM task's containers, as plain data: the proxy and a metrics collector. Pure, so the tests
+ * can assert that every secret arrives by reference and nothing secret is in the environment.
+ *
+ * Why the config rides in an environment variable (base64 of config.yaml): it holds no secret (every
+ * key is `os.environ/VAR`), it is versioned with the task definition so a routing change is a new
+ * revision and a rolling deploy (an SSM parameter would change under running tasks without one), and
+ * it needs no extra resource. The container decodes it to a file and starts `litellm --config`.
+ *
+ * The collector (AWS Distro for OpenTelemetry) scrapes LiteLLM's Prometheus endpoint and writes the
+ * spend counter to CloudWatch as one metric, so an alarm can compare spend with the budget. Only that
+ * metric is exported: CloudWatch bills custom metrics per name.
+ */
+import { stringify } from "yaml";
+
+export const LITELLM_PORT = 4000;
+export const LITELLM_CONTAINER = "litellm";
+export const COLLECTOR_CONTAINER = "metrics-collector";
+export const CONFIG_ENV = "LITELLM_CONFIG_YAML_B64";
+/** The metric the collector writes: USD spent, summed over keys, teams and models. */
+export const SPEND_METRIC_NAME = "GatewaySpendUsd";
+/** Pinned: a floating tag would change what the alarm reads without a change here. */
+export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3";
+
+export interface SecretRef {
+    /** The environment variable the container sees. */
+    readonly name: string;
+    /** The Secrets Manager secret ARN ECS reads it from. */
+    readonly valueFrom: string;
+}
+
+export interface ContainerInput {
+    readonly image: string;
+    readonly configYaml: string;
+    /** Plain, non-secret environment (hosts, ports, flags). */
+    readonly environment: Readonly<Record<string, string>>;
+    readonly secrets: readonly SecretRef[];
+    readonly region: string;
+    readonly logGroupName: string;
+    readonly collectorImage: string;
+    readonly metricsNamespace: string;
+    readonly metricsLogGroupName: string;
+}
+
+/** The collector's config: scrape LiteLLM, keep only the spend counter, sum its series, write it as EMF. */
+export function renderCollectorConfig(input: { readonly metricsNamespace: string; readonly metricsLogGroupName: string; readonly region: string }): string {
+    return stringify({
+        receivers: {
+            prometheus: {
+                config: {
+                    scrape_configs: [{ job_name: "litellm", scrape_interval: "60s", metrics_path: "/metrics/", static_configs: [{ targets: [`localhost:${LITELLM_PORT}`] }] }],
+                },
+            },
+        },
+        processors: {
+            "filter/spend": { metrics: { include: { match_type: "regexp", metric_names: ["^litellm_spend_metric(_total)?$"] } } },
+            "metricstransform/spend": {
+                transforms: [{
+                    include: "^litellm_spend_metric(_total)?$", match_type: "regexp", action: "update", new_name: SPEND_METRIC_NAME,
+                    // One series: spend summed over every key, team, user and model.
+                    operations: [{ action: "aggregate_labels", label_set: [], aggregation_type: "sum" }],
+                }],
+            },
+        },
+        exporters: {
+            // awsemf turns the cumulative counter into per-minute deltas, so Sum over a day is the day's spend.
+            awsemf: { namespace: input.metricsNamespace, log_group_name: input.metricsLogGroupName, region: input.region, dimension_rollup_option: "NoDimensionRollup" },
+        },
+        service: { pipelines: { metrics: { receivers: ["prometheus"], processors: ["filter/spend", "metricstransform/spend"], exporters: ["awsemf"] } } },
+    }, { lineWidth: 0 });
+}
+
+export interface ContainerDefinition {
+    readonly name: string;
+    readonly image: string;
+    readonly essential: boolean;
+    readonly entryPoint?: readonly string[];
+    readonly command?: readonly string[];
+    readonly portMappings?: readonly { readonly containerPort: number; readonly protocol: "tcp" }[];
+    readonly environment: readonly { readonly name: string; readonly value: string }[];
+    readonly secrets?: readonly SecretRef[];
+    readonly memoryReservation?: number;
+    readonly readonlyRootFilesystem?: boolean;
+    readonly logConfiguration: { readonly logDriver: "awslogs"; readonly options: Readonly<Record<string, string>> };
+}
+
+export function renderContainerDefinitions(input: ContainerInput): ContainerDefinition[] {
+    const names = new Set<string>();
+    for (const key of [...Object.keys(input.environment), ...input.secrets.map((s) => s.name), CONFIG_ENV]) {
+        if (names.has(key)) throw new Error(`task definition: environment variable ${key} is set twice`);
+        names.add(key);
+    }
+    const logs = (prefix: string): ContainerDefinition["logConfiguration"] => ({
+        logDriver: "awslogs",
+        options: { "awslogs-group": input.logGroupName, "awslogs-region": input.region, "awslogs-stream-prefix": prefix },
+    });
+    const env = (record: Readonly<Record<string, string>>): { name: string; value: string }[] =>
+        Object.entries(record).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
+    return [
+        {
+            name: LITELLM_CONTAINER,
+            image: input.image,
+            essential: true,
+            entryPoint: ["/bin/sh", "-c"],
+            command: [`echo "$${CONFIG_ENV}" | base64 -d > /tmp/litellm-config.yaml && exec litellm --config /tmp/litellm-config.yaml --port ${LITELLM_PORT}`],
+            portMappings: [{ containerPort: LITELLM_PORT, protocol: "tcp" }],
+            environment: env({ ...input.environment, [CONFIG_ENV]: Buffer.from(input.configYaml, "utf8").toString("base64") }),
+            secrets: [...input.secrets].sort((a, b) => a.name.localeCompare(b.name)),
+            logConfiguration: logs("litellm"),
+        },
+        {
+            name: COLLECTOR_CONTAINER,
+            image: input.collectorImage,
+            // A collector failure loses a metric, not traffic.
+            essential: false,
+            command: ["--config=env:AOT_CONFIG_CONTENT"],
+            environment: env({ AOT_CONFIG_CONTENT: renderCollectorConfig(input) }),
+            memoryReservation: 128,
+            readonlyRootFilesystem: true,
+            logConfiguration: logs("collector"),
+        },
+    ];
+}

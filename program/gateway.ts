@@ -1,0 +1,194 @@
+/**
+ * The gateway mode: the team pays API prices and runs no GPU. A LiteLLM proxy routes each request to
+ * the cheapest capable tier, caches similar requests, enforces budgets and reports spend.
+ *
+ * Everything that can be wrong is found before the first resource is registered: the zod schema
+ * (index.ts) first, then `preflightGateway` here (the routing against the catalogue's providers, the
+ * provider keys, the network plan, the price of every part), all problems in one ConfigError.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GatewayInfraInput, GatewayProjectedSpend, apiBillByTier, gatewayInfraMonthlyCost } from "../cost/gateway";
+import { StackSecrets } from "../config/pulumi";
+import { estimateStack } from "../config/scenario";
+import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from "../config/stack";
+import { Gateway } from "../components/gateway/gateway";
+import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
+import { GatewayNetworkRef, planGatewaySubnets } from "../components/gateway/network";
+import type { StackOutputs } from "./index";
+
+const key = (path: string): string => `${NAMESPACE}:${path}`;
+
+export interface GatewayPreflight {
+    readonly gateway: GatewayConfig;
+    readonly rendered: RenderedLiteLLMConfig;
+    readonly providerApiKeys: pulumi.Output<Record<string, string>>;
+}
+
+/** The config checks the schema cannot make (they need the catalogue's providers and prices), all at once. */
+export function preflightGateway(config: StackConfig, secrets: StackSecrets, selfHosted?: SelfHostedModel): GatewayPreflight {
+    const gateway = config.gateway;
+    if (gateway === undefined) throw new ConfigError([`${key("gateway")}: is required when mode is "${config.mode}": set it with at least budgets.monthlyUsd`]);
+    const problems: string[] = [];
+    let rendered: RenderedLiteLLMConfig | undefined;
+    try {
+        rendered = renderLiteLLMConfig({
+            routing: config.workload.routing ?? [],
+            monthlyBudgetUsd: gateway.budgets.monthlyUsd,
+            perProviderMonthlyUsd: gateway.budgets.perProviderMonthlyUsd,
+            similarityThreshold: gateway.cache.similarityThreshold,
+            databaseEnabled: gateway.database.enabled,
+            ...(selfHosted !== undefined ? { selfHosted } : {}),
+            // Give up on a provider call a minute before the load balancer would drop the connection.
+            requestTimeoutSeconds: Math.max(30, gateway.idleTimeoutSeconds - 60),
+        });
+    } catch (error) {
+        if (error instanceof RoutingConfigError) problems.push(...error.problems);
+        else throw error;
+    }
+    if (secrets.providerApiKeys === undefined) {
+        problems.push(`${key(SECRET_KEYS.providerApiKeys)}: is required: the gateway calls ${rendered?.providers.join(", ") ?? "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each`);
+    }
+    if (gateway.availabilityZones < 2) {
+        problems.push(`${key("gateway.availabilityZones")}: ${gateway.availabilityZones} zone cannot hold an Application Load Balancer (it needs subnets in 2 zones); allowed: 2..6 (a dev stack may still run one task)`);
+    }
+    try {
+        planGatewaySubnets(gateway.vpcCidr, Array.from({ length: Math.max(2, gateway.availabilityZones) }, (_, i) => `zone-${i}`));
+    } catch (error) {
+        problems.push((error as Error).message);
+    }
+    try {
+        gatewayInfraMonthlyCost(infraInput(gateway, { natGateways: 1, publicIpv4: 0, providers: 1 }));
+    } catch (error) {
+        problems.push((error as Error).message);
+    }
+    if (problems.length > 0 || rendered === undefined || secrets.providerApiKeys === undefined) throw new ConfigError(problems);
+    return { gateway, rendered, providerApiKeys: secrets.providerApiKeys };
+}
+
+/**
+ * The provider keys the routing needs, checked by name before anything is created: the names of a
+ * secret object's keys are not secret, its values never leave the Output. When the secret is not
+ * known yet (it always is for stack config), the check happens when the value arrives.
+ */
+export async function checkProviderKeys(providerApiKeys: pulumi.Output<Record<string, string>>, providers: readonly string[]): Promise<void> {
+    const known = await (providerApiKeys as unknown as { isKnown: Promise<boolean> }).isKnown;
+    if (!known) return;
+    const names = await new Promise<string[]>((resolve) => providerApiKeys.apply((keys) => {
+        resolve(Object.keys(keys ?? {}).filter((k) => typeof keys[k] === "string" && keys[k] !== ""));
+        return keys;
+    }));
+    const missing = providers.filter((p) => !names.includes(p));
+    if (missing.length > 0) {
+        throw new ConfigError(missing.map((p) => `${key(`${SECRET_KEYS.providerApiKeys}.${p}`)}: is missing; the routing (or the semantic cache's embeddings) calls ${p}: run \`pulumi config set --secret --path ${key(`${SECRET_KEYS.providerApiKeys}.${p}`)} <key>\` (keys present: ${names.join(", ") || "none"})`));
+    }
+}
+
+function infraInput(gateway: GatewayConfig, built: { natGateways: number; publicIpv4: number; providers: number }): GatewayInfraInput {
+    return {
+        tasks: gateway.desiredCount, cpuUnits: gateway.cpu, memoryMiB: gateway.memoryMiB, natGateways: built.natGateways, loadBalancerPublicIpv4: built.publicIpv4,
+        cacheNodeType: gateway.cache.nodeType, cacheNodes: gateway.cache.nodes,
+        ...(gateway.database.enabled ? { database: gateway.database } : {}),
+        secrets: 3 + built.providers + (gateway.database.enabled ? 1 : 0), alarms: 4, ...(gateway.waf ? { wafRules: 3 } : {}), requestsPerMonth: gateway.requestsPerMonth,
+    };
+}
+
+export interface GatewayDeployment {
+    readonly gateway: Gateway;
+    readonly rendered: RenderedLiteLLMConfig;
+    readonly projectedSpend: GatewayProjectedSpend;
+}
+
+export interface CreateGatewayOptions {
+    /** Prefix of every resource name. Default "gw". */
+    readonly name?: string;
+    /** A network to join (hybrid). Default: the gateway's own VPC. */
+    readonly network?: GatewayNetworkRef;
+    /** The self-hosted tier's model and private endpoint (hybrid). */
+    readonly selfHosted?: SelfHostedModel & { readonly apiBase: pulumi.Input<string> };
+    readonly parent?: pulumi.Resource;
+}
+
+/** Builds the gateway for a validated config (gateway or hybrid mode). */
+export async function createGateway(config: StackConfig, secrets: StackSecrets, options: CreateGatewayOptions = {}): Promise<GatewayDeployment> {
+    const { gateway, rendered, providerApiKeys } = preflightGateway(config, secrets, options.selfHosted);
+    await checkProviderKeys(providerApiKeys, rendered.providers);
+    const name = options.name ?? "gw";
+    let zones: string[] = [];
+    if (options.network === undefined) {
+        const available = await aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
+        zones = available.names.slice(0, gateway.availabilityZones);
+        if (zones.length < gateway.availabilityZones) {
+            throw new ConfigError([`${key("gateway.availabilityZones")}: ${gateway.availabilityZones} zones asked, but ${config.region} has ${zones.length} standard zones (${zones.join(", ")}); allowed: 2..${zones.length}`]);
+        }
+    }
+    const tags = { "llm-breakeven:stack": pulumi.getStack(), "llm-breakeven:mode": config.mode, "llm-breakeven:environment": config.environment };
+    const component = new Gateway(name, {
+        environment: config.environment,
+        region: config.region,
+        ...(options.network !== undefined ? { network: options.network } : {}),
+        availabilityZoneNames: zones,
+        vpcCidr: gateway.vpcCidr,
+        // One NAT per zone where an outage must not cut provider calls; one shared NAT elsewhere.
+        natGateways: config.environment === "production" ? "per-zone" : "single",
+        image: gateway.image,
+        desiredCount: gateway.desiredCount, minCount: gateway.minCount, maxCount: gateway.maxCount,
+        cpuUnits: gateway.cpu, memoryMiB: gateway.memoryMiB,
+        ...(gateway.certificateArn !== undefined ? { certificateArn: gateway.certificateArn } : {}),
+        idleTimeoutSeconds: gateway.idleTimeoutSeconds,
+        waf: gateway.waf,
+        cacheNodeType: gateway.cache.nodeType, cacheNodes: gateway.cache.nodes,
+        ...(gateway.database.enabled ? { database: { instanceClass: gateway.database.instanceClass, multiAz: gateway.database.multiAz, allocatedStorageGiB: gateway.database.allocatedStorageGiB } } : {}),
+        logRetentionDays: gateway.logRetentionDays,
+        liteLLMConfigYaml: rendered.yaml,
+        providers: rendered.providers,
+        providerApiKeys,
+        monthlyBudgetUsd: gateway.budgets.monthlyUsd,
+        ...(options.selfHosted !== undefined ? { selfHostedApiBase: options.selfHosted.apiBase } : {}),
+        requestsPerMonth: gateway.requestsPerMonth,
+        tags,
+    }, options.parent !== undefined ? { parent: options.parent } : {});
+    const api = apiBillByTier({
+        tokensPerMonth: config.workload.tokensPerMonth, inputOutputRatio: config.workload.inputOutputRatio, cacheHitRate: config.workload.cacheHitRate,
+        routing: config.workload.routing ?? [],
+    });
+    return {
+        gateway: component,
+        rendered,
+        projectedSpend: { infrastructure: component.infraCost, api, monthlyUsd: component.infraCost.monthlyUsd + api.monthlyUsd },
+    };
+}
+
+/** Cost lines as stack outputs (no provenance objects, which the CLI shows elsewhere). */
+export function spendOutputs(spend: GatewayProjectedSpend): Record<string, unknown> {
+    const row = (l: { id: string; label: string; quantity: number; unit: string; unitUsd: number; monthlyUsd: number }) => ({ id: l.id, label: l.label, quantity: l.quantity, unit: l.unit, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd });
+    return {
+        monthlyUsd: spend.monthlyUsd,
+        infrastructureMonthlyUsd: spend.infrastructure.monthlyUsd,
+        apiMonthlyUsd: spend.api.monthlyUsd,
+        infrastructure: spend.infrastructure.lines.map(row),
+        api: [...spend.api.tiers.map(row), ...(spend.api.embedding !== undefined ? [row(spend.api.embedding)] : [])],
+    };
+}
+
+/** The stack outputs of the gateway mode: the endpoint, the projected spend line by line, and the engine's view. */
+export async function buildGateway(config: StackConfig, secrets: StackSecrets): Promise<StackOutputs> {
+    const deployment = await createGateway(config, secrets);
+    const g = deployment.gateway;
+    // The engine compares the API bill with the self-hosted alternative (the schema's defaults).
+    const e = estimateStack(config);
+    return {
+        endpoint: g.url,
+        routerModel: "auto",
+        masterKeySecretArn: g.masterKeySecretArn,
+        availabilityZones: g.availabilityZoneNames,
+        // Every leaf of the graph, so the stack's outputs settle only when all of it is registered.
+        resources: { serviceName: g.serviceName, taskDefinitionArn: g.taskDefinitionArn, autoscalingPolicies: g.autoscalingPolicyNames, alarms: g.alarmNames, secretVersions: g.secretVersionIds },
+        projectedMonthlyUsd: deployment.projectedSpend.monthlyUsd,
+        projectedSpend: spendOutputs(deployment.projectedSpend),
+        apiEquivalentMonthlyUsd: e.api.monthlyUsd,
+        selfHostedAlternativeMonthlyUsd: e.selfHosted.monthlyUsd,
+        breakEven: { tokensPerMonth: e.breakEven.tokensPerMonth, statement: e.breakEven.statement, capacityAware: e.capacity.breakEven },
+        decision: { decision: e.decision, reason: e.decisionReason },
+    };
+}

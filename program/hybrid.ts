@@ -1,0 +1,79 @@
+/**
+ * The hybrid mode: the self-hosted stack (helper B's `createSelfHosted`) and the gateway in the same
+ * VPC. The tiers routed to `self-hosted` go to the stack's own vLLM through an internal load balancer;
+ * the rest go to managed APIs. The cost engine splits the workload: the GPUs are priced against the
+ * tokens they serve, the API tiers line by line.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { StackSecrets } from "../config/pulumi";
+import { hybridSplit } from "../config/scenario";
+import { ConfigError, NAMESPACE, StackConfig } from "../config/stack";
+import { PrivateVllmEndpoint } from "../components/gateway/privateEndpoint";
+import { createGateway, preflightGateway, spendOutputs } from "./gateway";
+import type { StackOutputs } from "./index";
+import { SERVING_NAMESPACE, createSelfHosted, preflightSelfHosted } from "./selfHosted";
+
+export async function buildHybrid(config: StackConfig, secrets: StackSecrets): Promise<StackOutputs> {
+    // Both sides' checks before anything exists, in one error.
+    const problems: string[] = [];
+    for (const check of [() => preflightSelfHosted(config, secrets), () => preflightGateway(config, secrets, { servedModelName: config.selfHosted?.model ?? "self-hosted" })]) {
+        try {
+            check();
+        } catch (error) {
+            if (error instanceof ConfigError) problems.push(...error.problems);
+            else throw error;
+        }
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    const gatewayConfig = config.gateway!;
+
+    const selfHosted = await createSelfHosted(config, secrets);
+    const network = selfHosted.network;
+    const endpoint = new PrivateVllmEndpoint("llm-vllm-private", {
+        clusterName: selfHosted.clusterName,
+        nodeGroupNames: selfHosted.gpuNodeGroups,
+        namespace: SERVING_NAMESPACE,
+        podLabels: selfHosted.serving.appLabels,
+        vpcId: network.vpcId,
+        vpcCidr: network.vpcCidr,
+        privateSubnetIds: network.privateSubnetIds,
+        idleTimeoutSeconds: gatewayConfig.idleTimeoutSeconds,
+    }, { providers: { kubernetes: selfHosted.cluster.provider }, dependsOn: [selfHosted.serving] });
+    const gateway = await createGateway(config, secrets, {
+        network: { vpcId: network.vpcId, vpcCidr: network.vpcCidr, availabilityZoneNames: network.availabilityZoneNames, publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds },
+        selfHosted: { servedModelName: selfHosted.servedModelName, apiBase: endpoint.apiBase },
+    });
+
+    const split = hybridSplit(config);
+    const e = selfHosted.estimate;
+    const projectedMonthlyUsd = e.selfHosted.monthlyUsd + gateway.projectedSpend.monthlyUsd;
+    if (Math.abs(split.apiMonthlyUsd - gateway.projectedSpend.api.tiersMonthlyUsd) > 0.01) {
+        // Two views of one bill: the engine's split and the gateway's tier lines must agree.
+        pulumi.log.warn(`${NAMESPACE}: the engine's API bill (${split.apiMonthlyUsd.toFixed(2)}) and the gateway's tier lines (${gateway.projectedSpend.api.tiersMonthlyUsd.toFixed(2)}) disagree`);
+    }
+    return {
+        endpoint: gateway.gateway.url,
+        routerModel: "auto",
+        masterKeySecretArn: gateway.gateway.masterKeySecretArn,
+        selfHostedEndpoint: endpoint.apiBase,
+        resources: { serviceName: gateway.gateway.serviceName, taskDefinitionArn: gateway.gateway.taskDefinitionArn, autoscalingPolicies: gateway.gateway.autoscalingPolicyNames, alarms: gateway.gateway.alarmNames, secretVersions: gateway.gateway.secretVersionIds },
+        servedModelName: selfHosted.servedModelName,
+        clusterName: selfHosted.clusterName,
+        gpuNodeGroups: selfHosted.gpuNodeGroups,
+        projectedMonthlyUsd,
+        split: {
+            selfHostedShare: split.selfHostedShare,
+            selfHostedTokensPerMonth: split.selfHostedTokensPerMonth,
+            apiTokensPerMonth: split.apiTokensPerMonth,
+            apiUsdPerMTok: split.apiUsdPerMTok,
+            apiMonthlyUsd: split.apiMonthlyUsd,
+            selfHostedApiEquivalentUsdPerMTok: split.selfHostedApiEquivalentUsdPerMTok,
+            selfHostedApiEquivalentBasis: split.selfHostedApiEquivalentBasis,
+        },
+        selfHostedMonthlyUsd: e.selfHosted.monthlyUsd,
+        gatewaySpend: spendOutputs(gateway.projectedSpend),
+        breakEven: { tokensPerMonth: e.breakEven.tokensPerMonth, statement: e.breakEven.statement, capacityAware: e.capacity.breakEven },
+        capacity: { nodesNeeded: e.capacity.nodesNeeded, servesVolume: e.capacity.servesVolume, servableTokensPerMonth: e.capacity.servableTokensPerMonth },
+        decision: { decision: e.decision, reason: e.decisionReason },
+    };
+}
