@@ -297,14 +297,14 @@ export class VllmServing extends pulumi.ComponentResource {
             stringData: { [HF_TOKEN_KEY]: pulumi.secret(args.hfToken) },
         }, { parent: this, dependsOn: [namespace], additionalSecretOutputs: ["data", "stringData"] });
 
-        const deployments = args.zones.map((zone) => {
+        args.zones.forEach((zone) => {
             const object = renderVllmDeployment({
                 name: `${name}-${zone}`, namespace: ns, zone, replicas: replicasPerZone, image: args.image, args: vllmArgs, resources,
                 hfTokenSecretName: tokenSecretName, startupFailureThreshold: startupProbeFailureThreshold(args.weightsGB), appLabels,
             });
             // The egress policy exists before any pod that holds the token starts.
             // Pulumi waits for the rollout; a replica may take the whole startup budget (10 minutes for 70B) plus image pull and node boot.
-            return new k8s.apps.v1.Deployment(`${name}-${zone}`, { metadata: object.metadata, spec: object.spec }, {
+            new k8s.apps.v1.Deployment(`${name}-${zone}`, { metadata: object.metadata, spec: object.spec }, {
                 parent: this, dependsOn: [egress, token], customTimeouts: { create: "40m", update: "40m" },
             });
         });
@@ -326,7 +326,7 @@ export class VllmServing extends pulumi.ComponentResource {
             namespace: this.namespace,
             serviceName: this.serviceName,
             endpoint: this.endpoint,
-            deploymentNames: pulumi.all(deployments.map((d) => d.metadata.name)),
+            deploymentNames: this.deploymentNames,
             appLabels: this.appLabels,
             totalReplicas: this.totalReplicas,
             args: this.args,

@@ -11,7 +11,7 @@ const baseSelfHosted = JSON.parse(base.config["llm-breakeven:selfHosted"] as str
 
 /** Runs the program with a changed config; returns the error it raised and the resources recorded anyway. */
 async function attempt(change: { selfHosted?: Record<string, unknown>; environment?: string; dropSecret?: string }): Promise<{ error: Error | undefined; recorded: number }> {
-    const config = { ...base.config, "llm-breakeven:selfHosted": JSON.stringify({ ...baseSelfHosted, ...change.selfHosted }) };
+    const config: Record<string, string> = { ...base.config, "llm-breakeven:selfHosted": JSON.stringify({ ...baseSelfHosted, ...change.selfHosted }) };
     if (change.environment !== undefined) config["llm-breakeven:environment"] = change.environment;
     if (change.dropSecret !== undefined) delete config[change.dropSecret];
     let error: Error | undefined;

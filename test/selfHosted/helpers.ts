@@ -35,7 +35,12 @@ export async function selfHostedProgram(): Promise<Record<string, unknown>> {
     await recordParents();
     const { loadStackConfig, loadStackSecrets } = await import("../../config/pulumi");
     const { buildSelfHosted } = await import("../../program/selfHosted");
-    return buildSelfHosted(loadStackConfig(), loadStackSecrets());
+    const outputs = await buildSelfHosted(loadStackConfig(), loadStackSecrets());
+    // Registrations no output depends on may still be in flight when the program returns: wait for them
+    // (the SDK's own RPC counter), so the recorded graph is complete.
+    const runtime = (await import("@pulumi/pulumi")).runtime as unknown as { waitForRPCs(): Promise<void> };
+    await runtime.waitForRPCs();
+    return outputs;
 }
 
 /** index.ts itself can run once every mode's module exists (program/gateway.ts and program/hybrid.ts are helper C's). */

@@ -116,7 +116,7 @@ describe("rendered Kubernetes objects validate against the Kubernetes 1.33 schem
         new Deployment(deployment as never).validate();
         new Service(renderVllmService("llm-vllm", "vllm", labels) as never).validate();
         const pdb = renderPodDisruptionBudget("llm-vllm", "vllm", labels, 4, 2);
-        expect(pdb.spec?.minAvailable).toBe(2);
+        expect((pdb.spec as { minAvailable?: unknown }).minAvailable).toBe(2);
         new PodDisruptionBudget(pdb as never).validate();
     });
     it("the validation is not vacuous: a malformed Deployment fails", () => {

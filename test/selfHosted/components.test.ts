@@ -1,0 +1,117 @@
+/** Each self-hosted component alone under the mock runtime: its children, their types, names and key inputs. */
+import { describe, expect, it } from "vitest";
+import { MockRun, RecordedResource, isSecret, runStack } from "../../mockrun";
+import { by, isK8sObject, one, validateK8s } from "./helpers";
+
+const file = { stack: "unit", config: { "aws:region": "us-east-1" }, secretKeys: [] };
+const inputs = (r: RecordedResource): Record<string, any> => r.inputs as Record<string, any>;
+
+/**
+ * Runs a program that creates one component. It returns no outputs, so nothing makes the stack wait
+ * for the component's children: wait for every in-flight registration (the SDK's own RPC counter).
+ */
+async function runComponent(create: () => Promise<void>): Promise<MockRun> {
+    return runStack(file, {
+        program: async () => {
+            await create();
+            const runtime = (await import("@pulumi/pulumi")).runtime as unknown as { waitForRPCs(): Promise<void> };
+            await runtime.waitForRPCs();
+            return {};
+        },
+    });
+}
+
+describe("Network", () => {
+    it("creates the VPC, per-zone subnets, NATs and route tables, and the endpoints, all under the component", async () => {
+        const run = await runComponent(async () => {
+            const { Network } = await import("../../components/selfHosted/network");
+            new Network("n", { region: "us-east-1", availabilityZoneNames: ["us-east-1a", "us-east-1b"], vpcCidr: "10.0.0.0/16", egressGBPerMonth: 100, clusterName: "c" });
+        });
+        const component = one(run.resources, "llm-breakeven:selfHosted:Network", "n");
+        const children = run.resources.filter((r) => r.parent === component.urn);
+        expect(children.length).toBe(run.resources.length - 2);
+        expect(by(run.resources, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);
+        expect(by(run.resources, "aws:ec2/routeTable:RouteTable")).toHaveLength(3);
+        expect(inputs(one(run.resources, "aws:ec2/subnet:Subnet", "n-private-us-east-1b"))).toMatchObject({ cidrBlock: "10.0.32.0/19", availabilityZone: "us-east-1b", mapPublicIpOnLaunch: false, tags: { "kubernetes.io/cluster/c": "shared" } });
+        expect(by(run.resources, "aws:ec2/vpcEndpoint:VpcEndpoint")).toHaveLength(5);
+        for (const r of children) expect(r.name.startsWith("n-"), r.name).toBe(true);
+    });
+});
+
+describe("Cluster", () => {
+    it("creates EKS, KMS, OIDC, node role, system node group, add-ons, a provider and the gp3 class", async () => {
+        const run = await runComponent(async () => {
+            const { Cluster } = await import("../../components/selfHosted/cluster");
+            new Cluster("k", { region: "us-east-1", clusterName: "k-eks", kubernetesVersion: "1.33", privateSubnetIds: ["s1", "s2"], systemInstanceType: "m6i.large", publicApiEndpoint: true });
+        });
+        expect(inputs(one(run.resources, "aws:eks/cluster:Cluster", "k-eks"))).toMatchObject({ name: "k-eks", vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, subnetIds: ["s1", "s2"] }, accessConfig: { authenticationMode: "API" } });
+        expect(inputs(one(run.resources, "aws:eks/nodeGroup:NodeGroup", "k-system"))).toMatchObject({ scalingConfig: { desiredSize: 2, minSize: 2, maxSize: 4 }, subnetIds: ["s1", "s2"] });
+        expect(by(run.resources, "aws:eks/addon:Addon").map((a) => inputs(a)["addonName"]).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+        expect(inputs(one(run.resources, "kubernetes:storage.k8s.io/v1:StorageClass"))).toMatchObject({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } });
+        const provider = one(run.resources, "pulumi:providers:kubernetes", "k-k8s");
+        expect(JSON.parse(String(inputs(provider)["kubeconfig"])).clusters[0].cluster.server).toBe("https://k-eks.gr7.us-east-1.eks.amazonaws.com");
+    });
+});
+
+describe("GpuNodePools", () => {
+    it("creates a launch template and a node group per zone in that zone's subnet, and the device plugin", async () => {
+        const run = await runComponent(async () => {
+            const { GpuNodePools } = await import("../../components/selfHosted/gpuNodePools");
+            new GpuNodePools("g", { clusterName: "c", nodeRoleArn: "arn:role", kubernetesVersion: "1.33", zones: [{ zone: "z1", subnetId: "s1" }, { zone: "z2", subnetId: "s2" }], instanceType: "p4d.24xlarge", nodesPerZone: 2, rootVolumeSizeGiB: 400, capacityType: "ON_DEMAND" });
+        });
+        expect(by(run.resources, "aws:eks/nodeGroup:NodeGroup").map((g) => [g.name, inputs(g)["subnetIds"], inputs(g)["instanceTypes"], inputs(g)["scalingConfig"].desiredSize])).toEqual([
+            ["g-z1", ["s1"], ["p4d.24xlarge"], 2], ["g-z2", ["s2"], ["p4d.24xlarge"], 2],
+        ]);
+        expect(inputs(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate", "g-z1"))["blockDeviceMappings"][0].ebs).toMatchObject({ volumeSize: 400, volumeType: "gp3" });
+        expect(inputs(one(run.resources, "kubernetes:helm.sh/v3:Release"))["values"]["tolerations"]).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    });
+
+    it("puts a Capacity Block reservation on the launch template", async () => {
+        const run = await runComponent(async () => {
+            const { GpuNodePools } = await import("../../components/selfHosted/gpuNodePools");
+            new GpuNodePools("g", { clusterName: "c", nodeRoleArn: "arn:role", kubernetesVersion: "1.33", zones: [{ zone: "z1", subnetId: "s1" }], instanceType: "p4de.24xlarge", nodesPerZone: 1, rootVolumeSizeGiB: 400, capacityType: "CAPACITY_BLOCK", capacityReservationId: "cr-1" });
+        });
+        expect(inputs(one(run.resources, "aws:eks/nodeGroup:NodeGroup"))["capacityType"]).toBe("CAPACITY_BLOCK");
+        expect(inputs(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate"))).toMatchObject({ instanceMarketOptions: { marketType: "capacity-block" }, capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: "cr-1" } } });
+    });
+});
+
+describe("VllmServing", () => {
+    it("creates namespace, egress policy, token secret, a Deployment per zone, Service and PDB; the token stays secret", async () => {
+        const run = await runComponent(async () => {
+            const pulumi = await import("@pulumi/pulumi");
+            const { VllmServing } = await import("../../components/selfHosted/vllm");
+            new VllmServing("v", {
+                namespace: "vllm", image: "vllm/vllm-openai:v0.11.0", huggingFaceId: "meta-llama/Llama-3.1-8B-Instruct", servedModelName: "llama-3.1-8b-instruct", precision: "bf16",
+                tensorParallelSize: 2, replicasPerNode: 4, zones: ["z1", "z2"], nodesPerZone: 1, instance: { vcpu: 96, memoryGiB: 1152, gpus: 8 },
+                gpuMemoryUtilization: 0.9, maxModelLen: 8192, maxNumSeqs: 128, weightsGB: 16, hfToken: pulumi.secret("hf_component_secret"),
+                modelSourceCidrs: ["52.216.0.0/15"], endpointCidrs: ["10.0.0.0/19"],
+            });
+        });
+        const deployments = by(run.resources, "kubernetes:apps/v1:Deployment");
+        expect(deployments.map((d) => [d.name, inputs(d)["spec"].replicas])).toEqual([["v-z1", 4], ["v-z2", 4]]);
+        const container = inputs(deployments[0] as RecordedResource)["spec"].template.spec.containers[0];
+        expect(container.resources.limits["nvidia.com/gpu"]).toBe("2");
+        expect(container.args).toContain("--max-num-seqs");
+        expect(inputs(one(run.resources, "kubernetes:policy/v1:PodDisruptionBudget"))["spec"].minAvailable).toBe(4);
+        const secret = inputs(one(run.resources, "kubernetes:core/v1:Secret"));
+        expect(isSecret(secret["stringData"]) || isSecret(secret["stringData"]?.["HF_TOKEN"])).toBe(true);
+        for (const r of run.resources.filter(isK8sObject)) validateK8s(r);
+    });
+});
+
+describe("Monitoring", () => {
+    it("creates the pinned releases, ServiceMonitor, PrometheusRule and dashboard; the Grafana password stays secret", async () => {
+        const run = await runComponent(async () => {
+            const { Monitoring } = await import("../../components/selfHosted/monitoring");
+            new Monitoring("m", { namespace: "monitoring", servingNamespace: "vllm", vllmServiceLabels: { app: "vllm" }, vllmDeploymentNames: ["v-z1", "v-z2"], redundancyFloorReplicas: 2, gpusPerNode: 8, nodeHourlyUsd: 27.44705, nodePriceBasis: "p4de", storageClassName: "gp3" });
+        });
+        expect(by(run.resources, "kubernetes:helm.sh/v3:Release").map((r) => `${inputs(r)["chart"]}@${inputs(r)["version"]}`).sort()).toEqual(["dcgm-exporter@3.5.0", "kube-prometheus-stack@79.7.1"]);
+        expect(inputs(one(run.resources, "kubernetes:helm.sh/v3:Release", "m-kube-prometheus-stack"))["values"]["grafana"]["admin"]).toEqual({ existingSecret: "m-grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+        expect(by(run.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")).toHaveLength(1);
+        expect(by(run.resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor")).toHaveLength(1);
+        const secret = inputs(one(run.resources, "kubernetes:core/v1:Secret"));
+        expect(isSecret(secret["stringData"]) || isSecret(secret["stringData"]?.["admin-password"])).toBe(true);
+        for (const r of run.resources.filter(isK8sObject)) validateK8s(r);
+    });
+});
