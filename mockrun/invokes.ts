@@ -23,6 +23,9 @@ const ANSWERS: Readonly<Record<string, Answer>> = {
     "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
     "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => ({ id: "policy", json: JSON.stringify({ Version: "2012-10-17", Statement: inputs["statements"] ?? [] }) }),
     "aws:ssm/getParameter:getParameter": (inputs) => ({ id: String(inputs["name"]), name: inputs["name"], type: "String", value: "ami-0123456789abcdef0", version: 1, arn: `arn:aws:ssm:us-east-1:${ACCOUNT_ID}:parameter${String(inputs["name"])}` }),
+    // The hybrid mode's private vLLM endpoint reads the cluster security group and each GPU node group's Auto Scaling group.
+    "aws:eks/getCluster:getCluster": (inputs, region) => ({ id: String(inputs["name"]), name: inputs["name"], arn: `arn:aws:eks:${region}:${ACCOUNT_ID}:cluster/${String(inputs["name"])}`, vpcConfig: { clusterSecurityGroupId: `sg-cluster-${String(inputs["name"])}`, securityGroupIds: [], subnetIds: [], vpcId: "vpc-mock", endpointPrivateAccess: true, endpointPublicAccess: false, publicAccessCidrs: [] }, status: "ACTIVE" }),
+    "aws:eks/getNodeGroup:getNodeGroup": (inputs) => ({ id: `${String(inputs["clusterName"])}:${String(inputs["nodeGroupName"])}`, clusterName: inputs["clusterName"], nodeGroupName: inputs["nodeGroupName"], status: "ACTIVE", resources: [{ autoscalingGroups: [{ name: `eks-${String(inputs["nodeGroupName"])}-asg` }], remoteAccessSecurityGroupId: "" }] }),
     "aws:eks/getAddonVersion:getAddonVersion": (inputs) => ({ id: String(inputs["addonName"]), addonName: inputs["addonName"], kubernetesVersion: inputs["kubernetesVersion"], version: "v1.0.0-eksbuild.1" }),
 };
 
