@@ -1,0 +1,31 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ConfigError } from "../../config/stack";
+import { MockRun, PLACEHOLDER_SECRET, RecordedResource, StackFile, isSecret, readStackFile, redactSecrets, runShippedStack, runStack } from "../../mockrun";
+
+const MOCK_RANDOM = "mock-random-password-0123456789abcdef";
+
+const of = (run: MockRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
+const one = (run: MockRun, type: string): RecordedResource => {
+    const found = of(run, type);
+    expect(found, type).toHaveLength(1);
+    return found[0]!;
+};
+interface Container { name: string; environment: { name: string; value: string }[]; secrets?: { name: string; valueFrom: string }[]; command?: string[]; image: string }
+const containers = (run: MockRun): Container[] => JSON.parse(one(run, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"] as string) as Container[];
+
+describe("gateway-dev under mocks", () => {
+    it("runs one task with an internal HTTP listener, one NAT, one cache node and no database", async () => {
+        const run = await runShippedStack("gateway-dev");
+        expect(one(run, "aws:ecs/service:Service").inputs["desiredCount"]).toBe(1);
+        expect(one(run, "aws:lb/loadBalancer:LoadBalancer").inputs["internal"]).toBe(true);
+        const listener = one(run, "aws:lb/listener:Listener");
+        expect(listener.inputs).toMatchObject({ port: 80, protocol: "HTTP", defaultActions: [{ type: "forward" }] });
+        expect(of(run, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+        expect(one(run, "aws:elasticache/replicationGroup:ReplicationGroup").inputs).toMatchObject({ numCacheClusters: 1, automaticFailoverEnabled: false });
+        expect(of(run, "aws:rds/instance:Instance")).toHaveLength(0);
+        expect(of(run, "aws:wafv2/webAcl:WebAcl")).toHaveLength(0);
+        expect(of(run, "aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs["retentionInDays"])).toEqual([7, 7]);
+    });
+});
+
