@@ -1,0 +1,52 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { MockRun, RecordedResource, runShippedStack } from "../../mockrun";
+
+const of = (run: MockRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
+
+describe("hybrid-prod under mocks", () => {
+    let run: MockRun;
+    beforeAll(async () => {
+        run = await runShippedStack("hybrid-prod");
+    });
+
+    it("builds the self-hosted stack and the gateway in one VPC, with no network of the gateway's own", () => {
+        expect(of(run, "aws:eks/cluster:Cluster")).toHaveLength(1);
+        expect(of(run, "aws:ecs/service:Service")).toHaveLength(1);
+        expect(of(run, "llm-breakeven:gateway:Network")).toHaveLength(0);
+        expect(of(run, "aws:ec2/vpc:Vpc")).toHaveLength(1);
+        const vpcId = of(run, "aws:ec2/vpc:Vpc")[0]!.id;
+        const gatewayTg = run.resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup" && r.name === "gw-tg")!;
+        expect(gatewayTg.inputs["vpcId"]).toBe(vpcId);
+        const service = of(run, "aws:ecs/service:Service")[0]!;
+        const subnets = (service.inputs["networkConfiguration"] as { subnets: string[] }).subnets;
+        expect(subnets).toHaveLength(3);
+        expect(service.inputs["desiredCount"]).toBe(3);
+    });
+
+    it("reaches vLLM privately: an internal load balancer on the GPU nodes' NodePort, and the gateway's self-hosted tier points at it", () => {
+        const lb = run.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer" && r.name === "llm-vllm-private-alb")!;
+        expect(lb.inputs).toMatchObject({ internal: true, loadBalancerType: "application" });
+        const nodePort = run.resources.find((r) => r.type === "kubernetes:core/v1:Service" && r.name === "llm-vllm-private-nodeport")!;
+        expect(nodePort.inputs).toMatchObject({ spec: { type: "NodePort", ports: [{ port: 8000, nodePort: 30800 }] } });
+        expect(of(run, "aws:autoscaling/attachment:Attachment")).toHaveLength(2);
+        const task = JSON.parse(of(run, "aws:ecs/taskDefinition:TaskDefinition")[0]!.inputs["containerDefinitions"] as string) as { name: string; environment: { name: string; value: string }[] }[];
+        const env = Object.fromEntries(task.find((c) => c.name === "litellm")!.environment.map((e) => [e.name, e.value]));
+        expect(env["SELF_HOSTED_API_BASE"]).toBe(`http://${lb.outputs["dnsName"] as string}:8000/v1`);
+        const config = parse(Buffer.from(env["LITELLM_CONFIG_YAML_B64"]!, "base64").toString("utf8")) as { model_list: { model_name: string; litellm_params: Record<string, unknown> }[] };
+        const router = config.model_list.find((m) => m.model_name === "auto")!;
+        expect((router.litellm_params["complexity_router_config"] as { tiers: Record<string, string> }).tiers).toEqual({
+            SIMPLE: "self-hosted/llama-3.3-70b-instruct", MEDIUM: "self-hosted/llama-3.3-70b-instruct", COMPLEX: "openai/gpt-4.1", REASONING: "anthropic/claude-sonnet-4",
+        });
+        expect(config.model_list.find((m) => m.model_name === "self-hosted/llama-3.3-70b-instruct")?.litellm_params).toEqual({ model: "hosted_vllm/llama-3.3-70b-instruct", api_base: "os.environ/SELF_HOSTED_API_BASE" });
+    });
+
+    it("reports the engine's split and a projected spend of GPUs plus gateway", () => {
+        const split = run.outputs["split"] as { selfHostedShare: number; apiMonthlyUsd: number };
+        expect(split.selfHostedShare).toBeCloseTo(0.7, 12);
+        expect(split.apiMonthlyUsd).toBeCloseTo(8320, 6);
+        const gatewaySpend = run.outputs["gatewaySpend"] as { monthlyUsd: number; api: { id: string; monthlyUsd: number }[] };
+        expect(gatewaySpend.api.filter((l) => l.id === "api-simple" || l.id === "api-medium").map((l) => l.monthlyUsd)).toEqual([0, 0]);
+        expect(run.outputs["projectedMonthlyUsd"]).toBeCloseTo((run.outputs["selfHostedMonthlyUsd"] as number) + gatewaySpend.monthlyUsd, 6);
+    });
+});
