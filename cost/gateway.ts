@@ -144,7 +144,8 @@ export interface GatewayInfraInput {
     /** Absent when the gateway runs without Postgres. */
     readonly database?: { readonly instanceClass: string; readonly multiAz: boolean; readonly allocatedStorageGiB: number };
     readonly secrets: number;
-    readonly alarms: number;
+    /** Metrics the alarms evaluate: a metric-math alarm is billed per metric it reads. */
+    readonly alarmMetrics: number;
     /** WAF rules; absent without WAF. */
     readonly wafRules?: number;
     /** Requests per month, for the WAF request charge. */
@@ -204,7 +205,7 @@ export function gatewayInfraMonthlyCost(input: GatewayInfraInput): GatewayInfraC
         lines.push({ id: "postgres-storage", label: `${db.allocatedStorageGiB} GiB gp3 storage${db.multiAz ? " x 2 (standby)" : ""}`, quantity: storageGB, unit: RDS_GP3_GB_MONTH.unit, unitUsd: RDS_GP3_GB_MONTH.usd, monthlyUsd: storageGB * RDS_GP3_GB_MONTH.usd, provenance: RDS_GP3_GB_MONTH.provenance });
     }
     lines.push(serviceLine("secrets", "secretsManagerSecretMonth", input.secrets, `${input.secrets} Secrets Manager secrets (master key, salt key, provider keys, cache auth, database URL)`));
-    lines.push(serviceLine("alarms", "cloudwatchAlarmMonth", input.alarms, `${input.alarms} CloudWatch alarms`));
+    lines.push(serviceLine("alarms", "cloudwatchAlarmMonth", input.alarmMetrics, `CloudWatch alarms over ${input.alarmMetrics} metrics (a metric-math alarm is billed per metric)`));
     if (input.wafRules !== undefined) {
         lines.push(serviceLine("waf-acl", "wafWebAclMonth", 1, "WAF web ACL"));
         lines.push(serviceLine("waf-rules", "wafRuleMonth", input.wafRules, `${input.wafRules} WAF rules`));

@@ -12,7 +12,7 @@ import { GatewayInfraInput, GatewayProjectedSpend, apiBillByTier, gatewayInfraMo
 import { StackSecrets } from "../config/pulumi";
 import { estimateStack } from "../config/scenario";
 import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from "../config/stack";
-import { Gateway } from "../components/gateway/gateway";
+import { ALARM_METRICS, Gateway } from "../components/gateway/gateway";
 import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
 import { GatewayNetworkRef, planGatewaySubnets } from "../components/gateway/network";
 import type { StackOutputs } from "./index";
@@ -89,7 +89,7 @@ function infraInput(gateway: GatewayConfig, built: { natGateways: number; public
         tasks: gateway.desiredCount, cpuUnits: gateway.cpu, memoryMiB: gateway.memoryMiB, natGateways: built.natGateways, loadBalancerPublicIpv4: built.publicIpv4,
         cacheNodeType: gateway.cache.nodeType, cacheNodes: gateway.cache.nodes,
         ...(gateway.database.enabled ? { database: gateway.database } : {}),
-        secrets: 3 + built.providers + (gateway.database.enabled ? 1 : 0), alarms: 4, ...(gateway.waf ? { wafRules: 3 } : {}), requestsPerMonth: gateway.requestsPerMonth,
+        secrets: 3 + built.providers + (gateway.database.enabled ? 1 : 0), alarmMetrics: ALARM_METRICS, ...(gateway.waf ? { wafRules: 3 } : {}), requestsPerMonth: gateway.requestsPerMonth,
     };
 }
 

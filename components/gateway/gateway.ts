@@ -20,6 +20,8 @@ export const HEALTH_CHECK_PATH = "/health/liveliness";
 export const VALKEY_ENGINE_VERSION = "8.2";
 export const POSTGRES_ENGINE_VERSION = "16";
 const VALKEY_PORT = 6379;
+/** Metrics the four alarms read: the 5xx rate is metric math over three. */
+export const ALARM_METRICS = 6;
 const POSTGRES_PORT = 5432;
 /** TLS 1.3 with 1.2 fallback: the current ELB recommendation. */
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -421,7 +423,7 @@ export class Gateway extends pulumi.ComponentResource {
             loadBalancerPublicIpv4: internetFacing ? network.publicSubnetIds.length : 0,
             cacheNodeType: args.cacheNodeType, cacheNodes: args.cacheNodes,
             ...(args.database !== undefined ? { database: args.database } : {}),
-            secrets: secretEnv.length, alarms: alarms.length,
+            secrets: secretEnv.length, alarmMetrics: ALARM_METRICS,
             ...(wafRules !== undefined ? { wafRules } : {}),
             requestsPerMonth: args.requestsPerMonth ?? 1_000_000,
         });

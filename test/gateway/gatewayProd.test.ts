@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ConfigError } from "../../config/stack";
+
+import { priceResources } from "../../cost/resources";
 import { MockRun, PLACEHOLDER_SECRET, RecordedResource, StackFile, isSecret, readStackFile, redactSecrets, runShippedStack, runStack } from "../../mockrun";
 
 const MOCK_RANDOM = "mock-random-password-0123456789abcdef";
@@ -124,5 +125,12 @@ describe("gateway-prod under mocks", () => {
         expect(spend.monthlyUsd).toBeCloseTo(spend.infrastructureMonthlyUsd + spend.apiMonthlyUsd, 9);
         expect(run.outputs["endpoint"]).toMatch(/^https:\/\//);
     });
-});
 
+    it("agrees with the resource pricer (cost/resources.ts) on every resource it built: nothing unpriced, same monthly total", () => {
+        const pricing = priceResources(run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, custom: r.custom, props: r.outputs })), { usage: { wafRequestsPerMonth: 2_000_000 } });
+        expect(pricing.unpriced.map((e) => e.type)).toEqual([]);
+        expect(pricing.unknown.map((e) => e.type)).toEqual([]);
+        const spend = run.outputs["projectedSpend"] as { infrastructureMonthlyUsd: number };
+        expect(pricing.monthlyUsd).toBeCloseTo(spend.infrastructureMonthlyUsd, 6);
+    });
+});

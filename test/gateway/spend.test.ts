@@ -37,7 +37,7 @@ describe("gateway-prod's projected API bill (500M tokens/month)", () => {
     it("prices the infrastructure line by line from the catalogue", () => {
         const infra = gatewayInfraMonthlyCost({
             tasks: 2, cpuUnits: 1024, memoryMiB: 2048, natGateways: 2, loadBalancerPublicIpv4: 2, cacheNodeType: "cache.t4g.medium", cacheNodes: 2,
-            database: { instanceClass: "db.t4g.medium", multiAz: true, allocatedStorageGiB: 20 }, secrets: 7, alarms: 4, wafRules: 3, requestsPerMonth: 2e6,
+            database: { instanceClass: "db.t4g.medium", multiAz: true, allocatedStorageGiB: 20 }, secrets: 7, alarmMetrics: 6, wafRules: 3, requestsPerMonth: 2e6,
         });
         const line = (id: string): number => infra.lines.find((l) => l.id === id)!.monthlyUsd;
         expect(line("fargate-vcpu")).toBeCloseTo(2 * 1 * 730 * 0.04048, 9);
@@ -49,7 +49,7 @@ describe("gateway-prod's projected API bill (500M tokens/month)", () => {
         expect(line("secrets")).toBeCloseTo(7 * 0.4, 9);
         expect(line("waf-requests")).toBeCloseTo(2 * 0.6, 9);
         expect(infra.monthlyUsd).toBeCloseTo(infra.lines.reduce((s, l) => s + l.monthlyUsd, 0), 9);
-        expect(() => gatewayInfraMonthlyCost({ tasks: 1, cpuUnits: 256, memoryMiB: 512, natGateways: 1, loadBalancerPublicIpv4: 0, cacheNodeType: "cache.m5.large", cacheNodes: 1, secrets: 1, alarms: 1, requestsPerMonth: 0 }))
+        expect(() => gatewayInfraMonthlyCost({ tasks: 1, cpuUnits: 256, memoryMiB: 512, natGateways: 1, loadBalancerPublicIpv4: 0, cacheNodeType: "cache.m5.large", cacheNodes: 1, secrets: 1, alarmMetrics: 1, requestsPerMonth: 0 }))
             .toThrow(/llm-breakeven:gateway\.cache\.nodeType: "cache\.m5\.large" has no price in the catalogue/);
     });
 });
