@@ -1,18 +1,127 @@
 /**
- * `llm-breakeven plan`: run a stack's Pulumi program offline, price every resource, and give the policy verdict.
- * (Minimal shell; the full command is being built in cli/plan/.)
+ * `llm-breakeven plan`: the answer before there are cloud credentials. Runs a stack's Pulumi
+ * program under Pulumi's mock runtime (or reads a real `pulumi preview --json` and
+ * `pulumi stack export`), prices every resource, asks the cost engine for the API-equivalent cost,
+ * break-even, capacity and decision, and runs the policy pack's analyzer.
+ *
+ *   llm-breakeven plan --all                                   every shipped stack, side by side (npm start)
+ *   llm-breakeven plan --stack self-hosted-prod --json         one stack as JSON
+ *   llm-breakeven plan --preview preview.json --export before.json --out report/
+ *
+ * Exit codes: 0 no mandatory policy fails, 5 one does (as the Pulumi CLI), 2 bad input. Every input
+ * is checked before anything runs, and nothing is written to --out unless the whole plan succeeded.
  */
 import type { Command } from "commander";
-import { UsageError } from "./errors";
+import { EXIT, UsageError } from "./errors";
+import { planJson } from "./plan/json";
+import { colorsFor, renderComparison, renderQuiet, renderStack } from "./plan/output";
+import { allStacks, parseWhatIf, planFiles, planStack, prepareFiles, prepareStack, StackPlan } from "./plan/plan";
+import { readExport, readPreview } from "./plan/preview";
+import { progressLine, SILENT } from "./plan/progress";
+import { checkOutDir, readReports, renderMarkdown, renderReport, writeReport } from "./plan/report";
+
+export interface PlanOptions {
+    readonly stack?: string;
+    readonly all?: boolean;
+    readonly preview?: string;
+    readonly export?: string;
+    readonly policyConfig?: string;
+    readonly combine?: readonly string[];
+    readonly json?: boolean;
+    readonly out?: string;
+    readonly quiet?: boolean;
+    readonly tokensPerMonth?: string;
+    readonly apiUsdPerMtok?: string;
+    readonly inputOutputRatio?: string;
+}
 
 export function registerPlan(program: Command, setExitCode: (code: number) => void): void {
     program
         .command("plan")
-        .description("Plan a stack offline under Pulumi's mock runtime: cost, break-even, capacity and the policy verdict.")
-        .option("--stack <env>", "the stack to plan (stacks/Pulumi.<env>.yaml)")
-        .option("--all", "plan every stack in stacks/ side by side")
-        .action(() => {
-            void setExitCode;
-            throw new UsageError("plan is not implemented yet");
+        .description("Plan stacks offline (Pulumi mock runtime, or a real preview/export): cost per resource, API-equivalent, break-even, capacity, decision and the policy verdict. Exit 5 when a mandatory policy fails.")
+        .option("--stack <env>", "the stack to plan (stacks/Pulumi.<env>.yaml); with --preview/--export, the environment whose config and policy config apply")
+        .option("--all", "plan every stack in stacks/ and compare them side by side")
+        .option("--preview <file>", "price the output of `pulumi preview --json` (the after side)")
+        .option("--export <file>", "price the output of `pulumi stack export` (the before side, with --preview)")
+        .option("--policy-config <file>", "policy-pack-config file (default: policies/config/<env>.json)")
+        .option("--combine <reports...>", "merge report.json files of several environments into one report")
+        .option("--json", "print the plan as JSON (one object per stack; an array with --all)")
+        .option("--out <dir>", "write report.md (pull-request comment), report.json and breakeven.svg")
+        .option("--quiet", "no progress line; one summary line per stack")
+        .option("--tokens-per-month <count>", "what-if: override the workload's tokens per month (500M, 24.9B, 5e8)")
+        .option("--api-usd-per-mtok <usd>", "what-if: override the blended API rate, USD per million tokens")
+        .option("--input-output-ratio <r>", "what-if: override input tokens per output token (3 means 3:1)")
+        .action(async (options: PlanOptions) => {
+            setExitCode(await runPlan(options));
         });
+}
+
+function checkCombination(o: PlanOptions): void {
+    const sources = [o.all === true ? "--all" : undefined, o.preview !== undefined || o.export !== undefined ? "--preview/--export" : undefined, o.combine !== undefined ? "--combine" : undefined].filter((s) => s !== undefined);
+    if (sources.length > 1) throw new UsageError(`${sources.join(" and ")} cannot be combined; choose one`);
+    if (o.all === true && o.stack !== undefined) throw new UsageError("--all plans every stack; drop --stack, or drop --all to plan one");
+    if (sources.length === 0 && o.stack === undefined) throw new UsageError("nothing to plan: pass --stack <env>, --all, --preview <file> (with --export <file> for a delta), or --combine <report.json...>");
+    if (o.combine !== undefined && (o.stack !== undefined || o.tokensPerMonth !== undefined || o.apiUsdPerMtok !== undefined || o.inputOutputRatio !== undefined || o.json === true)) {
+        throw new UsageError("--combine renders existing reports: it takes only --out and --quiet");
+    }
+}
+
+/** The command, as a function of its options: returns the exit code; throws UsageError / ConfigError for bad input. */
+export async function runPlan(o: PlanOptions): Promise<number> {
+    checkCombination(o);
+    if (o.out !== undefined) checkOutDir(o.out);
+    const stdout = process.stdout;
+
+    if (o.combine !== undefined) {
+        const report = readReports(o.combine);
+        const md = renderMarkdown(report);
+        if (o.out !== undefined) writeReport(o.out, { md, json: `${JSON.stringify(report, null, 2)}\n`, svg: undefined });
+        if (o.quiet !== true || o.out === undefined) stdout.write(md);
+        return report.stacks.some((s) => s.verdict === "blocked") ? EXIT.policyViolation : EXIT.ok;
+    }
+
+    // Everything that can be wrong with the input is found here, before a program runs.
+    const whatIf = parseWhatIf(o);
+    let plans: StackPlan[];
+    if (o.preview !== undefined || o.export !== undefined) {
+        const preview = o.preview !== undefined ? readPreview(o.preview) : undefined;
+        const base = o.export !== undefined ? readExport(o.export) : undefined;
+        const prepared = prepareFiles({
+            ...(preview !== undefined ? { preview } : {}), ...(base !== undefined ? { base } : {}), ...(o.stack !== undefined ? { stack: o.stack } : {}),
+            whatIf, ...(o.policyConfig !== undefined ? { policyConfigFile: o.policyConfig } : {}),
+        });
+        plans = [await planFiles(prepared)];
+    } else {
+        const stacks = o.all === true ? allStacks() : [o.stack!];
+        const prepared = stacks.map((s) => prepareStack(s, whatIf, o.policyConfig));
+        const progress = o.quiet === true ? SILENT : progressLine(prepared.length);
+        plans = [];
+        try {
+            for (const [i, p] of prepared.entries()) {
+                progress.start(i, p.file.stack);
+                plans.push(await planStack(p));
+            }
+        } finally {
+            progress.done();
+        }
+    }
+
+    // Render everything in memory; write only once all of it succeeded.
+    const rendered = o.out !== undefined ? await renderReport(plans) : undefined;
+    let text: string;
+    if (o.json === true) {
+        const json = plans.map(planJson);
+        text = `${JSON.stringify(o.all === true ? json : json[0], null, 2)}\n`;
+    } else if (o.quiet === true) {
+        text = `${plans.map(renderQuiet).join("\n")}\n`;
+    } else {
+        const c = colorsFor(stdout);
+        text = `${plans.length > 1 ? renderComparison(plans, c) : renderStack(plans[0]!, c)}\n`;
+    }
+    if (rendered !== undefined) {
+        const files = writeReport(o.out!, rendered);
+        if (o.quiet !== true && o.json !== true) text += `\nWrote ${files.join(", ")}\n`;
+    }
+    stdout.write(text);
+    return plans.some((p) => p.verdict.verdict === "blocked") ? EXIT.policyViolation : EXIT.ok;
 }

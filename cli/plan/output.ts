@@ -1,0 +1,177 @@
+/**
+ * What `plan` prints on a terminal: one stack in detail (per-component cost table, unpriced types,
+ * the engine's figures, the verdict with every violation), or a side-by-side comparison of many.
+ * Colour only when the stream is a terminal (and NO_COLOR is unset).
+ */
+import Table from "cli-table3";
+import pc from "picocolors";
+import { formatTokens, formatUsd } from "../../cost/units";
+import type { Side, StackPlan } from "./plan";
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export function colorsFor(stream: NodeJS.WriteStream | { isTTY?: boolean }): Colors {
+    const enabled = stream.isTTY === true && process.env["NO_COLOR"] === undefined && process.env["TERM"] !== "dumb";
+    return pc.createColors(enabled);
+}
+
+/** cli-table3 colours its header red by default: plain borders and headers, colour added by us. */
+function table(head: string[], colAligns?: Array<"left" | "right" | "center">): Table.Table {
+    return new Table({ head, style: { head: [], border: [], compact: false }, ...(colAligns !== undefined ? { colAligns } : {}) });
+}
+
+export function money(usd: number | null, floor?: number): string {
+    if (usd === null) return floor !== undefined && floor > 0 ? `>= ${formatUsd(floor)} (incomplete)` : "unpriced";
+    return formatUsd(usd);
+}
+
+function signedMoney(usd: number | null): string {
+    if (usd === null) return "n/a";
+    if (Math.abs(usd) < 0.005) return "$0";
+    return `${usd > 0 ? "+" : "-"}${formatUsd(Math.abs(usd))}`;
+}
+
+function percent(before: number | null, after: number | null): string {
+    if (before === null || after === null) return "n/a";
+    if (before === 0) return after === 0 ? "0%" : "new";
+    const p = ((after - before) / before) * 100;
+    return `${p > 0 ? "+" : ""}${p.toFixed(1)}%`;
+}
+
+/** Unpriced and unbounded resources, grouped by type with a count: the reason each total is incomplete. */
+export function unpricedByType(side: Side): Array<{ readonly type: string; readonly count: number; readonly names: readonly string[]; readonly reason: string }> {
+    const groups = new Map<string, { type: string; count: number; names: string[]; reason: string }>();
+    for (const e of [...side.pricing.unpriced, ...side.pricing.unbounded]) {
+        const reason = e.price.kind === "unpriced" ? e.price.reason : e.price.kind === "unknown" ? `${e.price.property} unknown: ${e.price.reason}` : "";
+        const g = groups.get(e.type) ?? { type: e.type, count: 0, names: [], reason };
+        g.count += 1;
+        g.names.push(e.name);
+        groups.set(e.type, g);
+    }
+    return [...groups.values()].sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+}
+
+function componentTable(side: Side): string {
+    const groups = new Map<string, { count: number; usd: number; incomplete: boolean }>();
+    for (const r of side.rows) {
+        if (r.state.type === "pulumi:pulumi:Stack") continue;
+        const g = groups.get(r.component) ?? { count: 0, usd: 0, incomplete: false };
+        g.count += 1;
+        if (r.monthlyUsd === null) g.incomplete = true;
+        else g.usd += r.monthlyUsd;
+        groups.set(r.component, g);
+    }
+    const t = table(["Component", "Resources", "Monthly"], ["left", "right", "right"]);
+    const sorted = [...groups].sort((a, b) => b[1].usd - a[1].usd);
+    for (const [name, g] of sorted) t.push([name, String(g.count), g.incomplete ? `>= ${formatUsd(g.usd)}` : formatUsd(g.usd)]);
+    const total = side.rows.filter((r) => r.state.type !== "pulumi:pulumi:Stack").length;
+    t.push(["Total", String(total), money(side.monthlyUsd, side.pricedMonthlyUsd)]);
+    return t.toString();
+}
+
+function deltaTable(plan: StackPlan): string {
+    const t = table(["Resource", "Type", "Change", "Before", "After", "Delta"], ["left", "left", "left", "right", "right", "right"]);
+    const changed = (plan.deltas ?? []).filter((d) => d.op !== "same");
+    for (const d of changed) t.push([d.name, d.type, d.op, money(d.beforeMonthlyUsd), money(d.afterMonthlyUsd), signedMoney(d.deltaMonthlyUsd)]);
+    const before = plan.before!;
+    const delta = before.monthlyUsd === null || plan.after.monthlyUsd === null ? null : plan.after.monthlyUsd - before.monthlyUsd;
+    t.push([`Total${plan.complete ? "" : " (changed resources only)"}`, "", "", money(before.monthlyUsd, before.pricedMonthlyUsd), money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd), `${signedMoney(delta)} (${percent(before.monthlyUsd, plan.after.monthlyUsd)})`]);
+    return changed.length === 0 ? `No resource changes.\n${t.toString()}` : t.toString();
+}
+
+function indent(text: string, prefix: string): string {
+    return text.split("\n").map((l) => `${prefix}${l}`).join("\n");
+}
+
+export function verdictLines(plan: StackPlan, c: Colors): string[] {
+    const v = plan.verdict;
+    const mandatory = v.violations.filter((x) => x.enforcementLevel === "mandatory" || x.enforcementLevel === "remediate");
+    const head = v.verdict === "blocked"
+        ? c.red(c.bold(`Policy verdict: BLOCKED (${mandatory.length} mandatory violation${mandatory.length === 1 ? "" : "s"})`))
+        : c.green(c.bold("Policy verdict: pass"));
+    const lines = [`${head} ${c.dim(`[${v.configSource}]`)}`];
+    for (const x of v.violations) {
+        const mark = x.enforcementLevel === "mandatory" || x.enforcementLevel === "remediate" ? c.red("x") : c.yellow("!");
+        const [first, ...rest] = x.message.split("\n");
+        lines.push(`  ${mark} ${c.bold(x.policy)} (${x.enforcementLevel}): ${first ?? ""}`);
+        if (rest.length > 0) lines.push(indent(rest.join("\n"), "      "));
+    }
+    return lines;
+}
+
+function engineLines(plan: StackPlan): string[] {
+    const e = plan.estimate;
+    if (e === undefined) return [`Cost engine: not run (${plan.estimateProblem ?? "no stack config"})`];
+    return [
+        "Cost engine",
+        `  API-equivalent: ${formatUsd(e.api.monthlyUsd)}/month at ${formatUsd(e.api.usdPerMTok)}/M for ${formatTokens(e.scenario.tokensPerMonth)} tokens (${e.api.basis})`,
+        `  Self-hosted:    ${formatUsd(e.selfHosted.monthlyUsd)}/month: ${e.selfHosted.nodes} x ${e.selfHosted.offerLabel} + ${formatUsd(e.selfHosted.overheadMonthlyUsd)} overhead`,
+        `  Break-even:     ${e.breakEven.statement}`,
+        `  Capacity:       ${formatTokens(e.capacity.perNode.tokensPerMonth)} tokens/month per node flat out; ${formatTokens(e.capacity.servableTokensPerMonth)} servable at peak; ${e.capacity.nodesNeeded} node${e.capacity.nodesNeeded === 1 ? "" : "s"} needed`,
+        `  Decision:       ${e.decision}: ${e.decisionReason}`,
+    ];
+}
+
+function unpricedLines(side: Side, c: Colors): string[] {
+    const groups = unpricedByType(side);
+    if (groups.length === 0) return [];
+    const count = groups.reduce((s, g) => s + g.count, 0);
+    return [
+        c.yellow(`Not priced (${count} resource${count === 1 ? "" : "s"}; the total is a floor, not $0):`),
+        ...groups.map((g) => `  ${g.type} x${g.count}: ${g.names.slice(0, 5).join(", ")}${g.names.length > 5 ? ", ..." : ""} (${g.reason})`),
+    ];
+}
+
+/** One stack, in full. */
+export function renderStack(plan: StackPlan, c: Colors): string {
+    const source = plan.source === "program" ? "program run under Pulumi mocks" : plan.source === "preview" ? "pulumi preview" : "stack export";
+    const count = plan.after.rows.filter((r) => r.state.type !== "pulumi:pulumi:Stack").length;
+    const env = plan.config !== undefined ? `${plan.config.mode} (${plan.config.environment})` : "no llm-breakeven config";
+    const lines = [c.bold(`${plan.stack}`) + ` - ${env}, ${plan.region}, ${count} resources (${source})`, ""];
+    lines.push(plan.before !== undefined ? deltaTable(plan) : componentTable(plan.after));
+    if (plan.before !== undefined) lines.push(`After the change: ${money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd)}/month across ${count} resources${plan.complete ? "" : " (no --export and no --show-sames: unchanged resources are not counted)"}`);
+    lines.push(...unpricedLines(plan.after, c), "", ...engineLines(plan), "", ...verdictLines(plan, c));
+    return lines.join("\n");
+}
+
+/** Many stacks, side by side: one column per stack. */
+export function renderComparison(plans: readonly StackPlan[], c: Colors): string {
+    const t = table(["", ...plans.map((p) => c.bold(p.stack))], ["left", ...plans.map(() => "right" as const)]);
+    const row = (label: string, cell: (p: StackPlan) => string): void => {
+        t.push([label, ...plans.map(cell)]);
+    };
+    const e = (p: StackPlan) => p.estimate;
+    row("Mode", (p) => p.config === undefined ? "-" : `${p.config.mode} (${p.config.environment})`);
+    row("Resources", (p) => String(p.after.rows.filter((r) => r.state.type !== "pulumi:pulumi:Stack").length));
+    row("Infrastructure /month", (p) => money(p.after.monthlyUsd, p.after.pricedMonthlyUsd));
+    row("Tokens /month", (p) => e(p) === undefined ? "-" : formatTokens(e(p)!.scenario.tokensPerMonth));
+    row("API-equivalent /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.api.monthlyUsd)} at ${formatUsd(e(p)!.api.usdPerMTok)}/M`);
+    row("Self-hosted /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.selfHosted.monthlyUsd)} (${e(p)!.selfHosted.nodes} nodes)`);
+    row("Break-even /month", (p) => e(p) === undefined ? "-" : e(p)!.breakEven.tokensPerMonth === null ? "never" : `${formatTokens(e(p)!.breakEven.tokensPerMonth!)} tokens`);
+    row("Nodes needed at peak", (p) => e(p) === undefined ? "-" : String(e(p)!.capacity.nodesNeeded));
+    row("Decision", (p) => e(p)?.decision ?? "-");
+    row("Policy verdict", (p) => {
+        const mandatory = p.verdict.violations.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
+        const advisory = p.verdict.violations.length - mandatory;
+        const text = p.verdict.verdict === "blocked" ? c.red(`blocked (${mandatory})`) : c.green("pass");
+        return advisory > 0 ? `${text} +${advisory} advisory` : text;
+    });
+    const lines = [t.toString()];
+    const blocked = plans.filter((p) => p.verdict.verdict === "blocked");
+    for (const p of blocked) {
+        lines.push("", c.bold(p.stack));
+        for (const v of p.verdict.violations.filter((x) => x.enforcementLevel === "mandatory" || x.enforcementLevel === "remediate")) {
+            lines.push(`  ${c.red("x")} ${c.bold(v.policy)}: ${(v.message.split("\n")[1] ?? v.message.split("\n")[0] ?? "").trim()}`);
+        }
+    }
+    const unpriced = plans.filter((p) => p.after.monthlyUsd === null);
+    for (const p of unpriced) lines.push("", ...unpricedLines(p.after, c).map((l, i) => (i === 0 ? `${p.stack}: ${l}` : l)));
+    lines.push("", c.dim("Details per stack: llm-breakeven plan --stack <env>; as JSON: --json; a pull-request report: --out DIR."));
+    return lines.join("\n");
+}
+
+/** --quiet: one line per stack. */
+export function renderQuiet(plan: StackPlan): string {
+    const mandatory = plan.verdict.violations.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
+    return `${plan.stack}: ${money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd)}/month, ${plan.verdict.verdict}${mandatory > 0 ? ` (${mandatory} mandatory)` : ""}`;
+}

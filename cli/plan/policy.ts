@@ -1,0 +1,330 @@
+/**
+ * The policy verdict of a planned stack, through the analyzer code path `pulumi preview --policy-pack`
+ * uses: @pulumi/policy's own AnalyzeStack handler (`makeAnalyzeStackRpcFun`, the function the pack's
+ * gRPC server registers), called in process with an AnalyzeStackRequest built from the engine's
+ * generated protobuf classes. Properties go through the SDK's deserializer and its unknown-checking
+ * proxy, enforcement levels and not-applicable are decided by the SDK, and the diagnostics are
+ * read back from its AnalyzeResponse.
+ *
+ * What is not reused: the gRPC transport and the process the CLI would start (ts-node with type
+ * checking takes seconds per start; the pack's e2e test covers that path). The policy config is
+ * handed over as the CLI would after its Configure RPC: the SDK keeps Configure's result in a
+ * module-private variable, so the configured level and properties are applied to each policy here
+ * (level as the policy's own, properties through `getConfig`), with the SDK's `normalizeConfig`
+ * reading the file and the schema defaults filled in as the CLI does.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import { UsageError } from "../errors";
+
+/** policies/ at the project root: the pack, its registry and its per-environment config. */
+export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policies");
+
+export type Level = "advisory" | "mandatory" | "remediate" | "disabled";
+const LEVELS: readonly Level[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+export interface Violation {
+    readonly policy: string;
+    readonly enforcementLevel: Level;
+    readonly message: string;
+    /** The resource it names, when the policy gave one. */
+    readonly urn?: string;
+}
+
+export interface Verdict {
+    readonly verdict: "pass" | "blocked";
+    readonly violations: readonly Violation[];
+    /** Policies the SDK reported as not applicable, with the reason. */
+    readonly notApplicable: readonly { readonly policy: string; readonly reason: string }[];
+    /** The policy config applied (its file, or "policy defaults"). */
+    readonly configSource: string;
+}
+
+/** A resource as the analyzer receives it: properties are the resource's state (outputs at preview). */
+export interface AnalyzedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    readonly parent?: string | undefined;
+    readonly properties: Readonly<Record<string, unknown>>;
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One policy's configuration after normalisation: its level and its properties. */
+export interface PolicyConfigEntry {
+    readonly enforcementLevel?: Level;
+    readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export type PolicyPackConfig = ReadonlyMap<string, PolicyConfigEntry>;
+
+// --- The SDK's analyzer internals and the engine's generated protobuf classes (untyped JS). ---------
+
+interface AnyMessage {
+    [method: string]: (...args: never[]) => unknown;
+}
+type Ctor = new () => AnyMessage;
+interface ServerModule {
+    makeAnalyzeStackRpcFun(packName: string, packVersion: string, packLevel: EnforcementLevel, policies: Policies):
+        (call: { request: unknown }, callback: (err: unknown, response: unknown) => void) => Promise<void>;
+}
+interface ProtoutilModule {
+    normalizeConfig(config: Record<string, unknown>): Record<string, { enforcementLevel?: string; properties?: Record<string, unknown> }>;
+}
+interface Sdk {
+    readonly server: ServerModule;
+    readonly protoutil: ProtoutilModule;
+    readonly pb: Record<string, Ctor & Record<string, unknown>>;
+    readonly Struct: { fromJavaScript(value: Record<string, unknown>): unknown };
+    readonly levelOf: Record<number, Level>;
+}
+
+let sdk: Sdk | undefined;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadSdk(): Sdk {
+    if (sdk !== undefined) return sdk;
+    const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json"));
+    // The analyzer module resolves @pulumi/pulumi's protobuf classes from its own location: use those very modules.
+    const pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] })) as Record<string, Ctor & Record<string, unknown>>;
+    const structPb = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [policyDir] })) as { Struct: Sdk["Struct"] };
+    const codes = pb["EnforcementLevel"] as unknown as Record<string, number>;
+    const levelOf: Record<number, Level> = {};
+    for (const level of LEVELS) {
+        const code = codes[level.toUpperCase()];
+        if (code !== undefined) levelOf[code] = level;
+    }
+    sdk = {
+        server: require(path.join(policyDir, "server.js")) as ServerModule,
+        protoutil: require(path.join(policyDir, "protoutil.js")) as ProtoutilModule,
+        pb,
+        Struct: structPb.Struct,
+        levelOf,
+    };
+    return sdk;
+}
+
+interface PackRegistry {
+    readonly PACK_NAME: string;
+    readonly POLICIES: Policies;
+}
+
+function loadRegistry(): PackRegistry {
+    return require(path.join(POLICY_DIR, "registry")) as PackRegistry;
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function packVersion(): string {
+    try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { version?: unknown };
+        return typeof pkg.version === "string" ? pkg.version : "0.0.0";
+    } catch {
+        return "0.0.0";
+    }
+}
+
+/** The policy-pack-config file of an environment (policies/config/<env>.json), when there is one. */
+export function policyConfigFileFor(env: string): string | undefined {
+    const file = path.join(POLICY_DIR, "config", `${env}.json`);
+    return fs.existsSync(file) ? file : undefined;
+}
+
+/**
+ * Reads a `--policy-pack-config` file: `{ "all": level, "<policy>": level | { enforcementLevel, ...props } }`.
+ * Checks it against the pack as the CLI does: known policy names, known levels, each property's
+ * JSON type; fills each policy's schema defaults. Throws UsageError naming the key, value and fix.
+ */
+export function readPolicyConfig(file: string): PolicyPackConfig {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new UsageError(`${file}: not a policy-pack-config JSON file (${(error as Error).message})`);
+    }
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new UsageError(`${file}: a policy-pack-config file must be a JSON object of policy name -> level or config`);
+    return normalisePolicyConfig(raw as Record<string, unknown>, file);
+}
+
+export function normalisePolicyConfig(raw: Readonly<Record<string, unknown>>, source = "policy config"): PolicyPackConfig {
+    const { POLICIES } = loadRegistry();
+    const byName = new Map(POLICIES.map((p) => [p.name, p]));
+    const problems: string[] = [];
+    const all = raw["all"];
+    if (all !== undefined && (typeof all !== "string" || !LEVELS.includes(all as Level))) problems.push(`"all": ${JSON.stringify(all)} is not an enforcement level; allowed: ${LEVELS.join(", ")}`);
+    const rest = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== "all"));
+    for (const [name, value] of Object.entries(rest)) {
+        if (!byName.has(name)) problems.push(`"${name}" is not a policy of the pack; policies: ${[...byName.keys()].join(", ")}`);
+        if (value === null || (typeof value !== "string" && typeof value !== "object") || Array.isArray(value)) problems.push(`"${name}": must be an enforcement level or an object`);
+    }
+    if (problems.length > 0) throw new UsageError(`${source}: ${problems.join("; ")}`);
+    const normalised = loadSdk().protoutil.normalizeConfig(rest);
+    const result = new Map<string, PolicyConfigEntry>();
+    for (const policy of POLICIES) {
+        const entry = normalised[policy.name];
+        const level = entry?.enforcementLevel ?? (typeof all === "string" ? all : undefined);
+        if (level !== undefined && !LEVELS.includes(level as Level)) problems.push(`"${policy.name}".enforcementLevel: ${JSON.stringify(level)} is not allowed; allowed: ${LEVELS.join(", ")}`);
+        const properties = { ...schemaDefaults(policy.configSchema), ...(entry?.properties ?? {}) };
+        problems.push(...checkProperties(policy.name, policy.configSchema, properties));
+        result.set(policy.name, { ...(level !== undefined ? { enforcementLevel: level as Level } : {}), properties });
+    }
+    if (problems.length > 0) throw new UsageError(`${source}: ${problems.join("; ")}`);
+    return result;
+}
+
+function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, unknown> {
+    const defaults: Record<string, unknown> = {};
+    for (const [key, property] of Object.entries(schema?.properties ?? {})) {
+        const value = (property as { default?: unknown }).default;
+        if (value !== undefined) defaults[key] = value;
+    }
+    return defaults;
+}
+
+function jsonType(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "array";
+    if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+    return typeof value;
+}
+
+function checkProperties(policy: string, schema: PolicyConfigSchema | undefined, properties: Readonly<Record<string, unknown>>): string[] {
+    const problems: string[] = [];
+    const declared = schema?.properties ?? {};
+    for (const [key, value] of Object.entries(properties)) {
+        const property = declared[key] as { type?: string | string[] } | undefined;
+        if (property === undefined) {
+            problems.push(`"${policy}".${key}: not a config property of the policy; allowed: ${Object.keys(declared).join(", ") || "none"}`);
+            continue;
+        }
+        if (property.type === undefined) continue;
+        const allowed = Array.isArray(property.type) ? property.type : [property.type];
+        const actual = jsonType(value);
+        if (!allowed.includes(actual) && !(actual === "integer" && allowed.includes("number"))) {
+            problems.push(`"${policy}".${key}: ${JSON.stringify(value)} is a ${actual}; must be ${allowed.join(" or ")}`);
+        }
+    }
+    for (const key of schema?.required ?? []) {
+        if (!(key in properties)) problems.push(`"${policy}".${key}: is required`);
+    }
+    return problems;
+}
+
+/** The pack's policies with the configured level and properties applied, as after Configure. */
+function configuredPolicies(policies: Policies, config: PolicyPackConfig): Policies {
+    return policies.map((policy): Policy => {
+        const entry = config.get(policy.name);
+        if (entry === undefined || !("validateStack" in policy)) return policy;
+        const stackPolicy = policy as StackValidationPolicy;
+        const configured: StackValidationPolicy = {
+            ...stackPolicy,
+            ...(entry.enforcementLevel !== undefined ? { enforcementLevel: entry.enforcementLevel } : {}),
+            validateStack: (args, report) => stackPolicy.validateStack({ ...args, getConfig: <T extends object>() => ({ ...entry.properties }) as T }, report),
+        };
+        return configured;
+    });
+}
+
+/** The AnalyzeStackRequest the engine would send for these resources. */
+function requestOf(resources: readonly AnalyzedResource[]): unknown {
+    const { pb, Struct } = loadSdk();
+    const request = new pb["AnalyzeStackRequest"]!();
+    const providers = new Map<string, AnyMessage>();
+    const wires = resources.map((r) => {
+        const wire = new pb["AnalyzerResource"]!();
+        wire["setUrn"]!(r.urn as never);
+        wire["setType"]!(r.type as never);
+        wire["setName"]!(r.name as never);
+        wire["setProperties"]!(Struct.fromJavaScript(jsonSafe(r.properties)) as never);
+        const options = new pb["AnalyzerResourceOptions"]!();
+        if (r.parent !== undefined) {
+            options["setParent"]!(r.parent as never);
+            wire["setParent"]!(r.parent as never);
+        }
+        wire["setOptions"]!(options as never);
+        const deps = wire["getPropertydependenciesMap"]!() as { set(key: string, value: unknown): void };
+        const all = new Set<string>();
+        for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+            const d = new pb["AnalyzerPropertyDependencies"]!();
+            d["setUrnsList"]!([...urns] as never);
+            deps.set(key, d);
+            for (const u of urns) all.add(u);
+        }
+        wire["setDependenciesList"]!([...all] as never);
+        if (r.custom && !r.type.startsWith("pulumi:")) {
+            // A custom resource reaches the analyzer with its provider (the SDK and the pack tell components by its absence).
+            const pkg = r.type.split(":")[0] ?? "aws";
+            let provider = providers.get(pkg);
+            if (provider === undefined) {
+                provider = new pb["AnalyzerProviderResource"]!();
+                provider["setType"]!(`pulumi:providers:${pkg}` as never);
+                provider["setName"]!("default" as never);
+                provider["setUrn"]!(`urn:pulumi:stack::project::pulumi:providers:${pkg}::default` as never);
+                provider["setProperties"]!(Struct.fromJavaScript({}) as never);
+                providers.set(pkg, provider);
+            }
+            wire["setProvider"]!(provider as never);
+        }
+        return wire;
+    });
+    request["setResourcesList"]!(wires as never);
+    return request;
+}
+
+/** Struct.fromJavaScript takes JSON values only: drop undefined, keep everything else as is. */
+function jsonSafe(value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+        const safe = jsonValue(v);
+        if (safe !== undefined) out[k] = safe;
+    }
+    return out;
+}
+
+function jsonValue(value: unknown): unknown {
+    if (value === undefined || typeof value === "function" || typeof value === "symbol") return undefined;
+    if (typeof value === "number") return Number.isFinite(value) ? value : null;
+    if (typeof value === "bigint") return Number(value);
+    if (value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) return value.map((v) => jsonValue(v) ?? null);
+    return jsonSafe(value as Record<string, unknown>);
+}
+
+/**
+ * Runs every policy of the pack over the stack. `flatConfig` is the stack's config as the CLI hands
+ * it to the pack (PULUMI_CONFIG): the policies read `llm-breakeven:*` through pulumi.runtime.
+ */
+export async function evaluatePolicies(resources: readonly AnalyzedResource[], options: {
+    readonly flatConfig: Readonly<Record<string, string>>;
+    readonly secretKeys?: readonly string[];
+    readonly policyConfig?: PolicyPackConfig;
+    readonly configSource?: string;
+}): Promise<Verdict> {
+    const { server, levelOf } = loadSdk();
+    const registry = loadRegistry();
+    const policies = configuredPolicies(registry.POLICIES, options.policyConfig ?? new Map());
+    pulumi.runtime.setAllConfig({ ...options.flatConfig }, [...(options.secretKeys ?? [])]);
+    const analyzeStack = server.makeAnalyzeStackRpcFun(registry.PACK_NAME, packVersion(), "advisory", policies);
+    const response = await new Promise<AnyMessage>((resolve, reject) => {
+        void analyzeStack({ request: requestOf(resources) }, (err, res) => (err !== undefined && err !== null ? reject(err) : resolve(res as AnyMessage)));
+    });
+    const diagnostics = response["getDiagnosticsList"]!() as AnyMessage[];
+    const violations = diagnostics.map((d): Violation => {
+        const urn = d["getUrn"]!() as string;
+        return {
+            policy: d["getPolicyname"]!() as string,
+            enforcementLevel: levelOf[d["getEnforcementlevel"]!() as number] ?? "advisory",
+            message: d["getMessage"]!() as string,
+            ...(urn !== "" ? { urn } : {}),
+        };
+    });
+    const notApplicable = (response["getNotApplicableList"]!() as AnyMessage[]).map((n) => ({ policy: n["getPolicyName"]!() as string, reason: n["getReason"]!() as string }));
+    return {
+        verdict: violations.some((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate") ? "blocked" : "pass",
+        violations,
+        notApplicable,
+        configSource: options.configSource ?? "policy defaults",
+    };
+}

@@ -1,0 +1,203 @@
+/**
+ * The pull-request report (`--out DIR`): report.md (the comment: per-environment table with before,
+ * after and delta in $ and %, the verdict, a collapsible per-resource breakdown, the assumptions),
+ * report.json (what report.md is rendered from, so a CI job can merge several environments'
+ * reports into one comment with `plan --combine`), and breakeven.svg (the cost engine's chart per
+ * stack, Vega-Lite rendered by Vega's headless View).
+ *
+ * Everything is rendered in memory first; files are written only when all of it succeeded.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as vega from "vega";
+import * as vl from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+import { chartSpec } from "../../cost/chart";
+import { HOURS_PER_MONTH, formatTokens, formatUsd } from "../../cost/units";
+import { priceDates } from "../../policies/lib/format";
+import { UsageError } from "../errors";
+import { PlanReportJson, planReportJson } from "./json";
+import type { StackPlan } from "./plan";
+import { parseJsonFile, readInputFile } from "./state";
+
+/** The first line of the comment: the workflow finds the comment to update by it. */
+export const REPORT_MARKER = "<!-- llm-breakeven-cost-report -->";
+
+export interface ReportJson {
+    readonly tool: "llm-breakeven";
+    readonly reportVersion: 1;
+    readonly stacks: readonly PlanReportJson[];
+}
+
+export function reportJson(plans: readonly StackPlan[]): ReportJson {
+    return { tool: "llm-breakeven", reportVersion: 1, stacks: plans.map((p) => ({ ...planReportJson(p), assumptions: assumptionsOf(p) })) };
+}
+
+function assumptionsOf(plan: StackPlan): string[] {
+    const pricing = plan.config?.selfHosted?.pricing ?? "on-demand";
+    return [
+        `region ${plan.region}`,
+        `catalogue ${priceDates(plan.after.pricing)} (cost/catalogue.ts, us-east-1 list prices)`,
+        `${HOURS_PER_MONTH} hours a month (AWS's monthly convention: 8,760 h / 12)`,
+        `EC2 ${pricing}`,
+        ...(plan.estimate !== undefined ? [`workload ${formatTokens(plan.estimate.scenario.tokensPerMonth)} tokens/month at ${plan.estimate.scenario.inputOutputRatio}:1 input:output, peak x${plan.estimate.scenario.peakToAverage}`] : []),
+    ];
+}
+
+function money(usd: number | null | undefined): string {
+    return usd === null || usd === undefined ? "n/a" : formatUsd(usd);
+}
+
+function signed(usd: number | null | undefined): string {
+    if (usd === null || usd === undefined) return "n/a";
+    if (Math.abs(usd) < 0.005) return "$0";
+    return `${usd > 0 ? "+" : "-"}${formatUsd(Math.abs(usd))}`;
+}
+
+function percent(before: number | null | undefined, after: number | null): string {
+    if (before === null || before === undefined || after === null) return "n/a";
+    if (before === 0) return after === 0 ? "0%" : "new";
+    const p = ((after - before) / before) * 100;
+    return `${p > 0 ? "+" : ""}${p.toFixed(1)}%`;
+}
+
+/** Markdown table cells must not break the row. */
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+}
+
+function verdictCell(s: PlanReportJson): string {
+    const mandatory = s.violations.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
+    const advisory = s.violations.length - mandatory;
+    const head = s.verdict === "blocked" ? `:no_entry: blocked (${mandatory} mandatory)` : ":white_check_mark: pass";
+    return advisory > 0 ? `${head}, ${advisory} advisory` : head;
+}
+
+function stackSection(s: PlanReportJson & { assumptions?: readonly string[] }): string[] {
+    const lines = [`### ${s.stack}${s.mode !== null ? ` (${s.mode})` : ""}`, ""];
+    if (s.api !== null && s.breakEven !== null && s.capacity !== null && s.decision !== null) {
+        lines.push(
+            `- API-equivalent: **${formatUsd(s.api.monthlyUsd)}/month** at ${formatUsd(s.api.usdPerMTok)}/M for ${formatTokens(s.api.tokensPerMonth)} tokens (${s.api.basis})`,
+            `- Self-hosted alternative: ${formatUsd(s.api.selfHostedMonthlyUsd)}/month; break-even ${s.breakEven.statement}`,
+            `- Capacity: ${formatTokens(s.capacity.servableTokensPerMonth)} tokens/month servable at peak on ${s.capacity.configuredNodes} nodes; ${s.capacity.nodesNeeded} needed`,
+            `- Decision: **${s.decision.decision}**: ${s.decision.reason}`,
+            "",
+        );
+    }
+    if (s.violations.length > 0) {
+        lines.push("| Policy | Level | Message |", "|---|---|---|");
+        for (const v of s.violations) lines.push(`| \`${v.policy}\` | ${v.enforcementLevel} | ${cell(v.message)} |`);
+        lines.push("");
+    }
+    if (s.unpriced.length > 0) {
+        const byType = new Map<string, number>();
+        for (const u of s.unpriced) byType.set(u.type, (byType.get(u.type) ?? 0) + 1);
+        lines.push(`**Not priced** (the total is a floor, never $0): ${[...byType].map(([t, n]) => `\`${t}\` x${n}`).join(", ")}`, "");
+    }
+    const deltas = s.deltas;
+    if (deltas !== undefined) {
+        lines.push(`<details><summary>Per-resource breakdown: ${deltas.length} changed resource${deltas.length === 1 ? "" : "s"}</summary>`, "");
+        lines.push("| Resource | Type | Change | Before | After | Delta |", "|---|---|---|---:|---:|---:|");
+        for (const d of [...deltas].sort((a, b) => Math.abs(b.deltaMonthlyUsd ?? Infinity) - Math.abs(a.deltaMonthlyUsd ?? Infinity))) {
+            lines.push(`| ${cell(d.name)} | \`${d.type}\` | ${d.op} | ${money(d.beforeMonthlyUsd)} | ${money(d.afterMonthlyUsd)} | ${signed(d.deltaMonthlyUsd)} |`);
+        }
+    } else {
+        const billed = s.resources.filter((r) => r.monthlyUsd !== 0).sort((a, b) => (b.monthlyUsd ?? Infinity) - (a.monthlyUsd ?? Infinity));
+        lines.push(`<details><summary>Per-resource breakdown: ${billed.length} billed of ${s.resources.length} resources</summary>`, "");
+        lines.push("| Resource | Type | Monthly |", "|---|---|---:|");
+        for (const r of billed) lines.push(`| ${cell(r.name)} | \`${r.type}\` | ${money(r.monthlyUsd)} |`);
+    }
+    lines.push("", "</details>", "");
+    if (s.assumptions !== undefined) lines.push(`<sub>Assumptions: ${s.assumptions.join("; ")}.</sub>`, "");
+    return lines;
+}
+
+/** The pull-request comment for one or more environments. */
+export function renderMarkdown(report: ReportJson): string {
+    const stacks = report.stacks as ReadonlyArray<PlanReportJson & { assumptions?: readonly string[] }>;
+    const blocked = stacks.filter((s) => s.verdict === "blocked");
+    const lines = [
+        REPORT_MARKER,
+        "## llm-breakeven cost report",
+        "",
+        blocked.length > 0
+            ? `:no_entry: **Blocked**: a mandatory policy fails in ${blocked.map((s) => `\`${s.stack}\``).join(", ")}.`
+            : ":white_check_mark: **Pass**: no mandatory policy fails.",
+        "",
+        "| Environment | Before | After | Delta | % | Verdict |",
+        "|---|---:|---:|---:|---:|---|",
+    ];
+    for (const s of stacks) {
+        const before = s.before?.monthlyUsd;
+        const after = s.monthlyUsd;
+        const delta = s.before === undefined ? undefined : s.deltaMonthlyUsd;
+        lines.push(`| \`${s.stack}\` | ${s.before === undefined ? "-" : money(before)} | ${money(after)}${after === null ? ` (>= ${formatUsd(s.pricedMonthlyUsd)})` : ""} | ${s.before === undefined ? "-" : signed(delta)} | ${s.before === undefined ? "-" : percent(before, after)} | ${verdictCell(s)} |`);
+    }
+    lines.push("", "Monthly figures are the stack's own resources; the API-equivalent and self-hosted figures come from the cost engine.", "");
+    for (const s of stacks) lines.push(...stackSection(s));
+    lines.push(`<sub>Generated by \`llm-breakeven plan\` offline from a committed price table; every monthly figure is hourly x ${HOURS_PER_MONTH} h.</sub>`, "");
+    return lines.join("\n");
+}
+
+/** The engine's chart for each stack with an estimate, stacked vertically in one SVG. */
+export async function renderSvg(plans: readonly StackPlan[]): Promise<string | undefined> {
+    const specs = plans.filter((p) => p.estimate !== undefined).map((p) => {
+        const { $schema: _schema, ...spec } = chartSpec(p.estimate!) as TopLevelSpec & { $schema?: string };
+        const title = (spec as { title?: { text?: string } }).title;
+        return { ...spec, title: { ...(typeof title === "object" ? title : {}), text: `${p.stack}: self-hosted vs API` } };
+    });
+    if (specs.length === 0) return undefined;
+    const spec = (specs.length === 1 ? { $schema: "https://vega.github.io/schema/vega-lite/v5.json", ...specs[0] } : { $schema: "https://vega.github.io/schema/vega-lite/v5.json", vconcat: specs }) as TopLevelSpec;
+    const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
+    try {
+        return await view.toSVG();
+    } finally {
+        view.finalize();
+    }
+}
+
+/** Checks --out before any work: an existing path must be a directory. */
+export function checkOutDir(dir: string): void {
+    let stat: fs.Stats | undefined;
+    try {
+        stat = fs.statSync(dir);
+    } catch {
+        return; // created when writing
+    }
+    if (!stat.isDirectory()) throw new UsageError(`--out ${dir}: exists and is not a directory; pass a directory for report.md, report.json and breakeven.svg`);
+}
+
+export interface RenderedReport {
+    readonly md: string;
+    readonly json: string;
+    readonly svg: string | undefined;
+}
+
+export async function renderReport(plans: readonly StackPlan[]): Promise<RenderedReport> {
+    const report = reportJson(plans);
+    return { md: renderMarkdown(report), json: `${JSON.stringify(report, null, 2)}\n`, svg: await renderSvg(plans) };
+}
+
+/** Writes the rendered files; returns the paths written. */
+export function writeReport(dir: string, rendered: RenderedReport): string[] {
+    fs.mkdirSync(dir, { recursive: true });
+    const files: Array<[string, string]> = [["report.md", rendered.md], ["report.json", rendered.json], ...(rendered.svg !== undefined ? [["breakeven.svg", rendered.svg] as [string, string]] : [])];
+    return files.map(([name, text]) => {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, text);
+        return file;
+    });
+}
+
+/** Reads report.json files (from several environments' jobs) into one report, for `plan --combine`. */
+export function readReports(files: readonly string[]): ReportJson {
+    const stacks: PlanReportJson[] = [];
+    for (const file of files) {
+        const doc = parseJsonFile(readInputFile(file, "--combine"), file, "--combine", "`llm-breakeven plan --out` (report.json)");
+        if (doc === null || typeof doc !== "object" || (doc as { tool?: unknown }).tool !== "llm-breakeven" || !Array.isArray((doc as { stacks?: unknown }).stacks)) {
+            throw new UsageError(`--combine ${file}: is not an llm-breakeven report.json (no "tool": "llm-breakeven" with stacks[])`);
+        }
+        stacks.push(...((doc as ReportJson).stacks));
+    }
+    return { tool: "llm-breakeven", reportVersion: 1, stacks };
+}
