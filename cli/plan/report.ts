@@ -61,9 +61,14 @@ function percent(before: number | null | undefined, after: number | null): strin
     return `${p > 0 ? "+" : ""}${p.toFixed(1)}%`;
 }
 
+/** Text outside code blocks: a policy message's `<USD>` must not become an HTML tag. */
+function html(text: string): string {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 /** Markdown table cells must not break the row. */
 function cell(text: string): string {
-    return text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+    return html(text).replace(/\|/g, "\\|").replace(/\n/g, "<br>");
 }
 
 function verdictCell(s: PlanReportJson): string {
@@ -84,11 +89,13 @@ function stackSection(s: PlanReportJson & { assumptions?: readonly string[] }): 
             "",
         );
     }
-    if (s.violations.length > 0) {
-        lines.push("| Policy | Level | Message |", "|---|---|---|");
-        for (const v of s.violations) lines.push(`| \`${v.policy}\` | ${v.enforcementLevel} | ${cell(v.message)} |`);
-        lines.push("");
+    for (const v of s.violations) {
+        const blocking = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate";
+        const [first, ...rest] = v.message.split("\n");
+        lines.push(`- ${blocking ? ":no_entry:" : ":warning:"} \`${v.policy}\` (${v.enforcementLevel}): ${html(first ?? "")}`);
+        if (rest.length > 0) lines.push("  <details><summary>details</summary>", "", "  ```text", ...rest.map((l) => `  ${l}`), "  ```", "  </details>");
     }
+    if (s.violations.length > 0) lines.push("");
     if (s.unpriced.length > 0) {
         const byType = new Map<string, number>();
         for (const u of s.unpriced) byType.set(u.type, (byType.get(u.type) ?? 0) + 1);
