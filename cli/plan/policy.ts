@@ -17,6 +17,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import * as costEngineModule from "../../cost";
+import { bindCostEngine, fromCostModule } from "../../policies/lib/engine";
+import { PACK_NAME, POLICIES } from "../../policies/registry";
 import { UsageError } from "../errors";
 
 /** policies/ at the project root: the pack, its registry and its per-environment config. */
@@ -107,13 +110,8 @@ function loadSdk(): Sdk {
     return sdk;
 }
 
-interface PackRegistry {
-    readonly PACK_NAME: string;
-    readonly POLICIES: Policies;
-}
-
-function loadRegistry(): PackRegistry {
-    return require(path.join(POLICY_DIR, "registry")) as PackRegistry;
+function loadRegistry(): { readonly PACK_NAME: string; readonly POLICIES: Policies } {
+    return { PACK_NAME, POLICIES };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -304,6 +302,9 @@ export async function evaluatePolicies(resources: readonly AnalyzedResource[], o
 }): Promise<Verdict> {
     const { server, levelOf } = loadSdk();
     const registry = loadRegistry();
+    // The pack binds cost/ with a lazy require of a .ts path, which only works under a TypeScript
+    // loader; bind the same engine module explicitly (the pack's documented seam for embedders).
+    bindCostEngine(fromCostModule(costEngineModule as unknown as Record<string, unknown>));
     const policies = configuredPolicies(registry.POLICIES, options.policyConfig ?? new Map());
     pulumi.runtime.setAllConfig({ ...options.flatConfig }, [...(options.secretKeys ?? [])]);
     const analyzeStack = server.makeAnalyzeStackRpcFun(registry.PACK_NAME, packVersion(), "advisory", policies);

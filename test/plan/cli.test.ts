@@ -1,0 +1,229 @@
+/**
+ * `llm-breakeven plan` through cli/main.ts, in process: each exit code (0 pass, 5 mandatory
+ * violation, 2 bad input), the --json shape exactly, secrets redacted, what-ifs, the delta, the
+ * unpriced listing, the reports, and nothing written to --out on bad input. One child-process run
+ * checks the exit code the shell sees.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main";
+import { PLACEHOLDER_SECRET } from "../../mockrun";
+
+const ROOT = path.resolve(__dirname, "../..");
+const fixture = (name: string) => path.join(__dirname, "fixtures", name);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "llm-breakeven-plan-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+interface Run {
+    readonly code: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+async function plan(...args: string[]): Promise<Run> {
+    let stdout = "";
+    let stderr = "";
+    const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+        stdout += String(chunk);
+        return true;
+    });
+    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+        stderr += String(chunk);
+        return true;
+    });
+    try {
+        const code = await main(["plan", ...args]);
+        return { code, stdout, stderr };
+    } finally {
+        out.mockRestore();
+        err.mockRestore();
+    }
+}
+
+const PLAN_KEYS = ["stack", "mode", "monthlyUsd", "resources", "api", "breakEven", "capacity", "decision", "verdict", "violations"];
+
+describe("plan --stack self-hosted-prod --json", () => {
+    let json: Record<string, unknown>;
+    let run: Run;
+
+    it("prints exactly the issue's fields, one object for one stack", async () => {
+        run = await plan("--stack", "self-hosted-prod", "--json");
+        expect([0, 5]).toContain(run.code);
+        json = JSON.parse(run.stdout) as Record<string, unknown>;
+        expect(Object.keys(json)).toEqual(PLAN_KEYS);
+        expect(json["stack"]).toBe("self-hosted-prod");
+        expect(json["mode"]).toBe("self-hosted");
+        expect(json["verdict"]).toBe(run.code === 5 ? "blocked" : "pass");
+    });
+
+    it("records and prices the program's resources: two p4de GPU node groups at the reserved rate", () => {
+        const resources = json["resources"] as Array<Record<string, unknown>>;
+        expect(resources.length).toBeGreaterThan(20);
+        for (const r of resources) expect(Object.keys(r)).toEqual(["urn", "type", "name", "inputs", "monthlyUsd"]);
+        const gpu = resources.filter((r) => r["type"] === "aws:eks/nodeGroup:NodeGroup" && (r["inputs"] as { instanceTypes?: string[] }).instanceTypes?.[0] === "p4de.24xlarge");
+        expect(gpu.map((r) => r["name"]).sort()).toEqual(["llm-gpu-us-east-1a", "llm-gpu-us-east-1b"]);
+        for (const r of gpu) expect(r["monthlyUsd"]).toBeGreaterThan(12_000);
+        const total = resources.reduce((s, r) => s + ((r["monthlyUsd"] as number | null) ?? 0), 0);
+        expect(json["monthlyUsd"]).toBeCloseTo(total, 0);
+    });
+
+    it("carries the engine's API-equivalent, break-even, capacity and decision", () => {
+        expect(json["api"]).toMatchObject({ monthlyUsd: 36_000, usdPerMTok: 6, tokensPerMonth: 6e9 });
+        expect((json["breakEven"] as { tokensPerMonth: number }).tokensPerMonth).toBeGreaterThan(4.9e9);
+        expect(json["capacity"]).toMatchObject({ configuredNodes: 2, tensorParallelSize: 8 });
+        expect(Object.keys(json["decision"] as object)).toEqual(["decision", "reason"]);
+        for (const v of json["violations"] as Array<Record<string, unknown>>) expect(Object.keys(v)).toEqual(["policy", "enforcementLevel", "message"]);
+    });
+
+    it("shows secrets as \"[secret]\": the Hugging Face token never appears", () => {
+        expect(run.stdout).not.toContain(PLACEHOLDER_SECRET);
+        const resources = json["resources"] as Array<Record<string, unknown>>;
+        const token = resources.find((r) => r["type"] === "kubernetes:core/v1:Secret" && String(r["name"]).includes("hf-token"));
+        expect(token, "the program registers the Hugging Face token as a Kubernetes Secret").toBeDefined();
+        expect(JSON.stringify(token!["inputs"])).toContain("[secret]");
+    });
+});
+
+describe("exit codes", () => {
+    it("5 when a mandatory policy fails: 500M tokens/month cannot pay for two p4de nodes", async () => {
+        const run = await plan("--stack", "self-hosted-prod", "--tokens-per-month", "500M", "--json");
+        expect(run.code).toBe(5);
+        const json = JSON.parse(run.stdout) as { verdict: string; violations: Array<{ policy: string; enforcementLevel: string; message: string }>; api: { tokensPerMonth: number } };
+        expect(json.verdict).toBe("blocked");
+        expect(json.api.tokensPerMonth).toBe(5e8);
+        const breakEven = json.violations.find((v) => v.policy === "projected-spend-below-api-break-even");
+        expect(breakEven?.enforcementLevel).toBe("mandatory");
+        expect(breakEven?.message, breakEven?.message).toContain("500M tokens/month");
+    });
+
+    it("0 when no mandatory policy fails (the same preview with every policy advisory)", async () => {
+        const run = await plan("--preview", fixture("preview-all-ops.json"), "--export", fixture("export-before.json"), "--policy-config", fixture("policy-advisory.json"), "--json");
+        expect(run.code).toBe(0);
+        const json = JSON.parse(run.stdout) as { verdict: string; violations: Array<{ enforcementLevel: string }> };
+        expect(json.verdict).toBe("pass");
+        expect(json.violations.length).toBeGreaterThan(0);
+        expect(json.violations.every((v) => v.enforcementLevel === "advisory")).toBe(true);
+    });
+
+    it("5 from a preview when the environment's budget is exceeded", async () => {
+        const run = await plan("--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("policy-tight-budget.json"), "--quiet");
+        expect(run.code).toBe(5);
+        expect(run.stdout).toBe("fixture-prod: $80,253/month, blocked (1 mandatory)\n");
+    });
+
+    it("the shell sees 2 for bad input and 5 for a violation (child process)", () => {
+        const bad = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "cli/main.ts", "plan", "--stack", "no-such-env"], { cwd: ROOT, encoding: "utf8" });
+        expect(bad.status).toBe(2);
+        expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+        expect(bad.stderr).toContain("--stack no-such-env: stacks/Pulumi.no-such-env.yaml does not exist (stacks: ");
+        const blocked = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "cli/main.ts", "plan", "--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("policy-tight-budget.json"), "--quiet"], { cwd: ROOT, encoding: "utf8" });
+        expect(blocked.status).toBe(5);
+    });
+});
+
+describe("bad input: one clear line, exit 2, nothing written to --out", () => {
+    const cases: Array<[string, string[], RegExp]> = [
+        ["a missing stack", ["--stack", "no-such-env"], /^llm-breakeven: --stack no-such-env: stacks\/Pulumi.no-such-env.yaml does not exist/],
+        ["a truncated preview", ["--preview", fixture("preview-truncated.json")], /is not valid JSON \(the file ends early: truncated\?\)/],
+        ["a malformed preview", ["--preview", fixture("policy-advisory.json")], /has no "steps" array, so it is not the output of `pulumi preview --json`/],
+        ["another cloud's preview", ["--preview", fixture("preview-gcp.json")], /has no AWS resources \(found 3 gcp:\*\)/],
+        ["a directory for the preview", ["--preview", path.join(__dirname, "fixtures")], /is a directory; pass the JSON file itself/],
+        ["a directory for the export", ["--preview", fixture("preview-all-ops.json"), "--export", __dirname], /--export .*: is a directory/],
+        ["a bad what-if", ["--stack", "self-hosted-prod", "--input-output-ratio", "0"], /--input-output-ratio "0" must be above 0/],
+        ["a bad policy config", ["--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("preview-gcp.json")], /"config" is not a policy of the pack/],
+        ["no source", [], /nothing to plan/],
+    ];
+    for (const [what, args, message] of cases) {
+        it(what, async () => {
+            const out = path.join(tmp, `bad-${what.replace(/\W+/g, "-")}`);
+            const run = await plan(...args, "--out", out);
+            expect(run.code).toBe(2);
+            expect(run.stderr).toMatch(message);
+            expect(run.stderr.trim().split("\n")).toHaveLength(1);
+            expect(run.stdout).toBe("");
+            expect(fs.existsSync(out)).toBe(false);
+        });
+    }
+
+    it("--out naming a file", async () => {
+        const run = await plan("--preview", fixture("preview-all-ops.json"), "--out", fixture("policy-advisory.json"));
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/--out .*policy-advisory.json: exists and is not a directory/);
+    });
+});
+
+describe("previews: the delta per resource, unpriced types by name and count", () => {
+    it("reports before, after and delta per changed resource", async () => {
+        const out = path.join(tmp, "delta");
+        const run = await plan("--preview", fixture("preview-all-ops.json"), "--export", fixture("export-before.json"), "--policy-config", fixture("policy-advisory.json"), "--out", out);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(/llm-gpu-us-east-1a .* update .* \$20,036 .* \$40,073 .* \+\$20,036/);
+        expect(run.stdout).toMatch(/Total .* \$20,147 .* \$80,254 .* \+\$60,107 \(\+298\.3%\)/);
+        const report = JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")) as { stacks: Array<{ before: { monthlyUsd: number }; monthlyUsd: number; deltaMonthlyUsd: number; deltas: Array<{ name: string; op: string; deltaMonthlyUsd: number }> }> };
+        const stack = report.stacks[0]!;
+        expect(stack.before.monthlyUsd).toBeCloseTo(20_146.9, 0);
+        expect(stack.deltaMonthlyUsd).toBeCloseTo(stack.monthlyUsd - stack.before.monthlyUsd, 2);
+        const byName = new Map(stack.deltas.map((d) => [`${d.name}:${d.op}`, d.deltaMonthlyUsd]));
+        expect(byName.get("llm-net-nat-a:delete")).toBeCloseTo(-3.65, 2);
+        expect(byName.get("llm-net-nat-a:replace")).toBe(0);
+        expect(byName.get("llm-gpu-us-east-1b:create")).toBeGreaterThan(40_000);
+    });
+
+    it("lists unpriced types with a count and never counts them as $0", async () => {
+        const run = await plan("--preview", fixture("preview-unpriced.json"), "--policy-config", fixture("policy-advisory.json"));
+        expect(run.stdout).toContain("Not priced (3 resources; the total is a floor, not $0):");
+        expect(run.stdout).toContain("aws:lightsail/instance:Instance x3: box-0, box-1, box-2");
+        expect(run.stdout).toMatch(/>= \$33 \(incomplete\)/);
+        const json = JSON.parse((await plan("--preview", fixture("preview-unpriced.json"), "--policy-config", fixture("policy-advisory.json"), "--json")).stdout) as { monthlyUsd: number | null; resources: Array<{ name: string; monthlyUsd: number | null }> };
+        expect(json.monthlyUsd).toBeNull();
+        expect(json.resources.filter((r) => r.name.startsWith("box-")).map((r) => r.monthlyUsd)).toEqual([null, null, null]);
+    });
+});
+
+describe("--all and the reports", () => {
+    it("compares every shipped stack side by side, with a progress line on stderr", async () => {
+        const out = path.join(tmp, "all");
+        const run = await plan("--all", "--out", out);
+        expect([0, 5]).toContain(run.code);
+        const stacks = fs.readdirSync(path.join(ROOT, "stacks")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
+        expect(stacks.length).toBeGreaterThan(1);
+        for (const s of stacks) expect(run.stdout).toContain(s);
+        for (const row of ["Infrastructure /month", "API-equivalent /month", "Break-even /month", "Decision", "Policy verdict"]) expect(run.stdout).toContain(row);
+        expect(run.stdout).not.toMatch(/\x1b\[/); // not a terminal: no colour
+        expect(run.stderr).toContain(`[${stacks.length}/${stacks.length}] planning`);
+
+        const md = fs.readFileSync(path.join(out, "report.md"), "utf8");
+        expect(md.split("\n")[0]).toBe("<!-- llm-breakeven-cost-report -->");
+        expect(md).toContain("| Environment | Before | After | Delta | % | Verdict |");
+        for (const s of stacks) expect(md).toContain(`| \`${s}\` |`);
+        expect(md).toContain("<details><summary>Per-resource breakdown");
+        expect(md).toMatch(/Assumptions: region us-east-1; catalogue prices .*; 730 hours a month/);
+        const json = JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")) as { stacks: Array<{ stack: string }> };
+        expect(json.stacks.map((s) => s.stack)).toEqual(stacks);
+        const svg = fs.readFileSync(path.join(out, "breakeven.svg"), "utf8");
+        expect(svg).toMatch(/^<svg/);
+        expect(svg).toContain("self-hosted-prod: self-hosted vs API");
+        expect(svg).not.toContain(PLACEHOLDER_SECRET);
+        expect(fs.readFileSync(path.join(out, "report.json"), "utf8")).not.toContain(PLACEHOLDER_SECRET);
+    }, 120_000);
+
+    it("--quiet prints one line per stack and no progress", async () => {
+        const run = await plan("--all", "--quiet");
+        expect(run.stderr).toBe("");
+        expect(run.stdout.trim().split("\n").every((l) => /^[\w-]+: .*\/month, (pass|blocked)/.test(l))).toBe(true);
+    }, 120_000);
+
+    it("--combine merges several environments' report.json into one comment", async () => {
+        const a = path.join(tmp, "combine-a");
+        const b = path.join(tmp, "combine-b");
+        await plan("--preview", fixture("preview-all-ops.json"), "--export", fixture("export-before.json"), "--policy-config", fixture("policy-advisory.json"), "--out", a, "--quiet");
+        await plan("--stack", "self-hosted-prod", "--out", b, "--quiet");
+        const run = await plan("--combine", path.join(a, "report.json"), path.join(b, "report.json"));
+        expect(run.stdout.split("\n")[0]).toBe("<!-- llm-breakeven-cost-report -->");
+        expect(run.stdout).toMatch(/\| `fixture-prod` \| \$20,147 \| \$80,254 \| \+\$60,107 \| \+298\.3% \| :white_check_mark: pass/);
+        expect(run.stdout).toContain("| `self-hosted-prod` | - |");
+    }, 120_000);
+});
