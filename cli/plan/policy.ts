@@ -1,8 +1,8 @@
 /**
  * The policy verdict of a planned stack, through the analyzer code path `pulumi preview --policy-pack`
  * uses: @pulumi/policy's own AnalyzeStack handler (`makeAnalyzeStackRpcFun`, the function the pack's
- * gRPC server registers), called in process with an AnalyzeStackRequest built from the engine's
- * generated protobuf classes. Properties go through the SDK's deserializer and its unknown-checking
+ * gRPC server registers), called in process with the AnalyzeStackRequest the engine would send
+ * (see requestOf). Properties go through the SDK's deserializer and its unknown-checking
  * proxy, enforcement levels and not-applicable are decided by the SDK, and the diagnostics are
  * read back from its AnalyzeResponse.
  *
@@ -81,7 +81,6 @@ interface Sdk {
     readonly server: ServerModule;
     readonly protoutil: ProtoutilModule;
     readonly pb: Record<string, Ctor & Record<string, unknown>>;
-    readonly Struct: { fromJavaScript(value: Record<string, unknown>): unknown };
     readonly levelOf: Record<number, Level>;
 }
 
@@ -93,7 +92,6 @@ function loadSdk(): Sdk {
     const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json"));
     // The analyzer module resolves @pulumi/pulumi's protobuf classes from its own location: use those very modules.
     const pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] })) as Record<string, Ctor & Record<string, unknown>>;
-    const structPb = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [policyDir] })) as { Struct: Sdk["Struct"] };
     const codes = pb["EnforcementLevel"] as unknown as Record<string, number>;
     const levelOf: Record<number, Level> = {};
     for (const level of LEVELS) {
@@ -104,7 +102,6 @@ function loadSdk(): Sdk {
         server: require(path.join(policyDir, "server.js")) as ServerModule,
         protoutil: require(path.join(policyDir, "protoutil.js")) as ProtoutilModule,
         pb,
-        Struct: structPb.Struct,
         levelOf,
     };
     return sdk;
@@ -225,53 +222,89 @@ function configuredPolicies(policies: Policies, config: PolicyPackConfig): Polic
     });
 }
 
-/** The AnalyzeStackRequest the engine would send for these resources. */
+/**
+ * The AnalyzeStackRequest the engine would send for these resources, as the message interface the
+ * analyzer reads (getResourcesList, getProperties().toJavaScript(), getOptions(), getProvider(), ...).
+ * Only the protobuf encoding is skipped: it is transport, like the gRPC hop, and at 10,000
+ * resources decoding a Struct per resource for each of the seven policies was most of the time.
+ * The SDK still deserializes every property (secrets, assets, unknowns) and wraps it in its
+ * unknown-checking proxy, per policy, as it does behind the gRPC server.
+ */
 function requestOf(resources: readonly AnalyzedResource[]): unknown {
-    const { pb, Struct } = loadSdk();
-    const request = new pb["AnalyzeStackRequest"]!();
-    const providers = new Map<string, AnyMessage>();
-    const wires = resources.map((r) => {
-        const wire = new pb["AnalyzerResource"]!();
-        wire["setUrn"]!(r.urn as never);
-        wire["setType"]!(r.type as never);
-        wire["setName"]!(r.name as never);
-        wire["setProperties"]!(Struct.fromJavaScript(jsonSafe(r.properties)) as never);
-        const options = new pb["AnalyzerResourceOptions"]!();
-        if (r.parent !== undefined) {
-            options["setParent"]!(r.parent as never);
-            wire["setParent"]!(r.parent as never);
-        }
-        wire["setOptions"]!(options as never);
-        const deps = wire["getPropertydependenciesMap"]!() as { set(key: string, value: unknown): void };
-        const all = new Set<string>();
-        for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            const d = new pb["AnalyzerPropertyDependencies"]!();
-            d["setUrnsList"]!([...urns] as never);
-            deps.set(key, d);
-            for (const u of urns) all.add(u);
-        }
-        wire["setDependenciesList"]!([...all] as never);
+    const providers = new Map<string, ProviderView>();
+    const views = resources.map((r) => {
+        // A custom resource reaches the analyzer with its provider (the pack tells components by its absence).
+        let provider: ProviderView | undefined;
         if (r.custom && !r.type.startsWith("pulumi:")) {
-            // A custom resource reaches the analyzer with its provider (the SDK and the pack tell components by its absence).
             const pkg = r.type.split(":")[0] ?? "aws";
-            let provider = providers.get(pkg);
-            if (provider === undefined) {
-                provider = new pb["AnalyzerProviderResource"]!();
-                provider["setType"]!(`pulumi:providers:${pkg}` as never);
-                provider["setName"]!("default" as never);
-                provider["setUrn"]!(`urn:pulumi:stack::project::pulumi:providers:${pkg}::default` as never);
-                provider["setProperties"]!(Struct.fromJavaScript({}) as never);
-                providers.set(pkg, provider);
-            }
-            wire["setProvider"]!(provider as never);
+            provider = providers.get(pkg) ?? new ProviderView(pkg);
+            providers.set(pkg, provider);
         }
-        return wire;
+        return new ResourceView(r, provider);
     });
-    request["setResourcesList"]!(wires as never);
-    return request;
+    return { getResourcesList: () => views };
 }
 
-/** Struct.fromJavaScript takes JSON values only: drop undefined, keep everything else as is. */
+/** A plain object behind Struct's interface: the analyzer calls toJavaScript() and copies what it gets. */
+class StructView {
+    constructor(private readonly value: Record<string, unknown>) {}
+    toJavaScript(): Record<string, unknown> {
+        return this.value;
+    }
+}
+
+const EMPTY_STRUCT = new StructView({});
+const NO_STRINGS: readonly string[] = [];
+
+class OptionsView {
+    constructor(private readonly parent: string) {}
+    getProtect(): boolean { return false; }
+    getIgnorechangesList(): readonly string[] { return NO_STRINGS; }
+    getAliasesList(): readonly string[] { return NO_STRINGS; }
+    getCustomtimeouts(): undefined { return undefined; }
+    getAdditionalsecretoutputsList(): readonly string[] { return NO_STRINGS; }
+    getDeletebeforereplacedefined(): boolean { return false; }
+    getDeletebeforereplace(): boolean { return false; }
+    getParent(): string { return this.parent; }
+}
+
+class ProviderView {
+    private readonly urn: string;
+    constructor(private readonly pkg: string) {
+        this.urn = `urn:pulumi:stack::project::pulumi:providers:${pkg}::default`;
+    }
+    getType(): string { return `pulumi:providers:${this.pkg}`; }
+    getName(): string { return "default"; }
+    getUrn(): string { return this.urn; }
+    getProperties(): StructView { return EMPTY_STRUCT; }
+}
+
+class UrnsView {
+    constructor(private readonly urns: readonly string[]) {}
+    getUrnsList(): string[] { return [...this.urns]; }
+}
+
+class ResourceView {
+    private readonly properties: StructView;
+    private readonly options: OptionsView;
+    private readonly dependencies: Map<string, UrnsView>;
+    constructor(private readonly r: AnalyzedResource, private readonly provider: ProviderView | undefined) {
+        this.properties = new StructView(jsonSafe(r.properties));
+        this.options = new OptionsView(r.parent ?? "");
+        this.dependencies = new Map(Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [key, new UrnsView(urns)]));
+    }
+    getUrn(): string { return this.r.urn; }
+    getType(): string { return this.r.type; }
+    getName(): string { return this.r.name; }
+    getParent(): string { return this.r.parent ?? ""; }
+    getProperties(): StructView { return this.properties; }
+    getOptions(): OptionsView { return this.options; }
+    getProvider(): ProviderView | undefined { return this.provider; }
+    getDependenciesList(): string[] { return [...new Set(Object.values(this.r.propertyDependencies ?? {}).flat())]; }
+    getPropertydependenciesMap(): Map<string, UrnsView> { return this.dependencies; }
+}
+
+/** Properties as JSON values, as the wire carries them: drop undefined, non-finite numbers become null. */
 function jsonSafe(value: Readonly<Record<string, unknown>>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
