@@ -158,6 +158,7 @@ const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:secretsmanager/secretPolicy:SecretPolicy": "secret policies have no charge",
     "aws:kms/alias:Alias": "KMS aliases have no charge",
     "aws:wafv2/webAclAssociation:WebAclAssociation": "web ACL associations have no charge (the web ACL is priced)",
+    "aws:autoscaling/attachment:Attachment": "attaching an Auto Scaling group to a target group has no charge (the instances and the load balancer are priced)",
     "aws:appautoscaling/target:Target": "Application Auto Scaling has no charge",
     "aws:appautoscaling/policy:Policy": "Application Auto Scaling has no charge",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "log resource policies have no charge",

@@ -36,8 +36,31 @@ function service(type: string): string {
     return module;
 }
 
+/** AWS's own ID prefixes, so IDs read as they would in a real state file. */
+const ID_PREFIXES: Readonly<Record<string, string>> = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+};
+
+/**
+ * A mock ID unique per type and name: a subnet and a route table may share a name, and a state
+ * lookup by ID (the policy pack resolves a node group's subnets so) must never confuse them.
+ */
+export function mockId(type: string, name: string): string {
+    const prefix = ID_PREFIXES[type] ?? (type.split(":")[2] ?? "resource").toLowerCase();
+    return `${prefix}-${name}`;
+}
+
 export function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): { id: string; state: Record<string, unknown> } {
-    const id = `${name}-id`;
+    const id = mockId(type, name);
     const base: Record<string, unknown> = type.startsWith("aws:")
         ? { arn: `arn:aws:${service(type)}:${region}:${ACCOUNT_ID}:${name}`, id }
         : {};

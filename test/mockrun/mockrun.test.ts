@@ -20,12 +20,12 @@ describe("mockrun", () => {
         const types = run.resources.map((r) => r.type);
         expect(types).toEqual(expect.arrayContaining(["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:secretsmanager/secretVersion:SecretVersion"]));
         const subnet = run.resources.find((r) => r.type === "aws:ec2/subnet:Subnet");
-        expect(subnet?.inputs).toMatchObject({ availabilityZone: "us-east-1a", vpcId: "net-id" });
+        expect(subnet?.inputs).toMatchObject({ availabilityZone: "us-east-1a", vpcId: "vpc-net" });
         expect(subnet?.parent).toMatch(/\$aws:ec2\/vpc:Vpc::net$/);
         const version = run.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
         expect(isSecret(version?.inputs["secretString"])).toBe(true);
         expect(JSON.stringify(redactSecrets(version?.inputs))).not.toContain("hf_plaintext");
-        expect(run.outputs["vpcId"]).toBe("net-id");
+        expect(run.outputs["vpcId"]).toBe("vpc-net");
     });
 
     it("fails a run that records nothing instead of passing it", async () => {

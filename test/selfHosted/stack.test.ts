@@ -43,11 +43,11 @@ describe("self-hosted-prod under mocks", () => {
         expect(by(run.resources, "aws:ec2/eip:Eip")).toHaveLength(3);
         for (const zone of ["us-east-1a", "us-east-1b", "us-east-1c"]) {
             const nat = one(run.resources, "aws:ec2/natGateway:NatGateway", `llm-net-nat-${zone}`);
-            expect(inputs(nat)["subnetId"]).toBe(`llm-net-public-${zone}-id`);
+            expect(inputs(nat)["subnetId"]).toBe(`subnet-llm-net-public-${zone}`);
             const route = one(run.resources, "aws:ec2/route:Route", `llm-net-private-${zone}-default`);
-            expect(inputs(route)).toMatchObject({ routeTableId: `llm-net-private-${zone}-id`, destinationCidrBlock: "0.0.0.0/0", natGatewayId: `llm-net-nat-${zone}-id` });
+            expect(inputs(route)).toMatchObject({ routeTableId: `rtb-llm-net-private-${zone}`, destinationCidrBlock: "0.0.0.0/0", natGatewayId: `nat-llm-net-nat-${zone}` });
             const assoc = one(run.resources, "aws:ec2/routeTableAssociation:RouteTableAssociation", `llm-net-private-${zone}`);
-            expect(inputs(assoc)).toMatchObject({ subnetId: `llm-net-private-${zone}-id`, routeTableId: `llm-net-private-${zone}-id` });
+            expect(inputs(assoc)).toMatchObject({ subnetId: `subnet-llm-net-private-${zone}`, routeTableId: `rtb-llm-net-private-${zone}` });
         }
     });
 
@@ -67,21 +67,21 @@ describe("self-hosted-prod under mocks", () => {
         const endpoints = by(run.resources, "aws:ec2/vpcEndpoint:VpcEndpoint");
         const services = Object.fromEntries(endpoints.map((e) => [inputs(e)["serviceName"], inputs(e)]));
         expect(Object.keys(services).sort()).toEqual(["com.amazonaws.us-east-1.ecr.api", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.logs", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.sts"]);
-        expect(services["com.amazonaws.us-east-1.s3"]).toMatchObject({ vpcEndpointType: "Gateway", routeTableIds: ["llm-net-private-us-east-1a-id", "llm-net-private-us-east-1b-id", "llm-net-private-us-east-1c-id"] });
+        expect(services["com.amazonaws.us-east-1.s3"]).toMatchObject({ vpcEndpointType: "Gateway", routeTableIds: ["rtb-llm-net-private-us-east-1a", "rtb-llm-net-private-us-east-1b", "rtb-llm-net-private-us-east-1c"] });
         for (const s of ["ecr.api", "ecr.dkr", "sts", "logs"]) {
-            expect(services[`com.amazonaws.us-east-1.${s}`]).toMatchObject({ vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ["llm-net-private-us-east-1a-id", "llm-net-private-us-east-1b-id", "llm-net-private-us-east-1c-id"] });
+            expect(services[`com.amazonaws.us-east-1.${s}`]).toMatchObject({ vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ["subnet-llm-net-private-us-east-1a", "subnet-llm-net-private-us-east-1b", "subnet-llm-net-private-us-east-1c"] });
         }
     });
 
     it("builds EKS with private access, KMS-encrypted secrets, OIDC and a system node group across zones", () => {
         const cluster = inputs(one(run.resources, "aws:eks/cluster:Cluster"));
         expect(cluster["version"]).toBe("1.33");
-        expect(cluster["vpcConfig"]).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false, subnetIds: ["llm-net-private-us-east-1a-id", "llm-net-private-us-east-1b-id", "llm-net-private-us-east-1c-id"] });
+        expect(cluster["vpcConfig"]).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false, subnetIds: ["subnet-llm-net-private-us-east-1a", "subnet-llm-net-private-us-east-1b", "subnet-llm-net-private-us-east-1c"] });
         expect(cluster["encryptionConfig"]).toMatchObject({ resources: ["secrets"], provider: { keyArn: expect.stringContaining("llm-cluster-secrets") } });
         expect(inputs(one(run.resources, "aws:kms/key:Key"))["enableKeyRotation"]).toBe(true);
         expect(inputs(one(run.resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"))).toMatchObject({ clientIdLists: ["sts.amazonaws.com"], url: expect.stringMatching(/^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//) });
         const system = inputs(one(run.resources, "aws:eks/nodeGroup:NodeGroup", "llm-cluster-system"));
-        expect(system).toMatchObject({ instanceTypes: ["m6i.large"], capacityType: "ON_DEMAND", amiType: "AL2023_x86_64_STANDARD", subnetIds: ["llm-net-private-us-east-1a-id", "llm-net-private-us-east-1b-id", "llm-net-private-us-east-1c-id"] });
+        expect(system).toMatchObject({ instanceTypes: ["m6i.large"], capacityType: "ON_DEMAND", amiType: "AL2023_x86_64_STANDARD", subnetIds: ["subnet-llm-net-private-us-east-1a", "subnet-llm-net-private-us-east-1b", "subnet-llm-net-private-us-east-1c"] });
         const cni = inputs(one(run.resources, "aws:eks/addon:Addon", "llm-cluster-vpc-cni"));
         expect(JSON.parse(cni["configurationValues"] as string)).toEqual({ enableNetworkPolicy: "true" });
         const ebsRole = JSON.parse(inputs(one(run.resources, "aws:iam/role:Role", "llm-cluster-ebs-csi"))["assumeRolePolicy"] as string);
@@ -95,11 +95,11 @@ describe("self-hosted-prod under mocks", () => {
         for (const zone of ["us-east-1a", "us-east-1b"]) {
             const g = inputs(one(run.resources, "aws:eks/nodeGroup:NodeGroup", `llm-gpu-${zone}`));
             expect(g).toMatchObject({
-                instanceTypes: ["p4de.24xlarge"], amiType: "AL2023_x86_64_NVIDIA", capacityType: "ON_DEMAND", subnetIds: [`llm-net-private-${zone}-id`],
+                instanceTypes: ["p4de.24xlarge"], amiType: "AL2023_x86_64_NVIDIA", capacityType: "ON_DEMAND", subnetIds: [`subnet-llm-net-private-${zone}`],
                 scalingConfig: { desiredSize: 1, minSize: 1, maxSize: 1 },
                 taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
                 labels: { "llm-breakeven/pool": "gpu", "llm-breakeven/gpu-zone": zone },
-                launchTemplate: { id: `llm-gpu-${zone}-id` },
+                launchTemplate: { id: `lt-llm-gpu-${zone}` },
             });
             const lt = inputs(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate", `llm-gpu-${zone}`));
             expect(lt["blockDeviceMappings"]).toEqual([expect.objectContaining({ deviceName: "/dev/xvda", ebs: expect.objectContaining({ volumeSize: 500, volumeType: "gp3", encrypted: "true" }) })]);
