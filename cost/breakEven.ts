@@ -97,6 +97,10 @@ export function fixedNodesBreakEven(input: {
  * slope = capacity / peak - node / rate. A slope at or below zero means each node costs at least
  * the API bill of what it serves: the curves never cross. Closed form, so 100,000 estimates are cheap.
  */
+/** Beyond this many nodes a break-even is not a deployment anyone runs (80,000 GPUs at 8 per node). */
+export const MAX_FLEET_NODES = 10_000;
+const MAX_EDGE_STEPS = 64;
+
 export function capacityAwareBreakEven(curve: CapacityCurve, usdPerMTok: number, cacheHitRate = 0): CapacityAwareBreakEven {
     const rate = effectiveUsdPerMTok(usdPerMTok, cacheHitRate) / TOKENS_PER_MTOK;
     const servedPerNode = curve.nodeTokensPerMonth / curve.peakToAverage;
@@ -115,9 +119,19 @@ export function capacityAwareBreakEven(curve: CapacityCurve, usdPerMTok: number,
     const slope = servedPerNode - curve.nodeMonthlyUsd / rate;
     const constant = curve.overheadMonthlyUsd / rate + spare * servedPerNode;
     let nodes = Math.max(floor, Math.ceil(constant / slope - 1e-9));
-    // Guard the closed form against float noise at a step edge: walk to the first step that crosses.
-    while (nodes > floor && crosses(curve, nodes - 1, rate, servedPerNode, spare)) nodes -= 1;
-    while (!crosses(curve, nodes, rate, servedPerNode, spare)) nodes += 1;
+    if (!(nodes <= MAX_FLEET_NODES)) {
+        // A slope barely above zero puts the crossing at an absurd fleet (or past 2^53, where
+        // nodes + 1 === nodes): report it as never, with the reason, rather than a meaningless figure.
+        return {
+            kind: "never",
+            tokensPerMonth: null,
+            statement: `never in practice: the curves would cross only beyond ${formatTokens(MAX_FLEET_NODES)} nodes, because a node (${formatUsd(curve.nodeMonthlyUsd)}/month) costs almost as much as the API bill of what it serves (${formatUsd(perNodeApiUsd)})`,
+        };
+    }
+    // Guard the closed form against float noise at a step edge: walk to the first step that
+    // crosses. Noise moves it by a node or two; the walk is bounded so no input can make it spin.
+    for (let step = 0; step < MAX_EDGE_STEPS && nodes > floor && crosses(curve, nodes - 1, rate, servedPerNode, spare); step++) nodes -= 1;
+    for (let step = 0; step < MAX_EDGE_STEPS && !crosses(curve, nodes, rate, servedPerNode, spare); step++) nodes += 1;
     const monthlyUsd = nodes * curve.nodeMonthlyUsd + curve.overheadMonthlyUsd;
     const tokensPerMonth = monthlyUsd / rate;
     return {

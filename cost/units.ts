@@ -55,10 +55,14 @@ export function formatTokens(tokens: number): string {
     return trimNumber(tokens);
 }
 
+/** Built once: toLocaleString builds a formatter per call, which dominated 100,000-estimate runs. */
+const USD_CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const USD_WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
 /** 19940 -> "$19,940"; 0.8 -> "$0.80". */
 export function formatUsd(usd: number): string {
-    const digits = Math.abs(usd) < 10 && usd !== Math.round(usd) ? 2 : 0;
-    return `${usd < 0 ? "-" : ""}$${Math.abs(usd).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+    const cents = Math.abs(usd) < 10 && usd !== Math.round(usd);
+    return `${usd < 0 ? "-" : ""}$${(cents ? USD_CENTS : USD_WHOLE).format(Math.abs(usd))}`;
 }
 
 function trimNumber(value: number): string {

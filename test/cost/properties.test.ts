@@ -1,7 +1,7 @@
 /** Properties over random scenarios (fast-check): monotone cost and nodes, break-even where the curves cross. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CapacityCurve, apiMonthlyUsd, capacityAwareBreakEven, capacityAwareMonthlyUsd, estimate, fixedNodesBreakEven, nodesNeeded, seedScenario } from "../../cost";
+import { CapacityCurve, MAX_FLEET_NODES, apiMonthlyUsd, capacityAwareBreakEven, capacityAwareMonthlyUsd, estimate, fixedNodesBreakEven, nodesNeeded, seedScenario } from "../../cost";
 
 const volume = fc.double({ min: 1e6, max: 1e13, noNaN: true });
 const curveArb: fc.Arbitrary<CapacityCurve> = fc.record({
@@ -73,9 +73,21 @@ describe("properties", () => {
                 const samples = [v * 0.999, v * 0.5, v * 0.1, ...Array.from({ length: b.nodes }, (_, k) => k * servedPerNode).filter((x) => x > 0 && x < v * 0.999)];
                 for (const x of samples) expect(selfHosted(x)).toBeGreaterThan(api(x));
             } else {
-                // Never: far past any step, the API is still cheaper than the nodes needed.
-                for (const x of [1e6, 1e9, 1e12, 1e15]) expect(selfHosted(x)).toBeGreaterThan(api(x));
+                // Never: far past any step (up to the largest fleet the engine considers), the API is
+                // still cheaper than the nodes needed.
+                const fleetVolume = (MAX_FLEET_NODES - (c.redundancy ? 1 : 0)) * (c.nodeTokensPerMonth / c.peakToAverage);
+                for (const x of [1e6, 1e9, 1e12, 1e15].filter((v) => v <= fleetVolume)) expect(selfHosted(x)).toBeGreaterThan(api(x));
             }
         }), { numRuns: 3000 });
+    });
+});
+
+describe("capacity-aware break-even at the edge of never", () => {
+    it("answers at once when a node costs a hair less than the API bill of what it serves (no walk to an absurd fleet)", () => {
+        // 1e8 tokens/month per node at $10.000000000001/M is worth $1,000.0000000001 against a $1,000 node:
+        // the closed form puts the crossing near 5e16 nodes, where nodes + 1 === nodes in floating point.
+        const b = capacityAwareBreakEven({ nodeMonthlyUsd: 1000, overheadMonthlyUsd: 50_000, nodeTokensPerMonth: 1e8, peakToAverage: 1, redundancy: true }, 10.000000000001, 0);
+        expect(b.kind).toBe("never");
+        expect(b.statement).toMatch(/beyond 10k nodes/);
     });
 });
