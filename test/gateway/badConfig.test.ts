@@ -1,18 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../config/stack";
-import { MockRun, PLACEHOLDER_SECRET, RecordedResource, StackFile, isSecret, readStackFile, redactSecrets, runShippedStack, runStack } from "../../mockrun";
-
-const MOCK_RANDOM = "mock-random-password-0123456789abcdef";
-
-const of = (run: MockRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
-const one = (run: MockRun, type: string): RecordedResource => {
-    const found = of(run, type);
-    expect(found, type).toHaveLength(1);
-    return found[0]!;
-};
-interface Container { name: string; environment: { name: string; value: string }[]; secrets?: { name: string; valueFrom: string }[]; command?: string[]; image: string }
-const containers = (run: MockRun): Container[] => JSON.parse(one(run, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"] as string) as Container[];
+import { StackFile, readStackFile, runStack } from "../../mockrun";
 
 /** Runs the real program on a mutated gateway-prod config; returns the error and what was recorded. */
 async function runBroken(mutate: (workload: Record<string, any>, gateway: Record<string, any>) => void, extra: Record<string, string> = {}): Promise<{ error: unknown; recorded: number }> {
