@@ -7,7 +7,8 @@
  * it with node, which registers ts-node with type checking, requires the pack and so constructs the
  * PolicyPack, whose gRPC Analyzer server prints its port on stdout. The stack's config is passed in
  * PULUMI_CONFIG (with PULUMI_NODEJS_PROJECT / _STACK / _DRY_RUN); the policy config arrives later,
- * through the Configure RPC. Only 127.0.0.1 is used.
+ * through the Configure RPC, which may be called again on the same process (as may AnalyzeStack).
+ * Only 127.0.0.1 is used.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
@@ -56,13 +57,17 @@ export interface AnalyzerInfo {
 export class PolicyPackProcess {
     private constructor(private readonly child: ChildProcess, private readonly client: any, readonly stdout: () => string, readonly stderr: () => string) {}
 
-    /** Starts the pack with the stack's flat config (as the CLI builds PULUMI_CONFIG) and waits for its port. */
-    static async start(stack: string, flatConfig: Record<string, string>, timeoutMs = 120_000): Promise<PolicyPackProcess> {
+    /**
+     * Starts the pack with the stack's flat config (as the CLI builds PULUMI_CONFIG, secrets
+     * decrypted and named in PULUMI_CONFIG_SECRET_KEYS) and waits for its port.
+     */
+    static async start(stack: string, flatConfig: Record<string, string>, timeoutMs = 120_000, secretKeys: readonly string[] = []): Promise<PolicyPackProcess> {
         const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
         const env: NodeJS.ProcessEnv = {
             PATH: process.env["PATH"],
             HOME: process.env["HOME"],
             PULUMI_CONFIG: JSON.stringify(flatConfig),
+            PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
             PULUMI_NODEJS_PROJECT: "llm-breakeven",
             PULUMI_NODEJS_STACK: stack,
             PULUMI_NODEJS_DRY_RUN: "true",

@@ -1,133 +1,200 @@
 /**
- * End to end: the pack started as the Pulumi CLI starts it (run-policy-pack, the pack directory as
- * working directory, ts-node with type checking, the stack's config in PULUMI_CONFIG), driven over
- * its gRPC Analyzer with the engine's own generated clients: GetAnalyzerInfo, Configure with the
- * environment's policy-pack-config file, AnalyzeStack with the stack's resources.
+ * End to end: the pack started as the Pulumi CLI starts it, fed the resources of a mock run of each
+ * shipped stack.
  *
- * Resources: hand-built fixtures mimicking the shipped self-hosted and gateway stacks (switch to
- * mockrun's recorded resources once the shipped stacks exist).
+ * - Start: `node node_modules/@pulumi/pulumi/cmd/run-policy-pack <engine> .` with policies/ as working
+ *   directory (test/policies/analyzer.ts). That runner always registers ts-node with
+ *   `typeCheck: true` and the compilerOptions of policies/tsconfig.json: the pack is type checked
+ *   as it loads, which the "type checks the pack" case below proves with a deliberate type error.
+ * - Stack config: the run's flat config in PULUMI_CONFIG (secrets named in PULUMI_CONFIG_SECRET_KEYS).
+ * - Protocol: GetAnalyzerInfo, Configure with policies/config/<env>.json, AnalyzeStack with the run's
+ *   resources (test/policies/recorded.ts). One pack process per distinct stack config; the mutated
+ *   cases reuse the self-hosted-prod process and call AnalyzeStack again.
+ *
+ * The shipped verdicts must agree with `llm-breakeven plan --all`, which runs the same policies in
+ * process: all four stacks pass, hybrid-prod through its exemption (one break-even-exemption advisory).
  */
 import * as fs from "fs";
 import * as path from "path";
+import { spawn } from "child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromCostModule } from "../../policies/lib/engine";
-import { Diagnostic, PACK_DIR, PolicyPackProcess, WireResource } from "./analyzer";
-import { Fixture, gatewayStack, SELF_HOSTED_CONFIG, selfHostedStack, StackFixture, UNKNOWN, withConfig, withResource } from "./fixtures";
+import { listStacks, readStackFile, UNKNOWN } from "../../mockrun";
+import { Diagnostic, Level, PACK_DIR, PolicyPackProcess } from "./analyzer";
+import { programError, RecordedStack, recordStack, withConfigObject, withGpuInstanceType } from "./recorded";
 
 const START_TIMEOUT_MS = 180_000;
+const BREAK_EVEN = "projected-spend-below-api-break-even";
 
-/** Whether cost/index.ts exports what the pack needs; the pass/fail-on-volume cases need the real engine. */
-const ENGINE_PROBLEM = await (async (): Promise<string | undefined> => {
-    try {
-        fromCostModule((await import("../../cost" + "")) as Record<string, unknown>);
-        return undefined;
-    } catch (error) {
-        return (error as Error).message.split("\n")[0];
-    }
-})();
+/** The verdict `llm-breakeven plan --all` prints for each shipped stack: every diagnostic, by policy and level. */
+const SHIPPED_VERDICTS: Readonly<Record<string, ReadonlyArray<readonly [string, Level]>>> = {
+    "gateway-dev": [],
+    "gateway-prod": [],
+    "hybrid-prod": [["break-even-exemption", "advisory"]],
+    "self-hosted-prod": [],
+};
 
-function wire(fixture: StackFixture): WireResource[] {
-    return fixture.resources.map((r: Fixture) => ({
-        urn: r.urn, type: r.type, name: r.name, properties: r.properties, custom: r.custom,
-        ...(r.parent !== undefined ? { parent: r.parent } : {}),
-        ...(r.propertyDependencies !== undefined ? { propertyDependencies: r.propertyDependencies } : {}),
-    }));
-}
+/** p5e.48xlarge is a real AWS type (8x H200) that cost/catalogue.ts lists without a sourced price. */
+const UNPRICED_GPU_TYPE = "p5e.48xlarge";
+const UNKNOWN_TYPE = "p9.96xlarge";
 
 function policyConfig(env: string): Record<string, unknown> {
     return JSON.parse(fs.readFileSync(path.join(PACK_DIR, "config", `${env}.json`), "utf8")) as Record<string, unknown>;
 }
 
-const mandatory = (ds: readonly Diagnostic[]) => ds.filter((d) => d.enforcementLevel === "mandatory");
 const from = (ds: readonly Diagnostic[], policy: string) => ds.filter((d) => d.policyName === policy);
+const verdictOf = (ds: readonly Diagnostic[]) => ds.map((d) => [d.policyName, d.enforcementLevel] as const).sort();
 
-describe("the pack under the CLI's runner: self-hosted stack at its declared workload", () => {
-    let pack: PolicyPackProcess | undefined;
-    const fixture = selfHostedStack();
+async function startPack(run: RecordedStack, env: string): Promise<PolicyPackProcess> {
+    const pack = await PolicyPackProcess.start(run.stack, run.config, START_TIMEOUT_MS, run.secretKeys);
+    await pack.configure(policyConfig(env));
+    return pack;
+}
 
-    beforeAll(async () => {
-        pack = await PolicyPackProcess.start(fixture.stack, fixture.config, START_TIMEOUT_MS);
-        await pack.configure(policyConfig("self-hosted-prod"));
-    }, START_TIMEOUT_MS);
-    afterAll(() => pack?.kill());
+/** Why the unpriced and unknown types are set on the recorded node groups rather than in the stack config. */
+async function programRejection(instanceType: string): Promise<string | undefined> {
+    return programError(withConfigObject(readStackFile("self-hosted-prod"), "selfHosted", (s) => ({ ...s, instanceType })));
+}
 
+const shipped = listStacks();
+const runs = new Map<string, RecordedStack>();
+const packs = new Map<string, PolicyPackProcess>();
+let at500M: RecordedStack;
+const rejections = new Map<string, string | undefined>();
+
+beforeAll(async () => {
+    // Mock runs one at a time (Pulumi's runtime is process-global), then every pack process at once.
+    for (const stack of shipped) runs.set(stack, await recordStack(readStackFile(stack)));
+    at500M = await recordStack(withConfigObject(readStackFile("self-hosted-prod"), "workload", (w) => ({ ...w, tokensPerMonth: "500M" })));
+    for (const type of [UNPRICED_GPU_TYPE, UNKNOWN_TYPE]) rejections.set(type, await programRejection(type));
+    const started = await Promise.all([
+        ...shipped.map(async (stack) => [stack, await startPack(runs.get(stack)!, stack)] as const),
+        (async () => ["self-hosted-prod@500M", await startPack(at500M, "self-hosted-prod")] as const)(),
+    ]);
+    for (const [key, pack] of started) packs.set(key, pack);
+}, START_TIMEOUT_MS);
+
+afterAll(() => {
+    for (const pack of packs.values()) pack.kill();
+});
+
+describe("the pack under the CLI's runner", () => {
     it("prints only its port at load and describes itself as the CLI expects", async () => {
-        expect(pack!.stdout().trim()).toMatch(/^\d+$/);
-        const info = await pack!.getAnalyzerInfo();
+        const pack = packs.get("self-hosted-prod")!;
+        expect(pack.stdout().trim()).toMatch(/^\d+$/);
+        const info = await pack.getAnalyzerInfo();
         expect(info.name).toBe("llm-breakeven-cost");
         expect(info.supportsConfig).toBe(true);
         const byName = new Map(info.policies.map((p) => [p.name, p]));
-        expect(byName.get("projected-spend-below-api-break-even")?.enforcementLevel).toBe("mandatory");
-        expect(byName.get("projected-spend-below-api-break-even")?.configSchemaKeys).toEqual(expect.arrayContaining(["tokensPerMonth", "apiUsdPerMTok", "overheadMonthlyUsd", "inputOutputRatio"]));
+        expect(byName.get(BREAK_EVEN)?.enforcementLevel).toBe("mandatory");
+        expect(byName.get(BREAK_EVEN)?.configSchemaKeys).toEqual(expect.arrayContaining(["tokensPerMonth", "apiUsdPerMTok", "overheadMonthlyUsd", "inputOutputRatio"]));
         expect(byName.get("self-hosting-would-be-cheaper")?.enforcementLevel).toBe("advisory");
         expect([...byName.keys()].sort()).toEqual([
             "break-even-exemption", "capacity-covers-workload", "gateway-budget-covers-projection", "gpu-redundancy",
-            "monthly-budget", "projected-spend-below-api-break-even", "self-hosting-would-be-cheaper",
+            "monthly-budget", BREAK_EVEN, "self-hosting-would-be-cheaper",
         ]);
     });
 
-    it.skipIf(ENGINE_PROBLEM !== undefined)(`passes at the declared workload${ENGINE_PROBLEM !== undefined ? ` (skipped: ${ENGINE_PROBLEM})` : ""}`, async () => {
-        const ds = await pack!.analyzeStack(wire(fixture));
-        expect(mandatory(ds)).toEqual([]);
+    it("type checks the pack as it loads (a type error stops the runner)", async () => {
+        // A throwaway pack beside the tests (so node_modules/@types resolve as for policies/) with the
+        // pack's own tsconfig.json: under transpile-only it would start and print a port.
+        const dir = fs.mkdtempSync(path.join(__dirname, ".typecheck-"));
+        try {
+            fs.copyFileSync(path.join(PACK_DIR, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "typecheck-probe", main: "index.ts" }));
+            fs.writeFileSync(path.join(dir, "index.ts"), "const replicas: number = \"two\";\nconsole.log(replicas);\n");
+            const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
+            const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: dir, env: { PATH: process.env["PATH"], HOME: process.env["HOME"] } });
+            let output = "";
+            child.stdout.on("data", (d: Buffer) => { output += d.toString(); });
+            child.stderr.on("data", (d: Buffer) => { output += d.toString(); });
+            const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+            expect(code).not.toBe(0);
+            expect(output).toContain("TS2322");
+            expect(output).not.toContain("two\n");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }, START_TIMEOUT_MS);
+});
+
+describe("each shipped stack at its declared workload, with its own policies/config/<env>.json", () => {
+    it("covers every stack in stacks/", () => {
+        expect(shipped).toEqual(Object.keys(SHIPPED_VERDICTS).sort());
     });
 
-    it("an unpriced GPU instance type (p5e.48xlarge: catalogued, no price) blocks", async () => {
-        const ds = await pack!.analyzeStack(wire(selfHostedStack({ gpuInstanceType: "p5e.48xlarge" })));
-        const breakEven = from(ds, "projected-spend-below-api-break-even");
-        expect(breakEven).toHaveLength(1);
-        expect(breakEven[0]!.enforcementLevel).toBe("mandatory");
-        expect(breakEven[0]!.message).toContain("p5e.48xlarge is in the catalogue without a sourced price");
-        expect(from(ds, "monthly-budget")[0]?.enforcementLevel).toBe("mandatory");
+    it.each(Object.keys(SHIPPED_VERDICTS))("%s: the verdict `plan --all` shows", async (stack) => {
+        const run = runs.get(stack)!;
+        expect(run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).length).toBeGreaterThan(40);
+        const ds = await packs.get(stack)!.analyzeStack(run.resources);
+        expect(verdictOf(ds)).toEqual([...SHIPPED_VERDICTS[stack]!].sort());
     });
 
-    it("an instance type the catalogue does not know blocks", async () => {
-        const ds = await pack!.analyzeStack(wire(selfHostedStack({ gpuInstanceType: "p6-b200.48xlarge" })));
-        const breakEven = from(ds, "projected-spend-below-api-break-even");
-        expect(breakEven.map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
-        expect(breakEven[0]!.message).toContain("p6-b200.48xlarge is not in the catalogue");
+    it("hybrid-prod passes through its recorded exemption, which the advisory quotes", async () => {
+        const ds = from(await packs.get("hybrid-prod")!.analyzeStack(runs.get("hybrid-prod")!.resources), "break-even-exemption");
+        expect(ds).toHaveLength(1);
+        for (const part of ["data-residency", "head-of-platform", "2027-06-30", "PLAT-1234"]) expect(ds[0]!.message).toContain(part);
     });
 
-    it("an instance type unknown at preview blocks as mandatory, not the SDK's advisory \"can't run during preview\"", async () => {
-        const ds = await pack!.analyzeStack(wire(withResource(selfHostedStack(), "llm-gpu-us-east-1a", (p) => ({ ...p, instanceTypes: UNKNOWN }))));
-        const breakEven = from(ds, "projected-spend-below-api-break-even");
-        expect(breakEven.map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
-        expect(breakEven[0]!.message).toContain("instanceTypes");
-        expect(ds.some((d) => d.message.includes("can't run") && d.enforcementLevel === "advisory")).toBe(false);
+    it("self-hosted-prod: the pack sees the two p4de.24xlarge GPU node groups in two zones", () => {
+        const groups = runs.get("self-hosted-prod")!.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && (r.properties["instanceTypes"] as unknown[])[0] === "p4de.24xlarge");
+        expect(groups.map((g) => g.name).sort()).toEqual(["llm-gpu-us-east-1a", "llm-gpu-us-east-1b"]);
+        // gpu-redundancy finds their zones through the subnets' URNs, as at a first preview (IDs unknown).
+        for (const g of groups) expect(g.propertyDependencies?.["subnetIds"]?.[0]).toMatch(/Subnet::llm-net-private-us-east-1[ab]$/);
     });
 });
 
-describe.skipIf(ENGINE_PROBLEM !== undefined)(`the pack under the CLI's runner: declared workload 500M tokens/month${ENGINE_PROBLEM !== undefined ? ` (skipped: ${ENGINE_PROBLEM})` : ""}`, () => {
-    let pack: PolicyPackProcess | undefined;
-    const fixture = withConfig(selfHostedStack(), "workload", { ...(SELF_HOSTED_CONFIG["workload"] as object), tokensPerMonth: "500M" });
-
-    beforeAll(async () => {
-        pack = await PolicyPackProcess.start(fixture.stack, fixture.config, START_TIMEOUT_MS);
-        await pack.configure(policyConfig("self-hosted-prod"));
-    }, START_TIMEOUT_MS);
-    afterAll(() => pack?.kill());
-
-    it("gets the mandatory break-even violation with the figures a reader needs", async () => {
-        const ds = from(await pack!.analyzeStack(wire(fixture)), "projected-spend-below-api-break-even");
-        expect(ds.map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
-        const message = ds[0]!.message;
-        for (const part of ["Projected monthly spend", "API-equivalent spend", "break-even volume", "declared volume:      500M tokens/month", "most expensive resources", "region us-east-1", "730 hours a month"]) {
+describe("self-hosted-prod with the workload declared at 500M tokens/month (stack config changed, program rerun)", () => {
+    it("gets the mandatory break-even violation, stating projected and API-equivalent spend", async () => {
+        const ds = await packs.get("self-hosted-prod@500M")!.analyzeStack(at500M.resources);
+        expect(ds.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyName)).toEqual([BREAK_EVEN]);
+        const message = from(ds, BREAK_EVEN)[0]!.message;
+        const projected = /Projected monthly spend \$([\d,]+)\/month is above the \$([\d,]+)\/month the declared workload would cost through managed APIs/.exec(message);
+        expect(projected).not.toBeNull();
+        const [projectedUsd, apiUsd] = [projected![1]!, projected![2]!].map((s) => Number(s.replace(/,/g, "")));
+        expect(apiUsd).toBe(3_000); // 500M tokens at the Claude Sonnet 4 list rate blended 3:1, $6.00/M
+        expect(projectedUsd).toBeGreaterThan(25_000);
+        for (const part of ["declared volume:      500M tokens/month", "API-equivalent spend: $3,000/month at $6.00 per million tokens", "break-even volume:", "llm-gpu-us-east-1a (aws:eks/nodeGroup:NodeGroup)", "region us-east-1", "730 hours a month", "EC2 reserved-1y"]) {
             expect(message).toContain(part);
         }
     });
 });
 
-describe.skipIf(ENGINE_PROBLEM !== undefined)(`the pack under the CLI's runner: gateway stack${ENGINE_PROBLEM !== undefined ? ` (skipped: ${ENGINE_PROBLEM})` : ""}`, () => {
-    let pack: PolicyPackProcess | undefined;
-    const fixture = gatewayStack();
+describe("self-hosted-prod with an instance type the catalogue cannot price", () => {
+    // The program refuses both types before registering anything (config/stack.ts and the preflight
+    // price the stack), so the recorded GPU node groups are changed instead: what a stack edited
+    // outside the program's validation, or a program without it, would hand the pack.
+    it("the program itself rejects them, naming the key", () => {
+        expect(rejections.get(UNPRICED_GPU_TYPE)).toContain(`llm-breakeven:selfHosted.instanceType: "${UNPRICED_GPU_TYPE}" has no reserved-1y price`);
+        expect(rejections.get(UNKNOWN_TYPE)).toContain(`llm-breakeven:selfHosted.instanceType: "${UNKNOWN_TYPE}" is not a GPU instance type in the catalogue`);
+    });
 
-    beforeAll(async () => {
-        pack = await PolicyPackProcess.start(fixture.stack, fixture.config, START_TIMEOUT_MS);
-        await pack.configure(policyConfig("gateway-prod"));
-    }, START_TIMEOUT_MS);
-    afterAll(() => pack?.kill());
+    it.each([
+        [UNPRICED_GPU_TYPE, "is in the catalogue without a sourced price"],
+        [UNKNOWN_TYPE, "is not in the catalogue"],
+    ])("GPU node groups on %s: mandatory violation naming each node group and the type", async (type, reason) => {
+        const { stack, changed } = withGpuInstanceType(runs.get("self-hosted-prod")!, [type]);
+        expect(changed).toEqual(["llm-gpu-us-east-1a", "llm-gpu-us-east-1b"]);
+        const ds = await packs.get("self-hosted-prod")!.analyzeStack(stack.resources);
+        const breakEven = from(ds, BREAK_EVEN);
+        expect(breakEven.map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
+        for (const name of changed) expect(breakEven[0]!.message).toContain(name);
+        expect(breakEven[0]!.message).toContain(`instance type ${type} ${reason}`);
+        expect(breakEven[0]!.message).toContain("a missing price is never counted as $0");
+        // The budget cannot be checked either, and neither passes silently.
+        expect(from(ds, "monthly-budget").map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
+    });
 
-    it("passes: the break-even block does not apply to a stack that self-hosts nothing", async () => {
-        const ds = await pack!.analyzeStack(wire(fixture));
-        expect(mandatory(ds)).toEqual([]);
+    it("GPU node groups whose instance type is unknown at preview: mandatory, not the SDK's advisory \"can't run during preview\"", async () => {
+        const { stack } = withGpuInstanceType(runs.get("self-hosted-prod")!, UNKNOWN);
+        const ds = await packs.get("self-hosted-prod")!.analyzeStack(stack.resources);
+        const breakEven = from(ds, BREAK_EVEN);
+        expect(breakEven.map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
+        expect(breakEven[0]!.message).toContain("instanceTypes");
+        expect(ds.some((d) => d.message.includes("can't run") && d.enforcementLevel === "advisory")).toBe(false);
+    });
+
+    it("the same process still passes the unchanged stack afterwards (no state carried between calls)", async () => {
+        const ds = await packs.get("self-hosted-prod")!.analyzeStack(runs.get("self-hosted-prod")!.resources);
+        expect(verdictOf(ds)).toEqual([]);
     });
 });

@@ -1,7 +1,7 @@
 /**
- * Hand-built stacks mimicking what the shipped self-hosted and gateway programs register (until
- * the shipped stacks can be recorded with mockrun): the resources the engine would hand the pack,
- * and the flat stack config the CLI would put in PULUMI_CONFIG.
+ * Hand-built stacks for the policies' unit tests (policies.test.ts): small, readable stand-ins for
+ * what the self-hosted and gateway programs register, each case changing one field. The end-to-end
+ * test (e2e.test.ts) uses mock runs of the shipped stacks instead (recorded.ts).
  */
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 

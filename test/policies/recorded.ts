@@ -1,0 +1,137 @@
+/**
+ * A shipped stack as `pulumi preview` hands it to a policy pack: the project's program run under
+ * mockrun's mocks, each registered resource in the AnalyzeStack wire form.
+ *
+ * - properties: the resource's inputs as the program sent them, which is what the engine sends for
+ *   a resource it plans to create. Secrets stay in the engine's secret wire form (the `4dabf181...`
+ *   signature object mockrun records); the policy SDK unwraps them as it does for the real CLI.
+ *   Values read from other resources' outputs are the mocks' known values (as in a preview of a
+ *   stack whose resources exist); unknowns at preview are tested separately, by mutation.
+ * - urn, parent, dependencies, propertyDependencies: read off the program's RegisterResource
+ *   requests (mockrun records no property dependencies, and fills in a parent-less URN for a
+ *   resource whose registration answer arrives after the run returns).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { runStack, StackFile } from "../../mockrun";
+import { WireResource } from "./analyzer";
+
+export interface RecordedStack {
+    readonly stack: string;
+    /** Flat stack config as the CLI puts it in PULUMI_CONFIG (secrets as mockrun's placeholders). */
+    readonly config: Record<string, string>;
+    readonly secretKeys: readonly string[];
+    readonly resources: readonly WireResource[];
+}
+
+interface Registration {
+    readonly urn: string;
+    readonly parent: string | undefined;
+    readonly dependencies: readonly string[];
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+type RegisterCallback = (err: unknown, response: { getUrn(): string } | undefined) => void;
+interface Monitor {
+    registerResource(req: RegisterRequest, callback: RegisterCallback): Promise<void>;
+}
+
+type Program = () => Promise<Record<string, unknown> | void>;
+
+async function projectProgram(): Promise<Program> {
+    const entry: unknown = await import("../../index");
+    const fn = typeof entry === "function" ? entry : (entry as { default?: unknown }).default;
+    if (typeof fn !== "function") throw new Error("index.ts must export the program function");
+    return fn as Program;
+}
+
+const runtime = pulumi.runtime as unknown as { getMonitor(): Monitor | undefined; waitForRPCs(): Promise<void> };
+
+/**
+ * Runs the program for a stack file and returns its resources in wire form. Call these one at a
+ * time (await each): the run's last RPCs are drained before returning, so that they cannot reach
+ * the next run's mocks.
+ */
+export async function recordStack(file: StackFile): Promise<RecordedStack> {
+    const registrations = new Map<string, Registration>();
+    const program = await projectProgram();
+    const capturing: Program = () => {
+        const monitor = runtime.getMonitor();
+        if (monitor === undefined) throw new Error("recordStack: no Pulumi monitor (mocks not installed)");
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) => register(req, (err, response) => {
+            if (response !== undefined) {
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps, key) => { propertyDependencies[key] = deps.getUrnsList(); });
+                registrations.set(`${req.getType()}::${req.getName()}`, {
+                    urn: response.getUrn(), parent: req.getParent() || undefined, dependencies: req.getDependenciesList(), propertyDependencies,
+                });
+            }
+            callback(err, response);
+        });
+        return program();
+    };
+    let run;
+    try {
+        run = await runStack(file, { program: capturing });
+    } finally {
+        await runtime.waitForRPCs();
+    }
+    const resources = run.resources.map((r): WireResource => {
+        const registered = registrations.get(`${r.type}::${r.name}`);
+        const parent = registered?.parent ?? r.parent;
+        return {
+            urn: registered?.urn ?? r.urn, type: r.type, name: r.name, custom: r.custom, properties: r.inputs,
+            ...(parent !== undefined ? { parent } : {}),
+            ...(registered !== undefined ? { dependencies: registered.dependencies, propertyDependencies: registered.propertyDependencies } : {}),
+        };
+    });
+    return { stack: run.stack, config: run.config, secretKeys: file.secretKeys, resources };
+}
+
+/** What the program throws for a stack file (undefined when it runs); drained like recordStack. */
+export async function programError(file: StackFile): Promise<string | undefined> {
+    try {
+        await runStack(file);
+        return undefined;
+    } catch (error) {
+        return (error as Error).message;
+    } finally {
+        await runtime.waitForRPCs();
+    }
+}
+
+/** The stack file with one `llm-breakeven:<key>` object config value changed. */
+export function withConfigObject(file: StackFile, key: string, change: (value: Record<string, unknown>) => Record<string, unknown>): StackFile {
+    const flatKey = `llm-breakeven:${key}`;
+    const current = file.config[flatKey];
+    if (current === undefined) throw new Error(`${file.stack} has no ${flatKey}`);
+    return { ...file, config: { ...file.config, [flatKey]: JSON.stringify(change(JSON.parse(current) as Record<string, unknown>)) } };
+}
+
+/**
+ * The stack's GPU node groups (the node groups running llm-breakeven:selfHosted.instanceType) with
+ * `instanceTypes` replaced, and their launch templates' `instanceType` too where one is set, so the
+ * pack cannot find the original type anywhere. Returns the names of the changed node groups.
+ */
+export function withGpuInstanceType(stack: RecordedStack, instanceTypes: unknown): { readonly stack: RecordedStack; readonly changed: readonly string[] } {
+    const declared = (JSON.parse(stack.config["llm-breakeven:selfHosted"] ?? "{}") as { instanceType?: string }).instanceType;
+    const gpuGroups = stack.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup"
+        && Array.isArray(r.properties["instanceTypes"]) && (r.properties["instanceTypes"] as unknown[]).includes(declared));
+    const templates = new Set(gpuGroups.flatMap((r) => r.propertyDependencies?.["launchTemplate"] ?? []));
+    const groups = new Set(gpuGroups.map((r) => r.urn));
+    const resources = stack.resources.map((r): WireResource => {
+        if (groups.has(r.urn)) return { ...r, properties: { ...r.properties, instanceTypes } };
+        if (templates.has(r.urn) && r.properties["instanceType"] !== undefined) {
+            return { ...r, properties: { ...r.properties, instanceType: Array.isArray(instanceTypes) ? instanceTypes[0] : instanceTypes } };
+        }
+        return r;
+    });
+    return { stack: { ...stack, resources }, changed: gpuGroups.map((r) => r.name) };
+}
