@@ -1,40 +1,18 @@
 /**
- * The pack's only door to the cost engine (cost/index.ts, written alongside the pack): every
- * API-cost, break-even and capacity figure a policy states comes through here, so the pack, the
- * program and the CLI agree to the cent. Nothing in policies/ does that arithmetic itself.
+ * The pack's only door to the cost engine (cost/index.ts): every API-cost, break-even and capacity
+ * figure a policy states comes through here, so the pack, the program and the CLI agree to the cent.
+ * Nothing in policies/ does that arithmetic itself.
  *
- * The engine is bound lazily: a checkout without it (or with an engine missing a function the pack
- * needs) makes every policy that needs a figure report a violation, never pass.
+ * The engine is a static import, so the CLI's runner (ts-node, type checking on) checks these
+ * signatures against cost/ as the pack loads: an engine that does not fit fails the load, and
+ * `pulumi preview --policy-pack` fails with it instead of passing.
  */
+import * as cost from "../../cost";
 import { StackConfig, Workload } from "../../config/stack";
 
-export interface ApiSpend {
-    /** Blended rate of the whole workload through managed APIs, USD per million tokens. */
-    readonly allApiUsdPerMTok: number;
-    /** Monthly bill if every token went to managed APIs (net of the semantic cache). */
-    readonly allApiMonthlyUsd: number;
-    /** Share of tokens the stack serves itself (1 self-hosted, 0 gateway, the routed share in hybrid). */
-    readonly selfHostedShare: number;
-    /** Monthly API bill of the tokens the stack does not serve itself (gateway and hybrid). */
-    readonly remainingApiMonthlyUsd: number;
-}
-
-export interface Capacity {
-    /** Output tokens per second one node of the instance type serves for the stack's model. */
-    readonly perNodeTokensPerSecond: number;
-    /** Output tokens per second at the declared peak. */
-    readonly peakTokensPerSecond: number;
-    readonly nodesNeeded: number;
-    /** One line on how the figure was reached (model, precision, tensor parallel, engine). */
-    readonly basis: string;
-}
-
-export interface SelfHostedAlternative {
-    /** Monthly cost of the smallest redundant self-hosted deployment serving the workload. */
-    readonly monthlyUsd: number;
-    readonly breakEvenTokensPerMonth: number;
-    readonly label: string;
-}
+export type ApiSpend = cost.ApiSpend;
+export type Capacity = cost.CapacityForStack;
+export type SelfHostedAlternative = cost.SelfHostedAlternative;
 
 /** What the policies ask the engine. */
 export interface PolicyEngine {
@@ -45,41 +23,37 @@ export interface PolicyEngine {
     selfHostedAlternative(config: StackConfig, workload: Workload): SelfHostedAlternative;
 }
 
+/**
+ * Raised by an engine that cannot answer; every policy reports it as a violation (lib/failClosed.ts),
+ * never as a pass.
+ */
 export class EngineUnavailableError extends Error {}
+
+/** cost/index.ts as the policies ask it; the compiler checks each signature. */
+export const COST_ENGINE: PolicyEngine = {
+    apiSpend: cost.apiSpend,
+    breakEvenTokensPerMonth: cost.breakEvenTokensPerMonth,
+    capacity: cost.capacityFor,
+    selfHostedAlternative: cost.selfHostedAlternative,
+};
 
 let bound: PolicyEngine | undefined;
 
-/**
- * Binds the engine the policies use. The pack binds cost/index.ts itself on first use; an embedding
- * caller (the CLI's in-process plan, a test) may bind the same engine explicitly.
- */
+/** Replaces the engine the policies use (a test's stub); undefined restores cost/index.ts. */
 export function bindCostEngine(engine: PolicyEngine | undefined): void {
     bound = engine;
 }
 
-/** The engine bound to the project's cost/ module. Throws EngineUnavailableError (policies fail closed). */
 export function costEngine(): PolicyEngine {
-    if (bound !== undefined) return bound;
-    bound = fromCostModule(loadCostModule());
-    return bound;
-}
-
-type CostModule = Record<string, unknown>;
-
-function loadCostModule(): CostModule {
-    try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return require("../../cost") as CostModule;
-    } catch (error) {
-        throw new EngineUnavailableError(`the cost engine (cost/index.ts) cannot be loaded: ${(error as Error).message.split("\n")[0]}`);
-    }
+    return bound ?? COST_ENGINE;
 }
 
 /**
- * Maps the engine's exported functions onto what the policies ask. This is the single place that
- * knows the engine's signatures: check it against cost/index.ts whenever the engine changes.
+ * Maps a module object with the engine's exports onto what the policies ask, for callers holding
+ * the module rather than importing it (the CLI's in-process plan). A missing function is an
+ * EngineUnavailableError naming it.
  */
-export function fromCostModule(mod: CostModule): PolicyEngine {
+export function fromCostModule(mod: Readonly<Record<string, unknown>>): PolicyEngine {
     const required = ["apiSpend", "breakEvenTokensPerMonth", "capacityFor", "selfHostedAlternative"] as const;
     const missing = required.filter((name) => typeof mod[name] !== "function");
     if (missing.length > 0) {
