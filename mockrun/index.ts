@@ -151,7 +151,39 @@ async function loadProgram(): Promise<Program> {
     return candidate as Program;
 }
 
+/**
+ * The SDK formats a stack trace for every resource (`Resource.callsites()`, all frames, for the
+ * engine's source positions) and every promise it tracks (`debuggablePromise`, kept only for
+ * PULUMI_DEBUG_PROMISE_LEAKS). The mock monitor drops the source positions, and formatting those
+ * traces (source-mapped, under tsx) was a third of a plan's time. While a mock run is in progress
+ * these two traces format as the bare "Error"; every other error keeps its full trace.
+ */
+function skipSdkStackTraces(): () => void {
+    if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) return () => undefined;
+    const original = Error.prepareStackTrace;
+    const format = (error: Error, trace: NodeJS.CallSite[]): unknown => {
+        const top = trace[0];
+        if (top !== undefined && SDK_TRACES.has(top.getFunctionName() ?? "") && (top.getFileName() ?? "").includes("@pulumi")) return "Error";
+        if (original !== undefined) return original(error, trace);
+        return trace.length === 0 ? String(error) : `${String(error)}\n    at ${trace.join("\n    at ")}`;
+    };
+    Error.prepareStackTrace = format;
+    return () => {
+        if (Error.prepareStackTrace === format) Error.prepareStackTrace = original;
+    };
+}
+const SDK_TRACES = new Set(["callsites", "debuggablePromise"]);
+
 async function runNow(file: StackFile, options: RunOptions): Promise<MockRun> {
+    const restoreStackTraces = skipSdkStackTraces();
+    try {
+        return await runProgram(file, options);
+    } finally {
+        restoreStackTraces();
+    }
+}
+
+async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun> {
     const recorded: Array<Omit<RecordedResource, "urn" | "parent"> & { urn?: string; parent?: string }> = [];
     const byKey = new Map<string, (typeof recorded)[number]>();
     const region = file.config["aws:region"] ?? "us-east-1";
