@@ -67,6 +67,38 @@ export const workloadSchema = z.object({
     residencyRequired: z.boolean().default(false),
 }).strict();
 
+/**
+ * S3 bucket names as vLLM's Run:ai streamer can reach them: 3-63 lowercase letters, digits and
+ * hyphens. Dots are legal in S3 but break TLS for virtual-hosted-style requests, which the streamer makes.
+ */
+const S3_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/** A key prefix without the scheme, the bucket, a leading/trailing slash or a `*` (it would widen the IAM grant): `meta-llama/Llama-3.3-70B-Instruct`. */
+const S3_PREFIX = /^(?!\/)(?!.*\/\/)(?!.*\/$)[A-Za-z0-9!_.'()\/-]+$/;
+
+/** Where vLLM reads the weights from. */
+export const MODEL_SOURCE_KINDS = ["s3", "huggingface"] as const;
+export type ModelSourceKind = (typeof MODEL_SOURCE_KINDS)[number];
+
+export const modelSourceSchema = z.discriminatedUnion("kind", [
+    /**
+     * An in-region mirror bucket the team fills once (the stack reads it, never creates it). The pods
+     * reach it through the VPC's S3 gateway endpoint, on the ranges of the region's S3 managed prefix
+     * list (read at deploy time), with an IRSA role that may read only `prefix`.
+     */
+    z.object({
+        kind: z.literal("s3"),
+        bucket: z.string({ error: (i) => (i.input === undefined ? "is required when kind is \"s3\": the name of the in-region mirror bucket (no s3:// scheme)" : undefined) }).regex(S3_BUCKET, "must be an S3 bucket name: 3-63 lowercase letters, digits and hyphens, no dots (they break TLS for the streamer's virtual-hosted requests), no s3:// scheme"),
+        /** Key prefix holding the checkpoint (config.json, tokenizer, *.safetensors). Default: the model's Hugging Face id. */
+        prefix: z.string().regex(S3_PREFIX, "must be a key prefix without s3://, the bucket, or a leading or trailing slash, such as meta-llama/Llama-3.3-70B-Instruct").optional(),
+    }).strict(),
+    /**
+     * Straight from Hugging Face: needs llm-breakeven:hfToken (gated models) and the CDN's address
+     * ranges in selfHosted.egressAllowedCidrs (NetworkPolicies match addresses, not host names).
+     */
+    z.object({ kind: z.literal("huggingface") }).strict(),
+]);
+export type ModelSourceConfig = z.output<typeof modelSourceSchema>;
+
 export const selfHostedSchema = z.object({
     model: z.string().default("llama-3.3-70b-instruct"),
     precision: z.enum(PRECISIONS).default("bf16"),
@@ -96,7 +128,13 @@ export const selfHostedSchema = z.object({
     kubernetesVersion: z.string().regex(/^1\.\d{2}$/).default("1.33"),
     vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/).default("10.40.0.0/16"),
     systemInstanceType: z.string().default("m6i.large"),
-    /** Public address ranges the serving namespace may reach besides DNS and the VPC endpoints (the model source). */
+    /** Where the weights come from. Default: Hugging Face (which then needs hfToken and egressAllowedCidrs). */
+    modelSource: modelSourceSchema.default({ kind: "huggingface" }),
+    /**
+     * Hugging Face mode only: the public address ranges of the model source, the one thing the serving
+     * namespace may reach besides DNS and the VPC endpoints. Default []. Must stay empty with an S3
+     * mirror, whose ranges come from the region's managed prefix list at deploy time.
+     */
     egressAllowedCidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)).default([]),
     /** Expected internet egress through NAT per month (model pulls, telemetry), GB. */
     egressGBPerMonth: z.number().min(0).default(300),
@@ -257,6 +295,9 @@ function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx
     }
     if (s.gpuZones > s.availabilityZones) {
         issue(ctx, ["selfHosted", "gpuZones"], `${s.gpuZones} must be <= selfHosted.availabilityZones (${s.availabilityZones})`, s.gpuZones);
+    }
+    if (s.modelSource.kind === "s3" && s.egressAllowedCidrs.length > 0) {
+        issue(ctx, ["selfHosted", "egressAllowedCidrs"], `${JSON.stringify(s.egressAllowedCidrs)} must be empty when selfHosted.modelSource.kind is "s3": the pods reach S3 on the ranges of the region's S3 managed prefix list, read at deploy time; remove the key (hand-typed ranges drift and would open egress to more than the model source)`, s.egressAllowedCidrs);
     }
     if (s.capacityType === "CAPACITY_BLOCK" && s.capacityReservationId === undefined) {
         issue(ctx, ["selfHosted", "capacityReservationId"], "is required when capacityType is CAPACITY_BLOCK (a Capacity Block reservation id, cr-...)");

@@ -7,6 +7,10 @@
  * Everything that can be wrong with the config is found before the first resource is registered:
  * the zod schema (index.ts) first, then `preflightSelfHosted` here (the secret, the precision vLLM can
  * serve, the cache volume, the egress ranges, the price), all problems in one ConfigError.
+ *
+ * The model source decides the egress: an S3 mirror is reached on the region's S3 prefix-list ranges
+ * (read at deploy time) with an IRSA role scoped to its prefix; Hugging Face on the configured CDN
+ * ranges, with the token.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,12 +20,13 @@ import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
 import { StackSecrets } from "../config/pulumi";
 import { estimateStack, offerFor } from "../config/scenario";
-import { ConfigError, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
+import { ConfigError, ModelSourceKind, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
 import { Cluster } from "../components/selfHosted/cluster";
 import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
+import { S3ModelSource } from "../components/selfHosted/modelSource";
 import { Network, SMALLEST_VPC_PREFIX, parseCidr } from "../components/selfHosted/network";
-import { VllmServing, precisionFlags } from "../components/selfHosted/vllm";
+import { ServingModelSource, VllmServing, precisionFlags, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
 
 export const SERVING_NAMESPACE = "vllm";
@@ -39,9 +44,12 @@ export function checkpointGB(model: OpenModel, precision: Precision): number {
     return weightsGB(model, precision === "fp8" ? "bf16" : precision);
 }
 
-/** Root volume a GPU node needs: the base, the image and one copy of the checkpoint, with 20% headroom. */
-export function rootVolumeNeededGiB(model: OpenModel, precision: Precision): number {
-    const checkpointGiB = (checkpointGB(model, precision) * 1e9) / 2 ** 30;
+/**
+ * Root volume a GPU node needs: the base, the image and (Hugging Face only: an S3 mirror is streamed
+ * into GPU memory, never written to disk) one copy of the checkpoint, with 20% headroom.
+ */
+export function rootVolumeNeededGiB(model: OpenModel, precision: Precision, source: ModelSourceKind = "huggingface"): number {
+    const checkpointGiB = source === "huggingface" ? (checkpointGB(model, precision) * 1e9) / 2 ** 30 : 0;
     return Math.ceil((NODE_BASE_GIB + VLLM_IMAGE_GIB + checkpointGiB) * 1.2);
 }
 
@@ -49,7 +57,8 @@ export interface Preflight {
     readonly selfHosted: SelfHostedConfig;
     readonly model: OpenModel;
     readonly instance: Ec2InstanceType & { readonly gpu: NonNullable<Ec2InstanceType["gpu"]> };
-    readonly hfToken: pulumi.Output<string>;
+    /** Required with Hugging Face; optional with an S3 mirror. */
+    readonly hfToken: pulumi.Output<string> | undefined;
     readonly estimate: Estimate;
 }
 
@@ -64,8 +73,9 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
         throw new ConfigError([`${key("selfHosted")}: is required when mode is "${config.mode}": set it (an empty object takes every default)`]);
     }
     const problems: string[] = [];
-    if (secrets.hfToken === undefined) {
-        problems.push(`${key(SECRET_KEYS.hfToken)}: is required: vLLM downloads the weights from Hugging Face (Llama models are gated); run \`pulumi config set --secret ${key(SECRET_KEYS.hfToken)} hf_...\``);
+    const fromHuggingFace = selfHosted.modelSource.kind === "huggingface";
+    if (fromHuggingFace && secrets.hfToken === undefined) {
+        problems.push(`${key(SECRET_KEYS.hfToken)}: is required when selfHosted.modelSource.kind is "huggingface": vLLM downloads the weights from Hugging Face (Llama models are gated); run \`pulumi config set --secret ${key(SECRET_KEYS.hfToken)} hf_...\`, or load from an in-region S3 mirror (selfHosted.modelSource: {kind: s3, bucket, prefix})`);
     }
     const model = OPEN_MODELS.get(selfHosted.model);
     const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
@@ -75,13 +85,14 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
         problems.push(`${key("selfHosted.precision")}: "${selfHosted.precision}" cannot be served: ${(error as Error).message}; allowed: ${Object.keys(BYTES_PER_PARAMETER).filter((p) => p !== "int8" && p !== "int4").join(", ")}`);
     }
     if (model !== undefined && instance?.gpu !== undefined) {
-        const needed = rootVolumeNeededGiB(model, selfHosted.precision);
+        const needed = rootVolumeNeededGiB(model, selfHosted.precision, selfHosted.modelSource.kind);
         if (selfHosted.rootVolumeSizeGiB < needed) {
-            problems.push(`${key("selfHosted.rootVolumeSizeGiB")}: ${selfHosted.rootVolumeSizeGiB} GiB cannot hold the model cache (${model.label} checkpoint ${checkpointGB(model, selfHosted.precision).toFixed(0)} GB + the vLLM image + the OS, with 20% headroom); allowed: ${needed} or more`);
+            const holds = fromHuggingFace ? `the model cache (${model.label} checkpoint ${checkpointGB(model, selfHosted.precision).toFixed(0)} GB + the vLLM image + the OS, with 20% headroom)` : "the vLLM image and the OS, with 20% headroom";
+            problems.push(`${key("selfHosted.rootVolumeSizeGiB")}: ${selfHosted.rootVolumeSizeGiB} GiB cannot hold ${holds}; allowed: ${needed} or more`);
         }
     }
-    if (selfHosted.egressAllowedCidrs.length === 0) {
-        problems.push(`${key("selfHosted.egressAllowedCidrs")}: [] leaves the serving namespace no route to the model source (its NetworkPolicy allows only DNS and the VPC endpoints); list the model source's address ranges, e.g. the regional S3 ranges of a model mirror or the Hugging Face CDN's ranges`);
+    if (fromHuggingFace && selfHosted.egressAllowedCidrs.length === 0) {
+        problems.push(`${key("selfHosted.egressAllowedCidrs")}: [] leaves the serving namespace no route to the model source when selfHosted.modelSource.kind is "huggingface" (its NetworkPolicy allows only DNS, the VPC endpoints and these ranges); list the Hugging Face CDN's address ranges, or mirror the weights in S3 once and set selfHosted.modelSource to {kind: s3, bucket, prefix} (its ranges come from the region's S3 prefix list)`);
     }
     try {
         const { prefix } = parseCidr(selfHosted.vpcCidr);
@@ -105,7 +116,7 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     } catch (error) {
         problems.push(...(error instanceof ConfigError ? error.problems : [`${key("selfHosted")}: the cost engine cannot price this stack: ${(error as Error).message}`]));
     }
-    if (problems.length > 0 || secrets.hfToken === undefined || model === undefined || instance?.gpu === undefined || estimate === undefined) {
+    if (problems.length > 0 || model === undefined || instance?.gpu === undefined || estimate === undefined) {
         throw new ConfigError(problems.length > 0 ? problems : [`${key("selfHosted")}: model or instance type unknown to the catalogue`]);
     }
     return { selfHosted, model, instance: { ...instance, gpu: instance.gpu }, hfToken: secrets.hfToken, estimate };
@@ -122,6 +133,8 @@ export interface SelfHostedDeployment {
     readonly cluster: Cluster;
     readonly gpuPools: GpuNodePools;
     readonly serving: VllmServing;
+    /** The S3 mirror's reader role and address ranges; undefined with Hugging Face. */
+    readonly modelSource: S3ModelSource | undefined;
     readonly monitoring: Monitoring;
     readonly estimate: Estimate;
 }
@@ -167,15 +180,29 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         instanceType: selfHosted.instanceType, nodesPerZone: selfHosted.nodesPerZone, rootVolumeSizeGiB: selfHosted.rootVolumeSizeGiB,
         capacityType: selfHosted.capacityType, ...(selfHosted.capacityReservationId !== undefined ? { capacityReservationId: selfHosted.capacityReservationId } : {}), tags,
     }, k8sOpts);
+    const servingName = `${name}-vllm`;
+    const source = selfHosted.modelSource;
+    let mirror: S3ModelSource | undefined;
+    let modelSource: ServingModelSource;
+    if (source.kind === "s3") {
+        mirror = new S3ModelSource(`${name}-model`, {
+            region: config.region, bucket: source.bucket, prefix: source.prefix ?? model.huggingFaceId,
+            namespace: SERVING_NAMESPACE, serviceAccountName: vllmServiceAccountName(servingName),
+            oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl, tags,
+        }, parentOpts);
+        modelSource = { kind: "s3", uri: mirror.uri, region: config.region, roleArn: mirror.roleArn, cidrs: mirror.cidrs };
+    } else {
+        modelSource = { kind: "huggingface", cidrs: selfHosted.egressAllowedCidrs };
+    }
     // The replica layout is the cost engine's: the same TP size and replicas per node it priced the capacity at.
     const layout = estimate.capacity.perNode;
-    const serving = new VllmServing(`${name}-vllm`, {
+    const serving = new VllmServing(servingName, {
         namespace: SERVING_NAMESPACE, image: selfHosted.vllmImage, huggingFaceId: model.huggingFaceId, servedModelName: model.id, precision: selfHosted.precision,
         tensorParallelSize: layout.tensorParallelSize, replicasPerNode: layout.replicasPerNode, zones: gpuZones, nodesPerZone: selfHosted.nodesPerZone,
         instance: { vcpu: instance.vcpu, memoryGiB: instance.memoryGiB, gpus: instance.gpu.count },
         gpuMemoryUtilization: selfHosted.gpuMemoryUtilization, maxModelLen: selfHosted.maxModelLen, maxNumSeqs: selfHosted.maxNumSeqs,
-        weightsGB: checkpointGB(model, selfHosted.precision), hfToken, modelSourceCidrs: selfHosted.egressAllowedCidrs, endpointCidrs: network.privateSubnetCidrs,
-    }, { ...k8sOpts, dependsOn: [gpuPools] });
+        weightsGB: checkpointGB(model, selfHosted.precision), ...(hfToken !== undefined ? { hfToken } : {}), modelSource, endpointCidrs: network.privateSubnetCidrs,
+    }, { ...k8sOpts, dependsOn: mirror !== undefined ? [gpuPools, mirror] : [gpuPools] }); // the reader role's policy is attached before a pod starts
     const offer = offerFor(selfHosted);
     const monitoring = new Monitoring(`${name}-mon`, {
         namespace: MONITORING_NAMESPACE, servingNamespace: SERVING_NAMESPACE, vllmServiceLabels: serving.appLabels, vllmDeploymentNames: serving.deploymentNames,
@@ -187,7 +214,7 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
 
     return {
         endpoint: serving.endpoint, servedModelName: model.id, clusterName: cluster.clusterName, gpuNodeGroups: gpuPools.nodeGroupNames,
-        network, cluster, gpuPools, serving, monitoring, estimate,
+        network, cluster, gpuPools, serving, modelSource: mirror, monitoring, estimate,
     };
 }
 
@@ -207,6 +234,9 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
         clusterName: deployment.clusterName,
         gpuNodeGroups: deployment.gpuNodeGroups,
         vllmArgs: deployment.serving.args,
+        modelSource: deployment.modelSource !== undefined
+            ? { kind: "s3", uri: deployment.modelSource.uri, readerRoleArn: deployment.modelSource.roleArn, prefixListId: deployment.modelSource.prefixListId }
+            : { kind: "huggingface" },
         projectedMonthlyUsd: e.selfHosted.monthlyUsd,
         costBreakdown: e.selfHosted.lines.map((l) => ({ id: l.id, label: l.label, quantity: l.quantity, unit: l.unit, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
         network: {

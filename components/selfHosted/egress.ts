@@ -1,7 +1,9 @@
 /**
  * Egress from the serving namespace: DNS, the VPC endpoints (in the private subnets) and the model
- * source's address ranges; nothing else. A vLLM pod holds a Hugging Face token and serves prompts:
- * it has no business reaching the rest of the internet.
+ * source's address ranges; nothing else. A vLLM pod holds credentials (an IRSA token, perhaps a
+ * Hugging Face token) and serves prompts: it has no business reaching the rest of the internet. The
+ * model source's ranges are the region's S3 prefix list (an S3 mirror, read at deploy time) or the
+ * Hugging Face CDN's ranges from the stack config.
  *
  * NetworkPolicies are enforced on EKS only when the VPC CNI's network policy agent is on (the cluster
  * component sets `enableNetworkPolicy` on the vpc-cni add-on); without it this object is inert.
@@ -42,6 +44,7 @@ const HTTPS = [{ protocol: "TCP" as const, port: 443 }];
 export function renderEgressNetworkPolicy(input: EgressPolicyInput): NetworkPolicyObject {
     for (const cidr of [...input.modelSourceCidrs, ...input.endpointCidrs]) parseCidr(cidr);
     if (input.endpointCidrs.length === 0) throw new Error("renderEgressNetworkPolicy: no endpoint subnets; the pods could not reach STS or the logs endpoint");
+    if (input.modelSourceCidrs.length === 0) throw new Error("renderEgressNetworkPolicy: no model source ranges; the pods could not fetch the weights");
     const ipBlocks = (cidrs: readonly string[]): Record<string, unknown>[] => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
     const egress: NetworkPolicyObject["spec"]["egress"][number][] = [
         {
@@ -49,8 +52,8 @@ export function renderEgressNetworkPolicy(input: EgressPolicyInput): NetworkPoli
             ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
         },
         { to: ipBlocks(input.endpointCidrs), ports: HTTPS },
+        { to: ipBlocks(input.modelSourceCidrs), ports: HTTPS },
     ];
-    if (input.modelSourceCidrs.length > 0) egress.push({ to: ipBlocks(input.modelSourceCidrs), ports: HTTPS });
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",
@@ -61,7 +64,8 @@ export function renderEgressNetworkPolicy(input: EgressPolicyInput): NetworkPoli
 
 export interface ServingEgressPolicyArgs {
     readonly namespace: string;
-    readonly modelSourceCidrs: readonly string[];
+    /** Known at deploy time only when read from a prefix list. */
+    readonly modelSourceCidrs: pulumi.Input<readonly string[]>;
     readonly endpointCidrs: readonly string[];
 }
 
@@ -70,10 +74,11 @@ export class ServingEgressPolicy extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServingEgressPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(SERVING_EGRESS_TYPE, name, {}, opts);
-        const object = renderEgressNetworkPolicy({ name: `${name}-egress`, ...args });
+        const object = pulumi.output(args.modelSourceCidrs).apply((modelSourceCidrs) =>
+            renderEgressNetworkPolicy({ name: `${name}-egress`, namespace: args.namespace, modelSourceCidrs, endpointCidrs: args.endpointCidrs }));
         const policy = new k8s.networking.v1.NetworkPolicy(`${name}-egress`, {
-            metadata: object.metadata,
-            spec: { ...object.spec, policyTypes: [...object.spec.policyTypes], egress: object.spec.egress.map((r) => ({ to: [...r.to], ports: [...r.ports] })) },
+            metadata: { name: `${name}-egress`, namespace: args.namespace, labels: object.metadata.labels },
+            spec: object.spec.apply((spec) => ({ ...spec, policyTypes: [...spec.policyTypes], egress: spec.egress.map((r) => ({ to: [...r.to], ports: [...r.ports] })) })),
         }, { parent: this });
         this.policyName = policy.metadata.name;
         this.registerOutputs({ policyName: this.policyName });

@@ -1,10 +1,18 @@
 /**
  * vLLM serving: one Deployment per GPU zone (pinned to that zone by required node affinity, so losing
  * a zone loses only its replicas), an internal ClusterIP Service exposing the OpenAI-compatible API on
- * 8000, a PodDisruptionBudget that lets one GPU node drain at a time, the Hugging Face token as a
- * Kubernetes Secret made from the Pulumi secret, and the namespace's egress NetworkPolicy.
+ * 8000, a PodDisruptionBudget that lets one GPU node drain at a time, the Hugging Face token (when
+ * given) as a Kubernetes Secret made from the Pulumi secret, and the namespace's egress NetworkPolicy.
  *
- * Model cache: a hostPath directory on the GPU node's sized gp3 root volume, not a PVC. The replicas
+ * Two model sources:
+ * - an in-region S3 mirror: vLLM streams the safetensors from `s3://bucket/prefix` straight into GPU
+ *   memory with the Run:ai model streamer (`--load-format runai_streamer`; the vllm/vllm-openai image
+ *   ships runai-model-streamer[s3]), as a service account bound to an IRSA role that may read only
+ *   that prefix. Nothing is written to the node, so the namespace runs at the "baseline" Pod Security
+ *   level. The traffic goes through the VPC's S3 gateway endpoint, off NAT.
+ * - Hugging Face: vLLM downloads into a node-local cache (below), with the token.
+ *
+ * Hugging Face model cache: a hostPath directory on the GPU node's sized gp3 root volume, not a PVC. The replicas
  * on one node (two TP4 replicas, say) share one copy of the weights; it survives pod restarts and
  * rollouts (a restart reloads ~141 GB from local disk instead of the internet); and it needs no EBS
  * CSI volume per replica pinned to a zone, to be re-attached on every reschedule. It is lost when the
@@ -27,6 +35,12 @@ export const HEALTH_PATH = "/health";
 export const METRICS_PATH = "/metrics";
 export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
 export const HF_TOKEN_KEY = "HF_TOKEN";
+/** vLLM's loader for object storage (vLLM >= 0.6.6; docs.vllm.ai "Loading models with Run:ai Model Streamer"). */
+export const RUNAI_STREAMER_LOAD_FORMAT = "runai_streamer";
+/** IRSA: the EKS pod identity webhook injects the role's web-identity token into pods of an annotated service account. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+/** Makes the webhook set AWS_STS_REGIONAL_ENDPOINTS=regional (docs.aws.amazon.com/eks/latest/userguide/configure-sts-endpoint.html). */
+export const IRSA_REGIONAL_STS_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints";
 /** On the node's root volume (see the module comment). */
 export const MODEL_CACHE_HOST_PATH = "/opt/llm-breakeven/model-cache";
 export const MODEL_CACHE_MOUNT = "/models";
@@ -37,9 +51,17 @@ export const STARTUP_REFERENCE_WEIGHTS_GB = 141.2;
 /** Probe period for the startup budget. */
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
 
+/** Where the weights are loaded from, as the vLLM arguments see it. */
+export type WeightsLocation =
+    | { readonly kind: "huggingface" }
+    /** `s3://bucket/prefix` holding config.json, the tokenizer and the *.safetensors shards. */
+    | { readonly kind: "s3"; readonly uri: string };
+
 export interface VllmArgsInput {
     /** Hugging Face repository (`meta-llama/Llama-3.3-70B-Instruct`). */
     readonly huggingFaceId: string;
+    /** Default: Hugging Face, by `huggingFaceId`. */
+    readonly weights?: WeightsLocation;
     /** The model name clients send (the catalogue id). */
     readonly servedModelName: string;
     readonly precision: Precision;
@@ -76,9 +98,11 @@ export function renderVllmArgs(input: VllmArgsInput): string[] {
     if (!(input.gpuMemoryUtilization > 0 && input.gpuMemoryUtilization <= 0.98)) problems.push(`gpuMemoryUtilization ${input.gpuMemoryUtilization} must be in (0, 0.98]`);
     if (!(Number.isInteger(input.maxModelLen) && input.maxModelLen >= 1)) problems.push(`maxModelLen ${input.maxModelLen} must be a whole number of tokens`);
     if (!(Number.isInteger(input.maxNumSeqs) && input.maxNumSeqs >= 1)) problems.push(`maxNumSeqs ${input.maxNumSeqs} must be a whole number, 1 or more`);
+    const weights = input.weights ?? { kind: "huggingface" };
+    if (weights.kind === "s3" && !/^s3:\/\/[^/]+\/.+[^/]$/.test(weights.uri)) problems.push(`weights uri "${weights.uri}" must be s3://bucket/prefix`);
     if (problems.length > 0) throw new Error(`renderVllmArgs: ${problems.join("; ")}`);
     return [
-        "--model", input.huggingFaceId,
+        "--model", weights.kind === "s3" ? weights.uri : input.huggingFaceId,
         "--served-model-name", input.servedModelName,
         "--host", "0.0.0.0",
         "--port", String(VLLM_PORT),
@@ -89,7 +113,8 @@ export function renderVllmArgs(input: VllmArgsInput): string[] {
         "--max-model-len", String(input.maxModelLen),
         "--max-num-seqs", String(input.maxNumSeqs),
         "--enable-prefix-caching",
-        "--download-dir", `${MODEL_CACHE_MOUNT}/huggingface/hub`,
+        // S3: streamed into GPU memory, nothing to download; Hugging Face: into the node's cache.
+        ...(weights.kind === "s3" ? ["--load-format", RUNAI_STREAMER_LOAD_FORMAT] : ["--download-dir", `${MODEL_CACHE_MOUNT}/huggingface/hub`]),
     ];
 }
 
@@ -131,14 +156,47 @@ export interface VllmDeploymentInput {
     readonly image: string;
     readonly args: readonly string[];
     readonly resources: ReturnType<typeof replicaResources>;
-    readonly hfTokenSecretName: string;
+    readonly source: PodWeightsSource;
     readonly startupFailureThreshold: number;
     /** Labels every vLLM pod of the stack carries (the Service and PDB select them). */
     readonly appLabels: Readonly<Record<string, string>>;
 }
 
+/** How a vLLM pod gets its weights. */
+export type PodWeightsSource =
+    /** Downloads from Hugging Face into the node's hostPath cache, with the token from this Secret. */
+    | { readonly kind: "huggingface"; readonly hfTokenSecretName: string }
+    /** Streams from S3 as this service account (bound to an IRSA role); the token Secret only if one was given. */
+    | { readonly kind: "s3"; readonly serviceAccountName: string; readonly region: string; readonly hfTokenSecretName?: string };
+
+const tokenEnv = (secretName: string): k8sInput.core.v1.EnvVar => ({ name: HF_TOKEN_KEY, valueFrom: { secretKeyRef: { name: secretName, key: HF_TOKEN_KEY } } });
+
+/** The container's environment for a weights source. */
+export function vllmEnv(source: PodWeightsSource): k8sInput.core.v1.EnvVar[] {
+    const common = [
+        // Usage stats would be blocked by the egress policy anyway; do not try.
+        { name: "VLLM_NO_USAGE_STATS", value: "1" },
+        { name: "DO_NOT_TRACK", value: "1" },
+    ];
+    if (source.kind === "huggingface") {
+        return [tokenEnv(source.hfTokenSecretName), { name: "HF_HOME", value: `${MODEL_CACHE_MOUNT}/huggingface` }, ...common];
+    }
+    return [
+        ...(source.hfTokenSecretName !== undefined ? [tokenEnv(source.hfTokenSecretName)] : []),
+        // The streamer's S3 client (the AWS C++ SDK) and boto3 resolve the regional endpoints with it.
+        { name: "AWS_REGION", value: source.region },
+        // The NetworkPolicy lets the pod reach STS only through the VPC's interface endpoint (regional
+        // name, private DNS); the global sts.amazonaws.com would be dropped.
+        { name: "AWS_STS_REGIONAL_ENDPOINTS", value: "regional" },
+        // huggingface.co is not reachable from this namespace: fail at once instead of on a connect timeout.
+        { name: "HF_HUB_OFFLINE", value: "1" },
+        ...common,
+    ];
+}
+
 export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.v1.Deployment & { apiVersion: "apps/v1"; kind: "Deployment" } {
     const labels = { ...input.appLabels, [GPU_ZONE_POD_LABEL]: input.zone };
+    const s3 = input.source.kind === "s3" ? input.source : undefined;
     const probe = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number): k8sInput.core.v1.Probe => ({
         httpGet: { path: HEALTH_PATH, port: VLLM_PORT, scheme: "HTTP" }, periodSeconds, failureThreshold, timeoutSeconds,
     });
@@ -173,6 +231,7 @@ export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.
                     ],
                     // In-flight streams get two minutes to finish when a node drains.
                     terminationGracePeriodSeconds: 120,
+                    ...(s3 ? { serviceAccountName: s3.serviceAccountName } : {}),
                     containers: [{
                         name: "vllm",
                         image: input.image,
@@ -180,20 +239,14 @@ export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.
                         command: ["python3", "-m", "vllm.entrypoints.openai.api_server"],
                         args: [...input.args],
                         ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
-                        env: [
-                            { name: HF_TOKEN_KEY, valueFrom: { secretKeyRef: { name: input.hfTokenSecretName, key: HF_TOKEN_KEY } } },
-                            { name: "HF_HOME", value: `${MODEL_CACHE_MOUNT}/huggingface` },
-                            // Usage stats would be blocked by the egress policy anyway; do not try.
-                            { name: "VLLM_NO_USAGE_STATS", value: "1" },
-                            { name: "DO_NOT_TRACK", value: "1" },
-                        ],
+                        env: vllmEnv(input.source),
                         resources: {
                             requests: { cpu: input.resources.cpu, memory: input.resources.memory, "nvidia.com/gpu": input.resources.gpus },
                             limits: { memory: input.resources.memory, "nvidia.com/gpu": input.resources.gpus },
                         },
                         volumeMounts: [
                             { name: "dshm", mountPath: "/dev/shm" },
-                            { name: "model-cache", mountPath: MODEL_CACHE_MOUNT },
+                            ...(s3 ? [] : [{ name: "model-cache", mountPath: MODEL_CACHE_MOUNT }]),
                         ],
                         startupProbe: probe(STARTUP_PROBE_PERIOD_SECONDS, input.startupFailureThreshold, 5),
                         readinessProbe: probe(10, 3, 5),
@@ -202,7 +255,7 @@ export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.
                     }],
                     volumes: [
                         { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: SHM_SIZE } },
-                        { name: "model-cache", hostPath: { path: MODEL_CACHE_HOST_PATH, type: "DirectoryOrCreate" } },
+                        ...(s3 ? [] : [{ name: "model-cache", hostPath: { path: MODEL_CACHE_HOST_PATH, type: "DirectoryOrCreate" } }]),
                     ],
                 },
             },
@@ -254,12 +307,29 @@ export interface VllmServingArgs {
     readonly maxNumSeqs: number;
     /** Model weights, GB: sizes the startup probe budget. */
     readonly weightsGB: number;
-    /** The Hugging Face token; must be a Pulumi secret. */
-    readonly hfToken: pulumi.Input<string>;
-    /** Address ranges of the model source (egress on 443). */
-    readonly modelSourceCidrs: readonly string[];
+    /** Where the weights come from, and the address ranges the pods reach it on (egress on 443). */
+    readonly modelSource: ServingModelSource;
+    /** The Hugging Face token, a Pulumi secret: required with Hugging Face, optional with S3 (no Secret is made without it). */
+    readonly hfToken?: pulumi.Input<string>;
     /** Subnets holding the VPC interface endpoints (egress on 443). */
     readonly endpointCidrs: readonly string[];
+}
+
+/** The model source as the serving component wires it. */
+export type ServingModelSource =
+    /** The Hugging Face CDN's address ranges (from the stack config). */
+    | { readonly kind: "huggingface"; readonly cidrs: readonly string[] }
+    /** `s3://bucket/prefix`; the IRSA role its service account assumes; the region's S3 ranges (from the prefix list). */
+    | { readonly kind: "s3"; readonly uri: string; readonly region: string; readonly roleArn: pulumi.Input<string>; readonly cidrs: pulumi.Input<readonly string[]> };
+
+/** The vLLM pods' service account (S3 mode), derived from the component's name so the IRSA trust can name it first. */
+export function vllmServiceAccountName(componentName: string): string {
+    return componentName;
+}
+
+/** Pod Security level of the serving namespace: hostPath (the Hugging Face cache) needs "privileged"; streaming from S3 runs at "baseline". */
+export function servingPodSecurityLevel(kind: ServingModelSource["kind"]): "privileged" | "baseline" {
+    return kind === "huggingface" ? "privileged" : "baseline";
 }
 
 export class VllmServing extends pulumi.ComponentResource {
@@ -278,34 +348,55 @@ export class VllmServing extends pulumi.ComponentResource {
     constructor(name: string, args: VllmServingArgs, opts?: pulumi.ComponentResourceOptions) {
         super(VLLM_SERVING_TYPE, name, {}, opts);
         const appLabels = { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "llm-breakeven" };
+        const source = args.modelSource;
+        if (source.kind === "huggingface" && args.hfToken === undefined) throw new Error(`VllmServing ${name}: the Hugging Face model source needs hfToken`);
         const vllmArgs = renderVllmArgs({
             huggingFaceId: args.huggingFaceId, servedModelName: args.servedModelName, precision: args.precision, tensorParallelSize: args.tensorParallelSize,
             gpuMemoryUtilization: args.gpuMemoryUtilization, maxModelLen: args.maxModelLen, maxNumSeqs: args.maxNumSeqs,
+            weights: source.kind === "s3" ? { kind: "s3", uri: source.uri } : { kind: "huggingface" },
         });
         const resources = replicaResources(args.instance, args.tensorParallelSize);
         const replicasPerZone = args.nodesPerZone * args.replicasPerNode;
 
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: { name: args.namespace, labels: { "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "baseline" } },
+            metadata: { name: args.namespace, labels: { "pod-security.kubernetes.io/enforce": servingPodSecurityLevel(source.kind), "pod-security.kubernetes.io/warn": "baseline" } },
         }, { parent: this });
         const ns = args.namespace;
-        const egress = new ServingEgressPolicy(name, { namespace: ns, modelSourceCidrs: args.modelSourceCidrs, endpointCidrs: args.endpointCidrs }, { parent: this, dependsOn: [namespace] });
-        const tokenSecretName = `${name}-hf-token`;
-        const token = new k8s.core.v1.Secret(`${name}-hf-token`, {
-            metadata: { name: tokenSecretName, namespace: ns },
-            type: "Opaque",
-            stringData: { [HF_TOKEN_KEY]: pulumi.secret(args.hfToken) },
-        }, { parent: this, dependsOn: [namespace], additionalSecretOutputs: ["data", "stringData"] });
+        const egress = new ServingEgressPolicy(name, { namespace: ns, modelSourceCidrs: source.cidrs, endpointCidrs: args.endpointCidrs }, { parent: this, dependsOn: [namespace] });
+        // Everything a pod needs exists before it starts: the egress policy, the token, the service account.
+        const podPrerequisites: pulumi.Resource[] = [egress];
+        const tokenSecretName = args.hfToken !== undefined ? `${name}-hf-token` : undefined;
+        if (args.hfToken !== undefined && tokenSecretName !== undefined) {
+            podPrerequisites.push(new k8s.core.v1.Secret(tokenSecretName, {
+                metadata: { name: tokenSecretName, namespace: ns },
+                type: "Opaque",
+                stringData: { [HF_TOKEN_KEY]: pulumi.secret(args.hfToken) },
+            }, { parent: this, dependsOn: [namespace], additionalSecretOutputs: ["data", "stringData"] }));
+        }
+        let podSource: PodWeightsSource;
+        if (source.kind === "s3") {
+            const serviceAccountName = vllmServiceAccountName(name);
+            podPrerequisites.push(new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+                metadata: {
+                    name: serviceAccountName, namespace: ns, labels: { ...appLabels },
+                    annotations: { [IRSA_ROLE_ANNOTATION]: source.roleArn, [IRSA_REGIONAL_STS_ANNOTATION]: "true" },
+                },
+                // vLLM never calls the Kubernetes API; the IRSA webhook projects its own token for STS.
+                automountServiceAccountToken: false,
+            }, { parent: this, dependsOn: [namespace] }));
+            podSource = { kind: "s3", serviceAccountName, region: source.region, ...(tokenSecretName !== undefined ? { hfTokenSecretName: tokenSecretName } : {}) };
+        } else {
+            podSource = { kind: "huggingface", hfTokenSecretName: tokenSecretName as string };
+        }
 
         args.zones.forEach((zone) => {
             const object = renderVllmDeployment({
                 name: `${name}-${zone}`, namespace: ns, zone, replicas: replicasPerZone, image: args.image, args: vllmArgs, resources,
-                hfTokenSecretName: tokenSecretName, startupFailureThreshold: startupProbeFailureThreshold(args.weightsGB), appLabels,
+                source: podSource, startupFailureThreshold: startupProbeFailureThreshold(args.weightsGB), appLabels,
             });
-            // The egress policy exists before any pod that holds the token starts.
             // Pulumi waits for the rollout; a replica may take the whole startup budget (10 minutes for 70B) plus image pull and node boot.
             new k8s.apps.v1.Deployment(`${name}-${zone}`, { metadata: object.metadata, spec: object.spec }, {
-                parent: this, dependsOn: [egress, token], customTimeouts: { create: "40m", update: "40m" },
+                parent: this, dependsOn: podPrerequisites, customTimeouts: { create: "40m", update: "40m" },
             });
         });
         const serviceObject = renderVllmService(name, ns, appLabels);

@@ -24,6 +24,15 @@ describe("stack config", () => {
         expect(config.workload).toMatchObject({ tokensPerMonth: 30e9, inputOutputRatio: 3, peakToAverage: 2, cacheHitRate: 0 });
         expect(config.selfHosted).toMatchObject({ instanceType: "p4de.24xlarge", model: "llama-3.3-70b-instruct", precision: "bf16", gpuZones: 2, nodesPerZone: 1, availabilityZones: 3 });
         expect(config.overhead).toEqual({ engineeringMonthlyUsd: 3500, monitoringMonthlyUsd: 200, storageNetworkEgressMonthlyUsd: 400 });
+        // Backwards compatible: without a model source, vLLM pulls from Hugging Face as before.
+        expect(config.selfHosted?.modelSource).toEqual({ kind: "huggingface" });
+        expect(config.selfHosted?.egressAllowedCidrs).toEqual([]);
+    });
+
+    it("reads an S3 mirror; its prefix may be left to default to the model's Hugging Face id", () => {
+        expect(parseStackConfig(selfHosted({ modelSource: { kind: "s3", bucket: "models-x", prefix: "meta-llama/Llama-3.3-70B-Instruct" } })).selfHosted?.modelSource)
+            .toEqual({ kind: "s3", bucket: "models-x", prefix: "meta-llama/Llama-3.3-70B-Instruct" });
+        expect(parseStackConfig(selfHosted({ modelSource: { kind: "s3", bucket: "models-x" } })).selfHosted?.modelSource).toEqual({ kind: "s3", bucket: "models-x" });
     });
 
     it.each([
@@ -42,6 +51,12 @@ describe("stack config", () => {
         ["zero nodes", { nodesPerZone: 0 }, "llm-breakeven:selfHosted.nodesPerZone: 0 GPU nodes per zone serves nothing"],
         ["a TP size that does not divide the GPUs", { tensorParallelSize: 3 }, "llm-breakeven:selfHosted.tensorParallelSize: 3 does not divide the 8 GPUs of p4de.24xlarge; allowed: 1, 2, 4, 8"],
         ["a typo", { instanceTyp: "p4de.24xlarge" }, "llm-breakeven:selfHosted: unknown key \"instanceTyp\""],
+        ["an unknown model source", { modelSource: { kind: "gcs" } }, "llm-breakeven:selfHosted.modelSource.kind: Invalid discriminator value. Expected 's3' | 'huggingface' (got \"gcs\")"],
+        ["an S3 mirror without a bucket", { modelSource: { kind: "s3" } }, "llm-breakeven:selfHosted.modelSource.bucket: is required when kind is \"s3\""],
+        ["a bucket name with dots", { modelSource: { kind: "s3", bucket: "models.example.com" } }, "llm-breakeven:selfHosted.modelSource.bucket: must be an S3 bucket name"],
+        ["a prefix with a leading slash", { modelSource: { kind: "s3", bucket: "models-x", prefix: "/llama" } }, "llm-breakeven:selfHosted.modelSource.prefix: must be a key prefix without s3://"],
+        ["a bucket key on Hugging Face", { modelSource: { kind: "huggingface", bucket: "models-x" } }, "llm-breakeven:selfHosted.modelSource: unknown key \"bucket\""],
+        ["hand-typed ranges beside an S3 mirror", { modelSource: { kind: "s3", bucket: "models-x" }, egressAllowedCidrs: ["52.216.0.0/15"] }, "llm-breakeven:selfHosted.egressAllowedCidrs: [\"52.216.0.0/15\"] must be empty when selfHosted.modelSource.kind is \"s3\""],
     ])("rejects %s, naming the key, the value and what is allowed", (_label, overrides, expected) => {
         expect(problemsOf(selfHosted(overrides)).some((p) => p.startsWith(expected))).toBe(true);
     });

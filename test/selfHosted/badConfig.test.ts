@@ -8,9 +8,11 @@ import { selfHostedProgram } from "./helpers";
 
 const base = readStackFile("self-hosted-prod");
 const baseSelfHosted = JSON.parse(base.config["llm-breakeven:selfHosted"] as string) as Record<string, unknown>;
+/** The shipped stack switched to Hugging Face, with CDN ranges (documentation addresses: only their presence matters here). */
+const HUGGING_FACE = { modelSource: { kind: "huggingface" }, egressAllowedCidrs: ["192.0.2.0/24"] };
 
 /** Runs the program with a changed config; returns the error it raised and the resources recorded anyway. */
-async function attempt(change: { selfHosted?: Record<string, unknown>; environment?: string; dropSecret?: string }): Promise<{ error: Error | undefined; recorded: number }> {
+async function attempt(change: { selfHosted?: Record<string, unknown>; environment?: string; dropSecret?: string }, seen?: (typesAndNames: string[]) => void): Promise<{ error: Error | undefined; recorded: number }> {
     const config: Record<string, string> = { ...base.config, "llm-breakeven:selfHosted": JSON.stringify({ ...baseSelfHosted, ...change.selfHosted }) };
     if (change.environment !== undefined) config["llm-breakeven:environment"] = change.environment;
     if (change.dropSecret !== undefined) delete config[change.dropSecret];
@@ -26,6 +28,7 @@ async function attempt(change: { selfHosted?: Record<string, unknown>; environme
             }
         },
     });
+    seen?.(run.resources.flatMap((r) => [r.type, `${r.type}::${r.name}`]));
     return { error, recorded: run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").length };
 }
 
@@ -38,11 +41,16 @@ describe("bad self-hosted config is rejected before any resource exists", () => 
         ["a tensor-parallel size that does not divide the GPUs", { selfHosted: { tensorParallelSize: 3 } }, /llm-breakeven:selfHosted\.tensorParallelSize: 3 does not divide the 8 GPUs of p4de\.24xlarge; allowed: 1, 2, 4, 8/],
         ["redundancy off in production", { selfHosted: { redundancy: false } }, /llm-breakeven:selfHosted\.redundancy: false is not allowed when environment is "production"/],
         ["a precision vLLM cannot serve from the catalogue's checkpoints", { selfHosted: { precision: "int4" } }, /llm-breakeven:selfHosted\.precision: "int4" cannot be served: .*allowed: bf16, fp16, fp8/],
-        ["a root volume too small for the model cache", { selfHosted: { rootVolumeSizeGiB: 150 } }, /llm-breakeven:selfHosted\.rootVolumeSizeGiB: 150 GiB cannot hold the model cache .*allowed: \d+ or more/],
-        ["no egress range for the model source", { selfHosted: { egressAllowedCidrs: [] } }, /llm-breakeven:selfHosted\.egressAllowedCidrs: \[\] leaves the serving namespace no route to the model source/],
+        ["a root volume too small for the Hugging Face cache", { selfHosted: { ...HUGGING_FACE, rootVolumeSizeGiB: 150 } }, /llm-breakeven:selfHosted\.rootVolumeSizeGiB: 150 GiB cannot hold the model cache .*allowed: \d+ or more/],
+        ["Hugging Face without its address ranges", { selfHosted: { modelSource: { kind: "huggingface" } } }, /llm-breakeven:selfHosted\.egressAllowedCidrs: \[\] leaves the serving namespace no route to the model source when selfHosted\.modelSource\.kind is "huggingface" .*list the Hugging Face CDN's address ranges, or mirror the weights in S3/],
+        ["hand-typed ranges beside an S3 mirror", { selfHosted: { egressAllowedCidrs: ["52.216.0.0/15", "54.231.0.0/17"] } }, /llm-breakeven:selfHosted\.egressAllowedCidrs: \["52\.216\.0\.0\/15","54\.231\.0\.0\/17"\] must be empty when selfHosted\.modelSource\.kind is "s3": .*prefix list.*remove the key/],
+        ["an S3 mirror without a bucket", { selfHosted: { modelSource: { kind: "s3" } } }, /llm-breakeven:selfHosted\.modelSource\.bucket: is required when kind is "s3"/],
+        ["a bucket with dots or a scheme", { selfHosted: { modelSource: { kind: "s3", bucket: "s3://models.example" } } }, /llm-breakeven:selfHosted\.modelSource\.bucket: must be an S3 bucket name: .*no dots .* \(got "s3:\/\/models\.example"\)/],
+        ["a prefix with a wildcard", { selfHosted: { modelSource: { kind: "s3", bucket: "models-x", prefix: "meta-llama/*" } } }, /llm-breakeven:selfHosted\.modelSource\.prefix: must be a key prefix .* \(got "meta-llama\/\*"\)/],
+        ["an unknown model source", { selfHosted: { modelSource: { kind: "gcs", bucket: "models-x" } } }, /llm-breakeven:selfHosted\.modelSource\.kind: .*'s3' \| 'huggingface'.*\(got "gcs"\)/],
         ["a VPC too small for per-zone subnets", { selfHosted: { vpcCidr: "10.40.0.0/24" } }, /llm-breakeven:selfHosted\.vpcCidr: "10\.40\.0\.0\/24" is too small .*allowed: a \/20 or larger/],
         ["a Capacity Block across two zones", { selfHosted: { capacityType: "CAPACITY_BLOCK", capacityReservationId: "cr-0123456789abcdef0" } }, /llm-breakeven:selfHosted\.capacityType: CAPACITY_BLOCK with 2 GPU zones/],
-        ["a missing Hugging Face token", { dropSecret: "llm-breakeven:hfToken" }, /llm-breakeven:hfToken: is required: .*pulumi config set --secret llm-breakeven:hfToken hf_/],
+        ["Hugging Face without a token", { selfHosted: HUGGING_FACE, dropSecret: "llm-breakeven:hfToken" }, /llm-breakeven:hfToken: is required when selfHosted\.modelSource\.kind is "huggingface": .*pulumi config set --secret llm-breakeven:hfToken hf_/],
     ])("%s", async (_label, change, message) => {
         const { error, recorded } = await attempt(change);
         expect(error?.name).toBe("ConfigError");
@@ -60,9 +68,24 @@ describe("bad self-hosted config is rejected before any resource exists", () => 
     });
 
     it("lists every preflight problem at once too", async () => {
-        const { error, recorded } = await attempt({ selfHosted: { precision: "int4", vpcCidr: "10.40.0.0/22", egressAllowedCidrs: [] }, dropSecret: "llm-breakeven:hfToken" });
+        const { error, recorded } = await attempt({ selfHosted: { precision: "int4", vpcCidr: "10.40.0.0/22", modelSource: { kind: "huggingface" } }, dropSecret: "llm-breakeven:hfToken" });
         for (const key of ["hfToken", "selfHosted.precision", "selfHosted.vpcCidr", "selfHosted.egressAllowedCidrs"]) expect(error?.message).toContain(`llm-breakeven:${key}`);
         expect(recorded).toBe(0);
+    });
+
+    it("an S3 mirror needs no Hugging Face token: without one the stack deploys and makes no token Secret", async () => {
+        const recorded: string[] = [];
+        const { error } = await attempt({ dropSecret: "llm-breakeven:hfToken" }, (types) => recorded.push(...types));
+        expect(error).toBeUndefined();
+        expect(recorded).toContain("kubernetes:core/v1:ServiceAccount");
+        expect(recorded).not.toContain("kubernetes:core/v1:Secret::llm-vllm-hf-token");
+        expect(recorded.filter((t) => t.startsWith("kubernetes:core/v1:Secret::"))).toEqual(["kubernetes:core/v1:Secret::llm-mon-grafana-admin"]);
+    });
+
+    it("Hugging Face with ranges and a token still deploys (the default source, kept working)", async () => {
+        const { error, recorded } = await attempt({ selfHosted: HUGGING_FACE });
+        expect(error).toBeUndefined();
+        expect(recorded).toBeGreaterThan(70);
     });
 
     it("the attempt helper does record resources when the config is good (the zero above is not vacuous)", async () => {

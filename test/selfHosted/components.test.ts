@@ -85,7 +85,7 @@ describe("VllmServing", () => {
                 namespace: "vllm", image: "vllm/vllm-openai:v0.11.0", huggingFaceId: "meta-llama/Llama-3.1-8B-Instruct", servedModelName: "llama-3.1-8b-instruct", precision: "bf16",
                 tensorParallelSize: 2, replicasPerNode: 4, zones: ["z1", "z2"], nodesPerZone: 1, instance: { vcpu: 96, memoryGiB: 1152, gpus: 8 },
                 gpuMemoryUtilization: 0.9, maxModelLen: 8192, maxNumSeqs: 128, weightsGB: 16, hfToken: pulumi.secret("hf_component_secret"),
-                modelSourceCidrs: ["52.216.0.0/15"], endpointCidrs: ["10.0.0.0/19"],
+                modelSource: { kind: "huggingface", cidrs: ["52.216.0.0/15"] }, endpointCidrs: ["10.0.0.0/19"],
             });
         });
         const deployments = by(run.resources, "kubernetes:apps/v1:Deployment");
@@ -97,6 +97,78 @@ describe("VllmServing", () => {
         const secret = inputs(one(run.resources, "kubernetes:core/v1:Secret"));
         expect(isSecret(secret["stringData"]) || isSecret(secret["stringData"]?.["HF_TOKEN"])).toBe(true);
         for (const r of run.resources.filter(isK8sObject)) validateK8s(r);
+    });
+});
+
+describe("VllmServing from an S3 mirror", () => {
+    const create = (hfToken: boolean) => async (): Promise<void> => {
+        const pulumi = await import("@pulumi/pulumi");
+        const { VllmServing } = await import("../../components/selfHosted/vllm");
+        new VllmServing("v", {
+            namespace: "vllm", image: "vllm/vllm-openai:v0.11.0", huggingFaceId: "meta-llama/Llama-3.1-8B-Instruct", servedModelName: "llama-3.1-8b-instruct", precision: "bf16",
+            tensorParallelSize: 2, replicasPerNode: 4, zones: ["z1"], nodesPerZone: 1, instance: { vcpu: 96, memoryGiB: 1152, gpus: 8 },
+            gpuMemoryUtilization: 0.9, maxModelLen: 8192, maxNumSeqs: 128, weightsGB: 16,
+            ...(hfToken ? { hfToken: pulumi.secret("hf_component_secret") } : {}),
+            // The ranges arrive as an Output, as they do from the prefix list.
+            modelSource: { kind: "s3", uri: "s3://models-x/meta-llama/Llama-3.1-8B-Instruct", region: "us-east-1", roleArn: pulumi.output("arn:aws:iam::123456789012:role/reader"), cidrs: pulumi.output(["3.5.0.0/19", "52.216.0.0/15"]) },
+            endpointCidrs: ["10.0.0.0/19"],
+        });
+    };
+
+    it("annotates its own service account with the IRSA role, runs the pods as it, makes no token Secret without a token", async () => {
+        const run = await runComponent(create(false));
+        const sa = inputs(one(run.resources, "kubernetes:core/v1:ServiceAccount", "v-sa"));
+        expect(sa["metadata"]).toMatchObject({ name: "v", namespace: "vllm", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/reader", "eks.amazonaws.com/sts-regional-endpoints": "true" } });
+        expect(sa["automountServiceAccountToken"]).toBe(false);
+        const pod = inputs(one(run.resources, "kubernetes:apps/v1:Deployment", "v-z1"))["spec"].template.spec;
+        expect(pod.serviceAccountName).toBe("v");
+        expect(pod.containers[0].args.slice(0, 2)).toEqual(["--model", "s3://models-x/meta-llama/Llama-3.1-8B-Instruct"]);
+        expect(pod.containers[0].args.slice(-2)).toEqual(["--load-format", "runai_streamer"]);
+        expect(pod.volumes.map((v: { name: string }) => v.name)).toEqual(["dshm"]);
+        expect(by(run.resources, "kubernetes:core/v1:Secret")).toHaveLength(0);
+        expect(pod.containers[0].env.map((e: { name: string }) => e.name)).not.toContain("HF_TOKEN");
+        expect(inputs(one(run.resources, "kubernetes:core/v1:Namespace"))["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+        const egress = inputs(one(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy"))["spec"]["egress"];
+        expect(egress[2].to.map((t: { ipBlock: { cidr: string } }) => t.ipBlock.cidr)).toEqual(["3.5.0.0/19", "52.216.0.0/15"]);
+        for (const r of run.resources.filter(isK8sObject)) validateK8s(r);
+    });
+
+    it("with a token given, it is still made a Secret and stays secret", async () => {
+        const run = await runComponent(create(true));
+        const secret = inputs(one(run.resources, "kubernetes:core/v1:Secret", "v-hf-token"));
+        expect(isSecret(secret["stringData"]) || isSecret(secret["stringData"]?.["HF_TOKEN"])).toBe(true);
+        const env = inputs(one(run.resources, "kubernetes:apps/v1:Deployment", "v-z1"))["spec"].template.spec.containers[0].env;
+        expect(env[0]).toEqual({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "v-hf-token", key: "HF_TOKEN" } } });
+    });
+});
+
+describe("S3ModelSource", () => {
+    it("creates an IRSA reader role for the vLLM service account, its policy on the prefix, and reads the S3 prefix list", async () => {
+        let cidrs: string[] | undefined;
+        let prefixListId: string | undefined;
+        const run = await runComponent(async () => {
+            const { S3ModelSource } = await import("../../components/selfHosted/modelSource");
+            const source = new S3ModelSource("m", {
+                region: "us-east-1", bucket: "models-x", prefix: "meta-llama/Llama-3.3-70B-Instruct", namespace: "vllm", serviceAccountName: "llm-vllm",
+                oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X", oidcIssuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/X",
+            });
+            source.cidrs.apply((c) => { cidrs = c; });
+            source.prefixListId.apply((id) => { prefixListId = id; });
+        });
+        const component = one(run.resources, "llm-breakeven:selfHosted:S3ModelSource", "m");
+        expect(run.resources.filter((r) => r.parent === component.urn).map((r) => `${r.type}::${r.name}`).sort()).toEqual(["aws:iam/role:Role::m-reader", "aws:iam/rolePolicy:RolePolicy::m-reader"]);
+        const trust = JSON.parse(inputs(one(run.resources, "aws:iam/role:Role", "m-reader"))["assumeRolePolicy"]);
+        expect(trust.Statement).toEqual([expect.objectContaining({
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X" },
+            Condition: { StringEquals: { "oidc.eks.us-east-1.amazonaws.com/id/X:sub": "system:serviceaccount:vllm:llm-vllm", "oidc.eks.us-east-1.amazonaws.com/id/X:aud": "sts.amazonaws.com" } },
+        })]);
+        const policy = JSON.parse(inputs(one(run.resources, "aws:iam/rolePolicy:RolePolicy", "m-reader"))["policy"]);
+        expect(policy.Statement.map((st: { Action: string; Resource: string }) => [st.Action, st.Resource])).toEqual([
+            ["s3:ListBucket", "arn:aws:s3:::models-x"], ["s3:GetObject", "arn:aws:s3:::models-x/meta-llama/Llama-3.3-70B-Instruct/*"],
+        ]);
+        expect(prefixListId).toBe("pl-63a5400a");
+        expect(cidrs).toEqual(["16.15.176.0/20", "16.15.192.0/18", "16.182.0.0/16", "18.34.0.0/19", "18.34.232.0/21", "3.5.0.0/19", "52.216.0.0/15", "54.231.0.0/16"]);
     });
 });
 

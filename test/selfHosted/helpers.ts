@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
-import { ConfigMap, Namespace, Secret, Service } from "kubernetes-models/v1";
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
@@ -63,6 +63,7 @@ export const K8S_MODELS: Readonly<Record<string, ModelClass>> = {
     "kubernetes:core/v1:Namespace": Namespace as unknown as ModelClass,
     "kubernetes:core/v1:Secret": Secret as unknown as ModelClass,
     "kubernetes:core/v1:Service": Service as unknown as ModelClass,
+    "kubernetes:core/v1:ServiceAccount": ServiceAccount as unknown as ModelClass,
     "kubernetes:core/v1:ConfigMap": ConfigMap as unknown as ModelClass,
     "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget as unknown as ModelClass,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy as unknown as ModelClass,

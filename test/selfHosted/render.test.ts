@@ -12,7 +12,8 @@ import { AWS_SERVICES } from "../../cost/catalogue";
 import { networkMonthlyCost, parseCidr, planSubnets } from "../../components/selfHosted/network";
 import { renderEgressNetworkPolicy } from "../../components/selfHosted/egress";
 import { renderKubeconfig, irsaTrustPolicy } from "../../components/selfHosted/cluster";
-import { renderPodDisruptionBudget, renderVllmArgs, renderVllmDeployment, renderVllmService, replicaResources, startupProbeFailureThreshold } from "../../components/selfHosted/vllm";
+import { renderPodDisruptionBudget, renderVllmArgs, renderVllmDeployment, renderVllmService, replicaResources, servingPodSecurityLevel, startupProbeFailureThreshold, vllmEnv } from "../../components/selfHosted/vllm";
+import { modelReadPolicy, prefixListCidrs, s3ModelUri, s3PrefixListName } from "../../components/selfHosted/modelSource";
 import { renderAlertRules, renderDashboard } from "../../components/selfHosted/monitoring";
 
 const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"];
@@ -78,6 +79,37 @@ describe("renderEgressNetworkPolicy", () => {
         ]);
         new NetworkPolicy(policy as never).validate();
     });
+    it("fails closed without model source ranges or endpoint subnets", () => {
+        expect(() => renderEgressNetworkPolicy({ name: "p", namespace: "vllm", modelSourceCidrs: [], endpointCidrs: ["10.40.0.0/19"] })).toThrow(/no model source ranges/);
+        expect(() => renderEgressNetworkPolicy({ name: "p", namespace: "vllm", modelSourceCidrs: ["52.216.0.0/15"], endpointCidrs: [] })).toThrow(/no endpoint subnets/);
+        expect(() => renderEgressNetworkPolicy({ name: "p", namespace: "vllm", modelSourceCidrs: ["52.216.1.0/15"], endpointCidrs: ["10.40.0.0/19"] })).toThrow(/not aligned/);
+    });
+});
+
+describe("S3 model source", () => {
+    it("names the region's S3 prefix list and the URI vLLM loads", () => {
+        expect(s3PrefixListName("eu-west-1")).toBe("com.amazonaws.eu-west-1.s3");
+        expect(s3ModelUri("models-x", "meta-llama/Llama-3.3-70B-Instruct")).toBe("s3://models-x/meta-llama/Llama-3.3-70B-Instruct");
+    });
+    it("grants list and read on exactly the bucket's prefix, nothing else", () => {
+        const policy = JSON.parse(modelReadPolicy({ partition: "aws", bucket: "models-x", prefix: "meta-llama/Llama-3.3-70B-Instruct" }));
+        expect(policy).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "ListModelPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::models-x", Condition: { StringLike: { "s3:prefix": ["meta-llama/Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct/*"] } } },
+                { Sid: "ReadModelObjects", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::models-x/meta-llama/Llama-3.3-70B-Instruct/*" },
+            ],
+        });
+        expect(JSON.parse(modelReadPolicy({ partition: "aws-cn", bucket: "b-1", prefix: "p" })).Statement[1].Resource).toBe("arn:aws-cn:s3:::b-1/p/*");
+    });
+    it.each(["a/*", "/a", "a/"])("refuses the prefix %s, which would widen or misplace the grant", (prefix) => {
+        expect(() => modelReadPolicy({ partition: "aws", bucket: "b-1", prefix })).toThrow(/wildcard|slash/);
+    });
+    it("turns prefix-list entries into sorted, checked CIDRs; an empty list fails", () => {
+        expect(prefixListCidrs("l", [{ cidr: "54.231.0.0/16" }, { cidr: "3.5.0.0/19" }, { cidr: "54.231.0.0/16" }])).toEqual(["3.5.0.0/19", "54.231.0.0/16"]);
+        expect(() => prefixListCidrs("com.amazonaws.us-east-1.s3", [])).toThrow(/com\.amazonaws\.us-east-1\.s3 has no entries/);
+        expect(() => prefixListCidrs("l", [{ cidr: "3.5.0.1/19" }])).toThrow(/not aligned/);
+    });
 });
 
 describe("renderVllmArgs", () => {
@@ -88,6 +120,12 @@ describe("renderVllmArgs", () => {
     it.each([["fp16", ["--dtype", "float16"]], ["fp8", ["--quantization", "fp8"]]] as const)("maps %s", (precision, flags) => {
         const args = renderVllmArgs({ ...input, precision });
         expect(args.slice(8, 10)).toEqual(flags);
+    });
+    it("streams from S3 with the Run:ai loader, and downloads nothing", () => {
+        const args = renderVllmArgs({ ...input, weights: { kind: "s3", uri: "s3://models-x/meta-llama/Llama-3.3-70B-Instruct" } });
+        expect(args.join(" ")).toBe("--model s3://models-x/meta-llama/Llama-3.3-70B-Instruct --served-model-name llama-3.3-70b-instruct --host 0.0.0.0 --port 8000 --dtype bfloat16 --tensor-parallel-size 4 --pipeline-parallel-size 1 --gpu-memory-utilization 0.9 --max-model-len 8192 --max-num-seqs 256 --enable-prefix-caching --load-format runai_streamer");
+        expect(args).not.toContain("--download-dir");
+        expect(() => renderVllmArgs({ ...input, weights: { kind: "s3", uri: "models-x/llama" } })).toThrow(/must be s3:\/\/bucket\/prefix/);
     });
     it("refuses int4 and bad numbers, naming them", () => {
         expect(() => renderVllmArgs({ ...input, precision: "int4" })).toThrow(/pre-quantized/);
@@ -108,12 +146,15 @@ describe("startup budget and replica resources", () => {
 
 describe("rendered Kubernetes objects validate against the Kubernetes 1.33 schema", () => {
     const labels = { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "llm-vllm" };
-    const deployment = renderVllmDeployment({
+    const common = {
         name: "llm-vllm-us-east-1a", namespace: "vllm", zone: "us-east-1a", replicas: 2, image: "vllm/vllm-openai:v0.11.0", args: ["--model", "m"],
-        resources: { cpu: "36", memory: "432Gi", gpus: "4" }, hfTokenSecretName: "tok", startupFailureThreshold: 60, appLabels: labels,
-    });
+        resources: { cpu: "36", memory: "432Gi", gpus: "4" }, startupFailureThreshold: 60, appLabels: labels,
+    };
+    const deployment = renderVllmDeployment({ ...common, source: { kind: "huggingface", hfTokenSecretName: "tok" } });
+    const fromS3 = renderVllmDeployment({ ...common, source: { kind: "s3", serviceAccountName: "llm-vllm", region: "us-east-1" } });
     it("Deployment, Service, PDB", () => {
         new Deployment(deployment as never).validate();
+        new Deployment(fromS3 as never).validate();
         new Service(renderVllmService("llm-vllm", "vllm", labels) as never).validate();
         const pdb = renderPodDisruptionBudget("llm-vllm", "vllm", labels, 4, 2);
         expect((pdb.spec as { minAvailable?: unknown }).minAvailable).toBe(2);
@@ -132,6 +173,41 @@ describe("rendered Kubernetes objects validate against the Kubernetes 1.33 schem
         expect(has("discovery.k8s.io/v1/ForNode.js")).toBe(true);
         expect(fs.readFileSync(path.join(models, "v1/Lifecycle.d.ts"), "utf8")).toContain("stopSignal");
         expect(has("v1/PodCertificateProjection.js")).toBe(false);
+    });
+});
+
+describe("the pod for each model source", () => {
+    const labels = { "app.kubernetes.io/name": "vllm" };
+    const common = {
+        name: "d", namespace: "vllm", zone: "us-east-1a", replicas: 1, image: "vllm/vllm-openai:v0.11.0", args: ["--model", "m"],
+        resources: { cpu: "72", memory: "864Gi", gpus: "8" }, startupFailureThreshold: 60, appLabels: labels,
+    };
+    const pod = (d: ReturnType<typeof renderVllmDeployment>): Record<string, any> => (d.spec as Record<string, any>)["template"]["spec"];
+    it("Hugging Face: the node's hostPath cache, the token, the default service account, a privileged namespace", () => {
+        const spec = pod(renderVllmDeployment({ ...common, source: { kind: "huggingface", hfTokenSecretName: "tok" } }));
+        expect(spec["volumes"].map((v: { name: string }) => v.name)).toEqual(["dshm", "model-cache"]);
+        expect(spec["containers"][0].volumeMounts).toEqual([{ name: "dshm", mountPath: "/dev/shm" }, { name: "model-cache", mountPath: "/models" }]);
+        expect(spec["serviceAccountName"]).toBeUndefined();
+        expect(spec["containers"][0].env.map((e: { name: string }) => e.name)).toEqual(["HF_TOKEN", "HF_HOME", "VLLM_NO_USAGE_STATS", "DO_NOT_TRACK"]);
+        expect(servingPodSecurityLevel("huggingface")).toBe("privileged");
+    });
+    it("S3: no hostPath, the IRSA service account, the region and regional STS, offline from Hugging Face, a baseline namespace", () => {
+        const spec = pod(renderVllmDeployment({ ...common, source: { kind: "s3", serviceAccountName: "llm-vllm", region: "us-east-1" } }));
+        expect(spec["volumes"]).toEqual([{ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "20Gi" } }]);
+        expect(spec["containers"][0].volumeMounts).toEqual([{ name: "dshm", mountPath: "/dev/shm" }]);
+        expect(JSON.stringify(spec)).not.toContain("hostPath");
+        expect(spec["serviceAccountName"]).toBe("llm-vllm");
+        expect(spec["containers"][0].env).toEqual([
+            { name: "AWS_REGION", value: "us-east-1" },
+            { name: "AWS_STS_REGIONAL_ENDPOINTS", value: "regional" },
+            { name: "HF_HUB_OFFLINE", value: "1" },
+            { name: "VLLM_NO_USAGE_STATS", value: "1" },
+            { name: "DO_NOT_TRACK", value: "1" },
+        ]);
+        expect(servingPodSecurityLevel("s3")).toBe("baseline");
+    });
+    it("S3 with a token given: the token is still passed by Secret reference", () => {
+        expect(vllmEnv({ kind: "s3", serviceAccountName: "sa", region: "us-east-1", hfTokenSecretName: "tok" })[0]).toEqual({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "tok", key: "HF_TOKEN" } } });
     });
 });
 

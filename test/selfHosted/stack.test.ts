@@ -25,6 +25,7 @@ describe("self-hosted-prod under mocks", () => {
         expect(new Set(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:")).map((r) => r.type))).toEqual(new Set([
             "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools",
             "llm-breakeven:selfHosted:VllmServing", "llm-breakeven:selfHosted:ServingEgressPolicy", "llm-breakeven:selfHosted:Monitoring",
+            "llm-breakeven:selfHosted:S3ModelSource",
         ]));
     });
 
@@ -121,7 +122,10 @@ describe("self-hosted-prod under mocks", () => {
             expect(container.image).toBe("vllm/vllm-openai:v0.11.0");
             const args: string[] = container.args;
             const flag = (name: string): string | undefined => args[args.indexOf(name) + 1];
-            expect(flag("--model")).toBe("meta-llama/Llama-3.3-70B-Instruct");
+            // The stack's S3 mirror, streamed by the Run:ai loader.
+            expect(flag("--model")).toBe("s3://llm-breakeven-models-123456789012-us-east-1/meta-llama/Llama-3.3-70B-Instruct");
+            expect(flag("--load-format")).toBe("runai_streamer");
+            expect(args).not.toContain("--download-dir");
             expect(flag("--tensor-parallel-size")).toBe("8");
             expect(flag("--pipeline-parallel-size")).toBe("1");
             expect(flag("--gpu-memory-utilization")).toBe("0.9");
@@ -135,11 +139,15 @@ describe("self-hosted-prod under mocks", () => {
             expect(container.livenessProbe.httpGet).toMatchObject({ path: "/health", port: 8000 });
             expect(pod.volumes).toContainEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "20Gi" } });
             expect(container.volumeMounts).toContainEqual({ name: "dshm", mountPath: "/dev/shm" });
-            expect(pod.volumes).toContainEqual({ name: "model-cache", hostPath: { path: "/opt/llm-breakeven/model-cache", type: "DirectoryOrCreate" } });
+            // Streamed into GPU memory: no node cache, no hostPath.
+            expect(pod.volumes.map((v: { name: string }) => v.name)).toEqual(["dshm"]);
+            expect(pod.serviceAccountName).toBe("llm-vllm");
             expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }]);
             expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toContainEqual({ key: "topology.kubernetes.io/zone", operator: "In", values: [zone] });
             expect(pod.topologySpreadConstraints).toContainEqual(expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", maxSkew: 1 }));
+            // This run sets a token (optional with a mirror): it is passed by Secret reference, never by value.
             expect(container.env).toContainEqual({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "llm-vllm-hf-token", key: "HF_TOKEN" } } });
+            expect(container.env).toContainEqual({ name: "AWS_REGION", value: "us-east-1" });
         }
         expect(run.outputs["vllmArgs"]).toEqual(inputs(deployments[0] as RecordedResource)["spec"].template.spec.containers[0].args);
     });
@@ -151,7 +159,7 @@ describe("self-hosted-prod under mocks", () => {
         expect(run.outputs["endpoint"]).toBe("http://llm-vllm.vllm.svc.cluster.local:8000/v1");
     });
 
-    it("limits the serving namespace's egress to DNS, the endpoint subnets and the model source", () => {
+    it("limits the serving namespace's egress to DNS, the endpoint subnets and the region's S3 prefix-list ranges, all on 443", () => {
         const policy = inputs(one(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy"));
         expect(policy["metadata"]).toMatchObject({ namespace: "vllm" });
         expect(policy["spec"]["policyTypes"]).toEqual(["Egress"]);
@@ -161,8 +169,32 @@ describe("self-hosted-prod under mocks", () => {
         expect(rules[0]?.ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
         expect(rules[0]?.to[0]?.["podSelector"]).toEqual({ matchLabels: { "k8s-app": "kube-dns" } });
         expect(rules[1]?.to.map((t) => t["ipBlock"].cidr)).toEqual(["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"]);
-        expect(rules[2]?.to.map((t) => t["ipBlock"].cidr)).toEqual(["52.216.0.0/15", "54.231.0.0/17"]);
+        // The mock's answer for com.amazonaws.us-east-1.s3 (pl-63a5400a), sorted: not hand-typed ranges.
+        expect(rules[2]?.to.map((t) => t["ipBlock"].cidr)).toEqual(["16.15.176.0/20", "16.15.192.0/18", "16.182.0.0/16", "18.34.0.0/19", "18.34.232.0/21", "3.5.0.0/19", "52.216.0.0/15", "54.231.0.0/16"]);
         for (const r of rules.slice(1)) expect(r.ports).toEqual([{ protocol: "TCP", port: 443 }]);
+        // Exactly these peers: nothing with an except, no namespace-wide or 0.0.0.0/0 block.
+        expect(JSON.stringify(rules)).not.toMatch(/0\.0\.0\.0\/0|except/);
+        expect(rules.flatMap((r) => r.to)).toHaveLength(1 + 3 + 8);
+    });
+
+    it("reads the mirror as the vLLM service account, through an IRSA role that may read only the model's prefix", () => {
+        const sa = k8sObject(one(run.resources, "kubernetes:core/v1:ServiceAccount", "llm-vllm-sa")) as Record<string, any>;
+        expect(sa["metadata"]).toMatchObject({ name: "llm-vllm", namespace: "vllm", annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("llm-model-reader"), "eks.amazonaws.com/sts-regional-endpoints": "true" } });
+        const role = inputs(one(run.resources, "aws:iam/role:Role", "llm-model-reader"));
+        const trust = JSON.parse(role["assumeRolePolicy"] as string);
+        expect(trust.Statement[0].Condition.StringEquals).toEqual({
+            "oidc.eks.us-east-1.amazonaws.com/id/MOCKLLMCLUSTEREKS:sub": "system:serviceaccount:vllm:llm-vllm",
+            "oidc.eks.us-east-1.amazonaws.com/id/MOCKLLMCLUSTEREKS:aud": "sts.amazonaws.com",
+        });
+        const policy = JSON.parse(inputs(one(run.resources, "aws:iam/rolePolicy:RolePolicy", "llm-model-reader"))["policy"] as string);
+        expect(policy.Statement).toEqual([
+            { Sid: "ListModelPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::llm-breakeven-models-123456789012-us-east-1", Condition: { StringLike: { "s3:prefix": ["meta-llama/Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct/*"] } } },
+            { Sid: "ReadModelObjects", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::llm-breakeven-models-123456789012-us-east-1/meta-llama/Llama-3.3-70B-Instruct/*" },
+        ]);
+        // No bucket is created or changed: the mirror is the team's, filled once.
+        expect(run.resources.filter((r) => r.type.startsWith("aws:s3"))).toEqual([]);
+        expect(inputs(one(run.resources, "kubernetes:core/v1:Namespace", "llm-vllm-ns"))["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+        expect(run.outputs["modelSource"]).toMatchObject({ kind: "s3", uri: "s3://llm-breakeven-models-123456789012-us-east-1/meta-llama/Llama-3.3-70B-Instruct", prefixListId: "pl-63a5400a" });
     });
 
     it("installs pinned kube-prometheus-stack and dcgm-exporter, a vLLM ServiceMonitor, alert rules on the vLLM and DCGM metrics, and the dashboard", () => {
@@ -199,7 +231,7 @@ describe("self-hosted-prod under mocks", () => {
         expect(objects.length).toBeGreaterThanOrEqual(13);
         const kinds = new Set(objects.map(validateK8s));
         expect(kinds).toEqual(new Set([
-            "apps/v1/Deployment", "v1/Namespace", "v1/Secret", "v1/Service", "v1/ConfigMap", "policy/v1/PodDisruptionBudget",
+            "apps/v1/Deployment", "v1/Namespace", "v1/Secret", "v1/Service", "v1/ServiceAccount", "v1/ConfigMap", "policy/v1/PodDisruptionBudget",
             "networking.k8s.io/v1/NetworkPolicy", "storage.k8s.io/v1/StorageClass", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule",
         ]));
     });
