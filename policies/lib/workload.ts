@@ -5,7 +5,7 @@
  */
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { StackConfig, Workload, workloadSchema } from "../../config/stack";
-import { parseTokenCount } from "../../cost/units";
+import { formatUsd, parseTokenCount } from "../../cost/units";
 import { StackConfigState } from "./view";
 
 /** Policy config keys that override the stack's workload. */
@@ -95,6 +95,6 @@ export function overheadMonthlyUsd(config: StackConfig | undefined, overrides: W
     const o = config.overhead;
     return {
         monthlyUsd: o.engineeringMonthlyUsd + o.monitoringMonthlyUsd + o.storageNetworkEgressMonthlyUsd,
-        source: `stack config llm-breakeven:overhead (engineering ${o.engineeringMonthlyUsd} + monitoring ${o.monitoringMonthlyUsd} + storage/network/egress ${o.storageNetworkEgressMonthlyUsd})`,
+        source: `stack config llm-breakeven:overhead: engineering ${formatUsd(o.engineeringMonthlyUsd)} + monitoring ${formatUsd(o.monitoringMonthlyUsd)} + storage/network/egress ${formatUsd(o.storageNetworkEgressMonthlyUsd)}`,
     };
 }

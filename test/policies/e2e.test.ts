@@ -157,6 +157,15 @@ describe("self-hosted-prod with the workload declared at 500M tokens/month (stac
             expect(message).toContain(part);
         }
     });
+
+    it("is the sample violation policies/README.md quotes (regenerate it with `plan --stack self-hosted-prod --tokens-per-month 500M`)", async () => {
+        const ds = await packs.get("self-hosted-prod@500M")!.analyzeStack(at500M.resources);
+        const readme = fs.readFileSync(path.join(PACK_DIR, "README.md"), "utf8");
+        const sample = readme.slice(readme.indexOf("## A sample violation"), readme.indexOf("## Tests"));
+        const lines = from(ds, BREAK_EVEN)[0]!.message.split("\n").filter((l) => l.trim() !== "");
+        expect(lines.length).toBeGreaterThan(8);
+        for (const line of lines) expect(sample).toContain(line);
+    });
 });
 
 describe("self-hosted-prod with an instance type the catalogue cannot price", () => {
