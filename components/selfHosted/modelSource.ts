@@ -35,8 +35,9 @@ export interface ModelReadPolicyInput {
 
 /**
  * The role's only permissions: list the checkpoint's keys (ListBucket, restricted to the prefix by
- * the `s3:prefix` condition: the streamer lists `prefix/` to find the safetensors shards) and read its
- * objects (GetObject, which also covers HeadObject). No write, no other bucket, no other prefix.
+ * the `s3:prefix` condition: vLLM lists the prefix to find the safetensors shards, the config and the
+ * tokenizer) and read its objects (GetObject, which also covers HeadObject). No write, no other
+ * bucket, no other prefix. An SSE-KMS bucket would also need kms:Decrypt on its key (not granted).
  */
 export function modelReadPolicy(input: ModelReadPolicyInput): string {
     if (input.prefix.includes("*") || input.prefix.startsWith("/") || input.prefix.endsWith("/")) {

@@ -188,6 +188,10 @@ export function vllmEnv(source: PodWeightsSource): k8sInput.core.v1.EnvVar[] {
         // The NetworkPolicy lets the pod reach STS only through the VPC's interface endpoint (regional
         // name, private DNS); the global sts.amazonaws.com would be dropped.
         { name: "AWS_STS_REGIONAL_ENDPOINTS", value: "regional" },
+        // Credentials come from the IRSA web-identity token, the region from AWS_REGION: never ask the
+        // instance metadata service (unreachable at hop limit 1; the AWS C++ SDK would stall on it, and
+        // a fallback to the node's role must not happen).
+        { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
         // huggingface.co is not reachable from this namespace: fail at once instead of on a connect timeout.
         { name: "HF_HUB_OFFLINE", value: "1" },
         ...common,

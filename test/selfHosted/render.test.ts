@@ -200,6 +200,7 @@ describe("the pod for each model source", () => {
         expect(spec["containers"][0].env).toEqual([
             { name: "AWS_REGION", value: "us-east-1" },
             { name: "AWS_STS_REGIONAL_ENDPOINTS", value: "regional" },
+            { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
             { name: "HF_HUB_OFFLINE", value: "1" },
             { name: "VLLM_NO_USAGE_STATS", value: "1" },
             { name: "DO_NOT_TRACK", value: "1" },
