@@ -131,9 +131,7 @@ function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource 
         if (Array.isArray(listed) && typeof listed[0] === "string" && !isUnknownValue(listed[0])) {
             instanceType = listed[0];
         } else {
-            const templateRef = (r.props["launchTemplate"] as Record<string, unknown> | undefined)?.["id"];
-            const template = typeof templateRef === "string" ? lookup(templateRef) : undefined;
-            const fromTemplate = template?.props["instanceType"];
+            const fromTemplate = launchTemplateOf(r, lookup)?.props["instanceType"];
             instanceType = typeof fromTemplate === "string" && !isUnknownValue(fromTemplate) ? fromTemplate : undefined;
         }
         if (instanceType !== undefined && EC2_INSTANCE_TYPES[instanceType] !== undefined && EC2_INSTANCE_TYPES[instanceType]?.gpu === undefined) return [];
@@ -154,6 +152,17 @@ function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource 
         return [{ resource: r, instanceType, nodes: 1, subnetRefs }];
     }
     return [];
+}
+
+/**
+ * A node group's launch template: by its ID, or, at a first preview where that ID is still unknown,
+ * through the URN the engine lists in the `launchTemplate` property dependency (as cost/resources.ts
+ * finds it to price the template's volumes).
+ */
+function launchTemplateOf(r: StackResource, lookup: (ref: string) => StackResource | undefined): StackResource | undefined {
+    const id = (r.props["launchTemplate"] as Record<string, unknown> | undefined)?.["id"];
+    const refs = [...(typeof id === "string" && !isUnknownValue(id) ? [id] : []), ...(r.propertyDependencies?.["launchTemplate"] ?? [])];
+    return refs.map(lookup).find((t) => t?.type === "aws:ec2/launchTemplate:LaunchTemplate");
 }
 
 /** True when the instance type has GPUs, or cannot be known (fail closed: it may have). */

@@ -209,6 +209,18 @@ describe("gpu-redundancy", () => {
         expect((await run(gpuRedundancy, fixture)).violations[0]).toContain("desired size is unknown at preview");
     });
 
+    it("reads the instance type from the launch template when the node group names none, finding the template through its property dependency at a first preview", async () => {
+        const fromTemplate = (templateId: unknown): StackFixture => {
+            const fixture = withResource(selfHostedStack(), "llm-gpu", (p) => ({ ...p, instanceType: "p4de.24xlarge" }));
+            return ["llm-gpu-us-east-1a", "llm-gpu-us-east-1b"].reduce((f, name) => withResource(f, name, (p) => {
+                const { instanceTypes: _omitted, ...rest } = p;
+                return { ...rest, launchTemplate: { id: templateId, version: "1" } };
+            }), fixture);
+        };
+        expect((await run(gpuRedundancy, fromTemplate("llm-gpu-id"))).violations).toEqual([]);
+        expect((await run(gpuRedundancy, fromTemplate(UNKNOWN))).violations).toEqual([]);
+    });
+
     it("is not applicable outside the configured environments", async () => {
         const dev = withConfig(selfHostedStack(), "environment", "dev");
         expect((await run(gpuRedundancy, dev)).notApplicable).toContain("environment dev");
