@@ -1,13 +1,6 @@
 #!/usr/bin/env node
-// The published entry point: runs the compiled CLI when it exists (after `npm run build`), else the
-// TypeScript sources through tsx.
+// The command's entry point (`npm start`, `npm run llm-breakeven -- ...`, the package's bin): the
+// TypeScript sources under plain node, transpiled once and cached (./ts-cache.js). No build step.
 "use strict";
-const path = require("path");
-const fs = require("fs");
-const compiled = path.join(__dirname, "..", "dist", "cli", "main.js");
-if (fs.existsSync(compiled)) {
-    require(compiled);
-} else {
-    require("tsx/cjs");
-    require(path.join(__dirname, "..", "cli", "main.ts"));
-}
+require("./ts-cache").register();
+require("../cli/main.ts").runCli(process.argv.slice(2));

@@ -41,8 +41,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
+/** Runs the CLI on these arguments and sets the process's exit code (bin/llm-breakeven.js and `tsx cli/main.ts`). */
+export function runCli(argv: readonly string[]): void {
+    main(argv).then(
         (code) => {
             process.exitCode = code;
         },
@@ -52,3 +53,5 @@ if (require.main === module) {
         },
     );
 }
+
+if (require.main === module) runCli(process.argv.slice(2));

@@ -9,10 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as vega from "vega";
-import * as vl from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
-import { chartSpec } from "../../cost/chart";
 import { HOURS_PER_MONTH, formatTokens, formatUsd } from "../../cost/units";
 import { priceDates } from "../../policies/lib/format";
 import { UsageError } from "../errors";
@@ -148,6 +145,8 @@ export function renderMarkdown(report: ReportJson): string {
 
 /** The engine's chart for each stack with an estimate, stacked vertically in one SVG. */
 export async function renderSvg(plans: readonly StackPlan[]): Promise<string | undefined> {
+    // Vega loads only for --out: plans that draw no chart do not pay for it.
+    const [{ chartSpec }, vega, vl] = await Promise.all([import("../../cost/chart"), import("vega"), import("vega-lite")]);
     const specs = plans.filter((p) => p.estimate !== undefined).map((p) => {
         const { $schema: _schema, ...spec } = chartSpec(p.estimate!) as TopLevelSpec & { $schema?: string };
         const title = (spec as { title?: { text?: string } }).title;

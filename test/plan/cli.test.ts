@@ -114,13 +114,14 @@ describe("exit codes", () => {
         expect(run.stdout).toBe("fixture-prod: $80,253/month, blocked (1 mandatory)\n");
     });
 
-    it("the shell sees 2 for bad input and 5 for a violation (child process)", () => {
-        const bad = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "cli/main.ts", "plan", "--stack", "no-such-env"], { cwd: ROOT, encoding: "utf8" });
+    it("the shell sees 2 for bad input and 5 for a violation (child process, through bin/llm-breakeven.js as npm start runs it)", () => {
+        const bad = spawnSync(process.execPath, [path.join(ROOT, "bin", "llm-breakeven.js"), "plan", "--stack", "no-such-env"], { cwd: ROOT, encoding: "utf8" });
         expect(bad.status).toBe(2);
         expect(bad.stderr.trim().split("\n")).toHaveLength(1);
         expect(bad.stderr).toContain("--stack no-such-env: stacks/Pulumi.no-such-env.yaml does not exist (stacks: ");
-        const blocked = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "cli/main.ts", "plan", "--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("policy-tight-budget.json"), "--quiet"], { cwd: ROOT, encoding: "utf8" });
+        const blocked = spawnSync(process.execPath, [path.join(ROOT, "bin", "llm-breakeven.js"), "plan", "--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("policy-tight-budget.json"), "--quiet"], { cwd: ROOT, encoding: "utf8" });
         expect(blocked.status).toBe(5);
+        expect(blocked.stdout).toBe("fixture-prod: $80,253/month, blocked (1 mandatory)\n");
     });
 });
 
