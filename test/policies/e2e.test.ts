@@ -129,6 +129,13 @@ describe("each shipped stack at its declared workload, with its own policies/con
         expect(verdictOf(ds)).toEqual([...SHIPPED_VERDICTS[stack]!].sort());
     });
 
+    it.each(Object.keys(SHIPPED_VERDICTS))("%s: the same verdict at a first preview, where every ID and ARN the program passes on is unknown", async (stack) => {
+        const run = runs.get(stack)!;
+        expect(JSON.stringify(run.firstPreview)).toContain(UNKNOWN);
+        const ds = await packs.get(stack)!.analyzeStack(run.firstPreview);
+        expect(verdictOf(ds)).toEqual([...SHIPPED_VERDICTS[stack]!].sort());
+    });
+
     it("hybrid-prod passes through its recorded exemption, which the advisory quotes", async () => {
         const ds = from(await packs.get("hybrid-prod")!.analyzeStack(runs.get("hybrid-prod")!.resources), "break-even-exemption");
         expect(ds).toHaveLength(1);

@@ -5,14 +5,14 @@
  * - properties: the resource's inputs as the program sent them, which is what the engine sends for
  *   a resource it plans to create. Secrets stay in the engine's secret wire form (the `4dabf181...`
  *   signature object mockrun records); the policy SDK unwraps them as it does for the real CLI.
- *   Values read from other resources' outputs are the mocks' known values (as in a preview of a
- *   stack whose resources exist); unknowns at preview are tested separately, by mutation.
+ *   Values read from other resources' outputs are the mocks' known values, as in a preview of a
+ *   stack whose resources exist; `firstPreview` is the same stack as a first preview sees it.
  * - urn, parent, dependencies, propertyDependencies: read off the program's RegisterResource
  *   requests (mockrun records no property dependencies, and fills in a parent-less URN for a
  *   resource whose registration answer arrives after the run returns).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { runStack, StackFile } from "../../mockrun";
+import { RecordedResource, runStack, StackFile, UNKNOWN } from "../../mockrun";
 import { WireResource } from "./analyzer";
 
 export interface RecordedStack {
@@ -21,6 +21,12 @@ export interface RecordedStack {
     readonly config: Record<string, string>;
     readonly secretKeys: readonly string[];
     readonly resources: readonly WireResource[];
+    /**
+     * The resources as the first preview of a new stack sends them: every value the program took
+     * from a provider-computed output of another resource (an ID, an ARN, an endpoint, or a string
+     * built from one) is the engine's unknown sentinel. Inputs the program set itself stay known.
+     */
+    readonly firstPreview: readonly WireResource[];
 }
 
 interface Registration {
@@ -92,7 +98,42 @@ export async function recordStack(file: StackFile): Promise<RecordedStack> {
             ...(registered !== undefined ? { dependencies: registered.dependencies, propertyDependencies: registered.propertyDependencies } : {}),
         };
     });
-    return { stack: run.stack, config: run.config, secretKeys: file.secretKeys, resources };
+    return { stack: run.stack, config: run.config, secretKeys: file.secretKeys, resources, firstPreview: asFirstPreview(run.resources, resources) };
+}
+
+/** Shorter computed values ("ACTIVE", a port) would match unrelated text. */
+const MIN_COMPUTED_LENGTH = 8;
+
+function asFirstPreview(recorded: readonly RecordedResource[], resources: readonly WireResource[]): WireResource[] {
+    // What a provider computes: the ID and every output string the resource's inputs do not contain.
+    const computedByUrn = new Map<string, string[]>();
+    recorded.forEach((r, i) => {
+        const inputs = JSON.stringify(r.inputs);
+        const computed = [r.id, ...strings(r.outputs)].filter((v): v is string => v !== undefined && v.length >= MIN_COMPUTED_LENGTH && !inputs.includes(JSON.stringify(v)));
+        computedByUrn.set(resources[i]!.urn, [...new Set(computed)]);
+    });
+    return resources.map((r) => {
+        const properties: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(r.properties)) {
+            const computed = (r.propertyDependencies?.[key] ?? []).flatMap((urn) => computedByUrn.get(urn) ?? []);
+            properties[key] = computed.length === 0 ? value : replaceComputed(value, computed);
+        }
+        return { ...r, properties };
+    });
+}
+
+function strings(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(strings);
+    if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
+    return [];
+}
+
+function replaceComputed(value: unknown, computed: readonly string[]): unknown {
+    if (typeof value === "string") return computed.some((c) => value.includes(c)) ? UNKNOWN : value;
+    if (Array.isArray(value)) return value.map((v) => replaceComputed(v, computed));
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceComputed(v, computed)]));
+    return value;
 }
 
 /** What the program throws for a stack file (undefined when it runs); drained like recordStack. */
