@@ -136,7 +136,7 @@ export const selfHostedSchema = z.object({
      * mirror, whose ranges come from the region's managed prefix list at deploy time.
      */
     egressAllowedCidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)).default([]),
-    /** Expected internet egress through NAT per month (model pulls, telemetry), GB. */
+    /** Expected internet egress through NAT per month, GB: Hugging Face model pulls, telemetry (an S3 mirror is reached through the VPC's gateway endpoint, off NAT). */
     egressGBPerMonth: z.number().min(0).default(300),
     /** Expose the EKS API endpoint publicly as well as privately. */
     publicApiEndpoint: z.boolean().default(false),

@@ -353,6 +353,7 @@ export class VllmServing extends pulumi.ComponentResource {
         super(VLLM_SERVING_TYPE, name, {}, opts);
         const appLabels = { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "llm-breakeven" };
         const source = args.modelSource;
+        // Before any child exists.
         if (source.kind === "huggingface" && args.hfToken === undefined) throw new Error(`VllmServing ${name}: the Hugging Face model source needs hfToken`);
         const vllmArgs = renderVllmArgs({
             huggingFaceId: args.huggingFaceId, servedModelName: args.servedModelName, precision: args.precision, tensorParallelSize: args.tensorParallelSize,
@@ -369,8 +370,9 @@ export class VllmServing extends pulumi.ComponentResource {
         const egress = new ServingEgressPolicy(name, { namespace: ns, modelSourceCidrs: source.cidrs, endpointCidrs: args.endpointCidrs }, { parent: this, dependsOn: [namespace] });
         // Everything a pod needs exists before it starts: the egress policy, the token, the service account.
         const podPrerequisites: pulumi.Resource[] = [egress];
-        const tokenSecretName = args.hfToken !== undefined ? `${name}-hf-token` : undefined;
-        if (args.hfToken !== undefined && tokenSecretName !== undefined) {
+        let tokenSecretName: string | undefined;
+        if (args.hfToken !== undefined) {
+            tokenSecretName = `${name}-hf-token`;
             podPrerequisites.push(new k8s.core.v1.Secret(tokenSecretName, {
                 metadata: { name: tokenSecretName, namespace: ns },
                 type: "Opaque",
@@ -390,7 +392,8 @@ export class VllmServing extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [namespace] }));
             podSource = { kind: "s3", serviceAccountName, region: source.region, ...(tokenSecretName !== undefined ? { hfTokenSecretName: tokenSecretName } : {}) };
         } else {
-            podSource = { kind: "huggingface", hfTokenSecretName: tokenSecretName as string };
+            if (tokenSecretName === undefined) throw new Error(`VllmServing ${name}: unreachable: hfToken checked above`);
+            podSource = { kind: "huggingface", hfTokenSecretName: tokenSecretName };
         }
 
         args.zones.forEach((zone) => {

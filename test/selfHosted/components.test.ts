@@ -133,6 +133,30 @@ describe("VllmServing from an S3 mirror", () => {
         for (const r of run.resources.filter(isK8sObject)) validateK8s(r);
     });
 
+    it("Hugging Face without a token is refused before any child exists", async () => {
+        let error: Error | undefined;
+        const run = await runStack(file, {
+            requireResources: false,
+            program: async () => {
+                const { VllmServing } = await import("../../components/selfHosted/vllm");
+                try {
+                    new VllmServing("v", {
+                        namespace: "vllm", image: "vllm/vllm-openai:v0.11.0", huggingFaceId: "meta-llama/Llama-3.1-8B-Instruct", servedModelName: "llama-3.1-8b-instruct", precision: "bf16",
+                        tensorParallelSize: 2, replicasPerNode: 4, zones: ["z1"], nodesPerZone: 1, instance: { vcpu: 96, memoryGiB: 1152, gpus: 8 },
+                        gpuMemoryUtilization: 0.9, maxModelLen: 8192, maxNumSeqs: 128, weightsGB: 16, modelSource: { kind: "huggingface", cidrs: ["192.0.2.0/24"] }, endpointCidrs: ["10.0.0.0/19"],
+                    });
+                } catch (caught) {
+                    error = caught as Error;
+                }
+                const runtime = (await import("@pulumi/pulumi")).runtime as unknown as { waitForRPCs(): Promise<void> };
+                await runtime.waitForRPCs();
+                return {};
+            },
+        });
+        expect(error?.message).toMatch(/the Hugging Face model source needs hfToken/);
+        expect(run.resources.filter((r) => r.custom)).toEqual([]);
+    });
+
     it("with a token given, it is still made a Secret and stays secret", async () => {
         const run = await runComponent(create(true));
         const secret = inputs(one(run.resources, "kubernetes:core/v1:Secret", "v-hf-token"));
