@@ -152,27 +152,36 @@ async function loadProgram(): Promise<Program> {
 }
 
 /**
- * The SDK formats a stack trace for every resource (`Resource.callsites()`, all frames, for the
- * engine's source positions) and every promise it tracks (`debuggablePromise`, kept only for
- * PULUMI_DEBUG_PROMISE_LEAKS). The mock monitor drops the source positions, and formatting those
- * traces (source-mapped, under tsx) was a third of a plan's time. While a mock run is in progress
- * these two traces format as the bare "Error"; every other error keeps its full trace.
+ * The SDK captures a stack trace for every resource (`Resource.callsites()`: every frame, formatted
+ * and parsed, for the engine's source positions) and for every promise it tracks
+ * (`debuggablePromise`, kept for PULUMI_DEBUG_PROMISE_LEAKS). The mock monitor drops the source
+ * positions, and the captures were a third of a plan's time (more under tsx, which source-maps
+ * each frame). While a mock run is in progress resources report no call sites and tracked promises
+ * record no trace; everything else, other errors' traces included, is as it was.
  */
 function skipSdkStackTraces(): () => void {
     if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) return () => undefined;
-    const original = Error.prepareStackTrace;
-    const format = (error: Error, trace: NodeJS.CallSite[]): unknown => {
-        const top = trace[0];
-        if (top !== undefined && SDK_TRACES.has(top.getFunctionName() ?? "") && (top.getFileName() ?? "").includes("@pulumi")) return "Error";
-        if (original !== undefined) return original(error, trace);
-        return trace.length === 0 ? String(error) : `${String(error)}\n    at ${trace.join("\n    at ")}`;
+    const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (...args: unknown[]) => unknown };
+    const { callsites } = resource;
+    const { debuggablePromise } = debuggable;
+    const noCallsites = (): unknown[] => [];
+    const untraced = (...args: unknown[]): unknown => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return debuggablePromise(...args);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
     };
-    Error.prepareStackTrace = format;
+    resource.callsites = noCallsites;
+    debuggable.debuggablePromise = untraced;
     return () => {
-        if (Error.prepareStackTrace === format) Error.prepareStackTrace = original;
+        if (resource.callsites === noCallsites) resource.callsites = callsites;
+        if (debuggable.debuggablePromise === untraced) debuggable.debuggablePromise = debuggablePromise;
     };
 }
-const SDK_TRACES = new Set(["callsites", "debuggablePromise"]);
 
 async function runNow(file: StackFile, options: RunOptions): Promise<MockRun> {
     const restoreStackTraces = skipSdkStackTraces();
