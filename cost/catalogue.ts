@@ -101,7 +101,7 @@ export const EC2_INSTANCE_TYPES: Readonly<Record<string, Ec2InstanceType>> = {
     "g6e.xlarge": { instanceType: "g6e.xlarge", vcpu: 4, memoryGiB: 32, gpu: { id: "l40s-48gb", count: 1 }, onDemand: { usd: 1.861, per: "hour", provenance: VANTAGE_EC2 } },
     "g6e.12xlarge": { instanceType: "g6e.12xlarge", vcpu: 48, memoryGiB: 384, gpu: { id: "l40s-48gb", count: 4 }, onDemand: { usd: 10.49264, per: "hour", provenance: VANTAGE_EC2 } },
     "g6e.48xlarge": { instanceType: "g6e.48xlarge", vcpu: 192, memoryGiB: 1536, gpu: { id: "l40s-48gb", count: 8 }, onDemand: { usd: 30.13118, per: "hour", provenance: VANTAGE_EC2 } },
-    // A known 8xH100 type with no sourced price in this catalogue: pricing it must fail closed.
+    // A known 8x H200 type with no sourced price in this catalogue: pricing it must fail closed.
     "p5e.48xlarge": { instanceType: "p5e.48xlarge", vcpu: 192, memoryGiB: 2048, gpu: { id: "h200-141gb", count: 8 } },
     // System node group (cluster add-ons).
     "m6i.large": { instanceType: "m6i.large", vcpu: 2, memoryGiB: 8, onDemand: { usd: 0.096, per: "hour", provenance: AWS_PAGE("EC2 On-Demand", "2025-07") } },
