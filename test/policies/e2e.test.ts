@@ -25,11 +25,19 @@ import { programError, RecordedStack, recordStack, withConfigObject, withGpuInst
 const START_TIMEOUT_MS = 180_000;
 const BREAK_EVEN = "projected-spend-below-api-break-even";
 
+/**
+ * hybrid-prod deploys above the break-even under a dated exemption. Until its expiry day (UTC) the
+ * pack reports it as an advisory; from the day after, the block applies again. The expectation
+ * follows the calendar as the pack does, so this suite states the right verdict on any date.
+ */
+const HYBRID_EXPIRES = (JSON.parse(readStackFile("hybrid-prod").config["llm-breakeven:exemption"] ?? "{}") as { expires?: string }).expires;
+const HYBRID_EXEMPT = HYBRID_EXPIRES !== undefined && HYBRID_EXPIRES >= new Date().toISOString().slice(0, 10);
+
 /** The verdict `llm-breakeven plan --all` prints for each shipped stack: every diagnostic, by policy and level. */
 const SHIPPED_VERDICTS: Readonly<Record<string, ReadonlyArray<readonly [string, Level]>>> = {
     "gateway-dev": [],
     "gateway-prod": [],
-    "hybrid-prod": [["break-even-exemption", "advisory"]],
+    "hybrid-prod": HYBRID_EXEMPT ? [["break-even-exemption", "advisory"]] : [[BREAK_EVEN, "mandatory"]],
     "self-hosted-prod": [],
 };
 
@@ -136,10 +144,20 @@ describe("each shipped stack at its declared workload, with its own policies/con
         expect(verdictOf(ds)).toEqual([...SHIPPED_VERDICTS[stack]!].sort());
     });
 
-    it("hybrid-prod passes through its recorded exemption, which the advisory quotes", async () => {
+    it("hybrid-prod's exemption is read from its stack config", () => {
+        expect(HYBRID_EXPIRES).toBe("2027-06-30");
+    });
+
+    it.runIf(HYBRID_EXEMPT)("hybrid-prod passes through its recorded exemption, which the advisory quotes", async () => {
         const ds = from(await packs.get("hybrid-prod")!.analyzeStack(runs.get("hybrid-prod")!.resources), "break-even-exemption");
         expect(ds).toHaveLength(1);
         for (const part of ["data-residency", "head-of-platform", "2027-06-30", "PLAT-1234"]) expect(ds[0]!.message).toContain(part);
+    });
+
+    it.runIf(!HYBRID_EXEMPT)("hybrid-prod blocks again once its exemption has expired, and says so", async () => {
+        const ds = from(await packs.get("hybrid-prod")!.analyzeStack(runs.get("hybrid-prod")!.resources), BREAK_EVEN);
+        expect(ds).toHaveLength(1);
+        expect(ds[0]!.message).toContain("has expired");
     });
 
     it("self-hosted-prod: the pack sees the two p4de.24xlarge GPU node groups in two zones", () => {
