@@ -53,10 +53,13 @@ function transpileSettings() {
     return settings;
 }
 
+const hash = (text) => crypto.createHash("sha256").update(text).digest("hex");
+
 function transpile(filename, source) {
     const { options, salt } = transpileSettings();
-    const key = crypto.createHash("sha256").update(salt).update(filename).update("\n").update(source).digest("hex").slice(0, 40);
-    const file = path.join(CACHE_DIR, `${key}.js`);
+    // <which file>.<which text and transpiler>.js: a new version of a file replaces its old ones.
+    const fileKey = `${path.basename(filename, ".ts")}.${hash(filename).slice(0, 12)}`;
+    const file = path.join(CACHE_DIR, `${fileKey}.${hash(`${salt}${source}`).slice(0, 24)}.js`);
     try {
         return fs.readFileSync(file, "utf8");
     } catch {
@@ -65,6 +68,9 @@ function transpile(filename, source) {
     const { code } = require("esbuild").transformSync(source, { ...options, sourcefile: filename });
     try {
         fs.mkdirSync(CACHE_DIR, { recursive: true });
+        for (const old of fs.readdirSync(CACHE_DIR)) {
+            if (old.startsWith(`${fileKey}.`)) fs.rmSync(path.join(CACHE_DIR, old), { force: true });
+        }
         // Written whole, then renamed: a concurrent run never reads half a file.
         const partial = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(partial, code);
