@@ -58,6 +58,27 @@ const REQUIRED_SECRETS: Readonly<Record<string, string>> = {
     "llm-breakeven:providerApiKeys": JSON.stringify({ openai: PLACEHOLDER_SECRET, anthropic: PLACEHOLDER_SECRET, gemini: PLACEHOLDER_SECRET, groq: PLACEHOLDER_SECRET, deepinfra: PLACEHOLDER_SECRET, together_ai: PLACEHOLDER_SECRET, fireworks_ai: PLACEHOLDER_SECRET }),
 };
 
+/**
+ * The secrets the program asks for with this config, so a plan injects no more than `pulumi up`
+ * would need: provider keys for a gateway, the Hugging Face token only where vLLM downloads from
+ * Hugging Face (an S3 mirror needs none).
+ */
+function requiredSecrets(config: Readonly<Record<string, string>>): string[] {
+    const mode = config["llm-breakeven:mode"];
+    const keys: string[] = [];
+    if (mode !== "self-hosted") keys.push("llm-breakeven:providerApiKeys");
+    if (mode !== "gateway") {
+        let source: unknown;
+        try {
+            source = (JSON.parse(config["llm-breakeven:selfHosted"] ?? "{}") as { modelSource?: { kind?: unknown } }).modelSource?.kind;
+        } catch {
+            source = undefined; // malformed: the program's own config check names it
+        }
+        if (source === undefined || source === "huggingface") keys.push("llm-breakeven:hfToken");
+    }
+    return keys;
+}
+
 /** The environments shipped in stacks/ (Pulumi.<env>.yaml), sorted. */
 export function listStacks(dir: string = STACKS_DIR): string[] {
     return fs.readdirSync(dir)
@@ -88,9 +109,9 @@ export function readStackFile(stack: string, dir: string = STACKS_DIR): StackFil
             }
         }
     }
-    for (const [key, placeholder] of Object.entries(REQUIRED_SECRETS)) {
+    for (const key of requiredSecrets(config)) {
         if (!(key in config)) {
-            config[key] = placeholder;
+            config[key] = REQUIRED_SECRETS[key]!;
             secretKeys.push(key);
         }
     }
@@ -227,7 +248,12 @@ async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun
             return {};
         }
     });
-    await (pulumi.runtime as unknown as { awaitStackRegistrations?: () => Promise<void> }).awaitStackRegistrations?.();
+    const runtime = pulumi.runtime as unknown as { awaitStackRegistrations?: () => Promise<void>; waitForRPCs?: () => Promise<void> };
+    await runtime.awaitStackRegistrations?.();
+    // Drain the RPC queue: the stack's last registrations (its outputs, resources created in an
+    // apply) may still be in flight. Returned early, they would miss their URN and parent here and
+    // reach the next run's mocks as unknown resources.
+    await runtime.waitForRPCs?.();
     if (failure !== undefined) throw failure.error;
     const resources = recorded.map((r) => ({ ...r, urn: r.urn ?? `urn:pulumi:${file.stack}::${PROJECT}::${r.type}::${r.name}`, parent: r.parent }));
     const own = resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));

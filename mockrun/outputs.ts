@@ -18,6 +18,7 @@ const EXTRAS: Readonly<Record<string, Extra>> = {
     }),
     // nodeGroupName: the provider auto-names a node group from its resource name when none is given.
     "aws:eks/nodeGroup:NodeGroup": (name) => ({ status: "ACTIVE", nodeGroupName: name, resources: [{ autoscalingGroups: [{ name: `eks-${name}` }] }] }),
+    "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1, defaultVersion: 1 }),
     "aws:ec2/vpc:Vpc": (name) => ({ defaultSecurityGroupId: `sg-default-${name}`, mainRouteTableId: `rtb-main-${name}` }),
     "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, region) => ({ dnsName: `${name}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K", arnSuffix: `app/${name}/0123456789abcdef` }),
     "aws:lb/targetGroup:TargetGroup": (name) => ({ arnSuffix: `targetgroup/${name}/0123456789abcdef` }),

@@ -7,7 +7,6 @@
  * stack export. Everything that can be wrong with the input is checked before anything is
  * computed or written.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, Mode, NAMESPACE, parseFlatConfig, StackConfig } from "../../config/stack";
 import { estimateStack } from "../../config/scenario";
 import type { Estimate } from "../../cost/estimate";
@@ -274,9 +273,6 @@ export function prepareStack(stack: string, whatIf: WhatIf, policyConfigFile?: s
 export async function planStack(prepared: PrepareStack): Promise<StackPlan> {
     const { file, configState, policy } = prepared;
     const run = await runStack(file);
-    // The stack's last registrations (its outputs) can still be in flight when runStack returns; the
-    // next stack's mocks would reject them as unknown resources. Drain the RPC queue first.
-    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
     const states = run.resources.map(fromRecorded);
     const after = priceSide(states, configState, run.config);
     const verdict = await evaluatePolicies(analyzed(states), { flatConfig: run.config, secretKeys: file.secretKeys, policyConfig: policy.config, configSource: policy.source });

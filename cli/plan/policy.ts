@@ -17,8 +17,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import * as costEngineModule from "../../cost";
-import { bindCostEngine, fromCostModule } from "../../policies/lib/engine";
 import { PACK_NAME, POLICIES } from "../../policies/registry";
 import { UsageError } from "../errors";
 
@@ -335,9 +333,6 @@ export async function evaluatePolicies(resources: readonly AnalyzedResource[], o
 }): Promise<Verdict> {
     const { server, levelOf } = loadSdk();
     const registry = loadRegistry();
-    // The pack binds cost/ with a lazy require of a .ts path, which only works under a TypeScript
-    // loader; bind the same engine module explicitly (the pack's documented seam for embedders).
-    bindCostEngine(fromCostModule(costEngineModule as unknown as Record<string, unknown>));
     const policies = configuredPolicies(registry.POLICIES, options.policyConfig ?? new Map());
     pulumi.runtime.setAllConfig({ ...options.flatConfig }, [...(options.secretKeys ?? [])]);
     const analyzeStack = server.makeAnalyzeStackRpcFun(registry.PACK_NAME, packVersion(), "advisory", policies);

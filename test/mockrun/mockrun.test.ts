@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { isSecret, redactSecrets, runStack } from "../../mockrun";
+import { PLACEHOLDER_SECRET, isSecret, readStackFile, redactSecrets, runStack } from "../../mockrun";
 
 const file = { stack: "unit", config: { "llm-breakeven:hfToken": "hf_plaintext" }, secretKeys: ["llm-breakeven:hfToken"] };
 
@@ -39,5 +39,15 @@ describe("mockrun", () => {
                 return {};
             },
         })).rejects.toThrow(/no mock answer for invoke "aws:ec2\/getVpc:getVpc"/);
+    });
+
+    it("plans with placeholders for exactly the secrets the stack's program asks for", () => {
+        const selfHosted = readStackFile("self-hosted-prod");
+        // Streams the weights from an S3 mirror: no Hugging Face token, no provider keys.
+        expect(Object.keys(selfHosted.config)).not.toContain("llm-breakeven:hfToken");
+        expect(Object.keys(selfHosted.config)).not.toContain("llm-breakeven:providerApiKeys");
+        const gateway = readStackFile("gateway-prod");
+        expect(gateway.secretKeys).toEqual(["llm-breakeven:providerApiKeys"]);
+        expect(gateway.config["llm-breakeven:providerApiKeys"]).toContain(PLACEHOLDER_SECRET);
     });
 });

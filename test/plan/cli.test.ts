@@ -78,12 +78,23 @@ describe("plan --stack self-hosted-prod --json", () => {
         for (const v of json["violations"] as Array<Record<string, unknown>>) expect(Object.keys(v)).toEqual(["policy", "enforcementLevel", "message"]);
     });
 
-    it("shows secrets as \"[secret]\": the Hugging Face token never appears", () => {
+    it("streams the weights from its S3 mirror, so it holds no Hugging Face token at all", () => {
         expect(run.stdout).not.toContain(PLACEHOLDER_SECRET);
         const resources = json["resources"] as Array<Record<string, unknown>>;
-        const token = resources.find((r) => r["type"] === "kubernetes:core/v1:Secret" && String(r["name"]).includes("hf-token"));
-        expect(token, "the program registers the Hugging Face token as a Kubernetes Secret").toBeDefined();
-        expect(JSON.stringify(token!["inputs"])).toContain("[secret]");
+        expect(resources.filter((r) => String(r["name"]).includes("hf-token"))).toEqual([]);
+    });
+});
+
+describe("plan --stack gateway-prod --json", () => {
+    it("shows secrets as \"[secret]\": no provider key or generated password appears", async () => {
+        const gateway = await plan("--stack", "gateway-prod", "--json");
+        expect(gateway.code).toBe(0);
+        expect(gateway.stdout).not.toContain(PLACEHOLDER_SECRET);
+        expect(gateway.stdout).not.toContain("mock-random-password");
+        const resources = (JSON.parse(gateway.stdout) as Record<string, unknown>)["resources"] as Array<Record<string, unknown>>;
+        const versions = resources.filter((r) => r["type"] === "aws:secretsmanager/secretVersion:SecretVersion");
+        expect(versions.length, "the gateway stores its keys in Secrets Manager").toBeGreaterThan(0);
+        for (const v of versions) expect((v["inputs"] as Record<string, unknown>)["secretString"], String(v["name"])).toBe("[secret]");
     });
 });
 

@@ -3,10 +3,12 @@
  * and what is allowed: run through the program under mocks, expecting the rejection AND an empty graph.
  */
 import { describe, expect, it } from "vitest";
-import { readStackFile, runStack } from "../../mockrun";
+import { PLACEHOLDER_SECRET, StackFile, readStackFile, runStack } from "../../mockrun";
 import { selfHostedProgram } from "./helpers";
 
-const base = readStackFile("self-hosted-prod");
+const shipped = readStackFile("self-hosted-prod");
+/** The shipped stack with a Hugging Face token set (its S3 mirror needs none), so a case can switch source or drop it. */
+const base: StackFile = { ...shipped, config: { ...shipped.config, "llm-breakeven:hfToken": PLACEHOLDER_SECRET }, secretKeys: [...shipped.secretKeys, "llm-breakeven:hfToken"] };
 const baseSelfHosted = JSON.parse(base.config["llm-breakeven:selfHosted"] as string) as Record<string, unknown>;
 /** The shipped stack switched to Hugging Face, with CDN ranges (documentation addresses: only their presence matters here). */
 const HUGGING_FACE = { modelSource: { kind: "huggingface" }, egressAllowedCidrs: ["192.0.2.0/24"] };
