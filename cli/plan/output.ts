@@ -144,7 +144,13 @@ export function renderComparison(plans: readonly StackPlan[], c: Colors): string
     row("Mode", (p) => p.config === undefined ? "-" : `${p.config.mode} (${p.config.environment})`);
     row("Resources", (p) => String(p.after.rows.filter((r) => r.state.type !== "pulumi:pulumi:Stack").length));
     row("Infrastructure /month", (p) => money(p.after.monthlyUsd, p.after.pricedMonthlyUsd));
-    row("Tokens /month", (p) => e(p) === undefined ? "-" : formatTokens(e(p)!.scenario.tokensPerMonth));
+    // Hybrid: the engine weighs the self-hosted tiers' share of the workload; say so beside the whole.
+    row("Tokens /month", (p) => {
+        if (e(p) === undefined) return "-";
+        const priced = e(p)!.scenario.tokensPerMonth;
+        const declared = p.config?.workload.tokensPerMonth;
+        return declared !== undefined && declared !== priced ? `${formatTokens(priced)} of ${formatTokens(declared)} (self-hosted tiers)` : formatTokens(priced);
+    });
     row("API-equivalent /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.api.monthlyUsd)} at ${formatUsd(e(p)!.api.usdPerMTok)}/M`);
     row("Self-hosted /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.selfHosted.monthlyUsd)} (${e(p)!.selfHosted.nodes} nodes)`);
     row("Break-even /month", (p) => e(p) === undefined ? "-" : e(p)!.breakEven.tokensPerMonth === null ? "never" : `${formatTokens(e(p)!.breakEven.tokensPerMonth!)} tokens`);
