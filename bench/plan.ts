@@ -4,9 +4,10 @@
  * at most 1.5x). Each figure is the median of several runs of a fresh process, after one warm-up
  * run (which also fills bin/ts-cache.js's transpile cache, as any second run finds it).
  *
- * Rows: `npm start` (node bin/llm-breakeven.js: cached transpile, the SDK's closure-serialization
- * dependencies deferred); the floor with that same deferral, to show how much of the ratio comes
- * from loading less than the floor; and `tsx cli/main.ts` for comparison.
+ * Rows: `npm start` (node bin/llm-breakeven.js: cached transpile, a V8 code cache, the SDK's
+ * closure-serialization dependencies deferred); the floor with that same deferral, and with the code
+ * cache too, to show how much of the ratio comes from loading faster than the floor; and
+ * `tsx cli/main.ts` for comparison.
  *
  *   npm run bench:plan            (RUNS=5 to change the number of runs)
  */
@@ -49,6 +50,13 @@ function main(): void {
     row("plan --all: npm start (node bin/llm-breakeven.js)", median([BIN, "plan", "--all", "--quiet"], [0, 5]));
     const deferred = `require(${JSON.stringify(path.join(ROOT, "bin", "defer-sdk-deps.js"))}).deferSdkDeps();${LOAD_FLOOR}`;
     row("  for scale: the floor with the SDK's TypeScript/Arborist deferred", median(["-e", deferred]));
+    const v8Cache = path.join(os.tmpdir(), `llm-breakeven-bench-floor-${process.pid}.bin`);
+    const cached = `require(${JSON.stringify(path.join(ROOT, "bin", "v8-cache.js"))}).enable(${JSON.stringify(v8Cache)});${deferred}`;
+    try {
+        row("  for scale: the same, with the V8 code cache npm start uses", median(["-e", cached]));
+    } finally {
+        fs.rmSync(v8Cache, { force: true });
+    }
     row("plan --all through tsx (tsx cli/main.ts)", median([TSX, "cli/main.ts", "plan", "--all", "--quiet"], [0, 5]));
 }
 

@@ -1,0 +1,53 @@
+/**
+ * bin/v8-cache.js: the CLI's V8 code cache serves a module's bytecode from the last run, never a
+ * stale one, and leaves errors as Node reports them.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const HOOK = path.resolve(__dirname, "..", "..", "bin", "v8-cache.js");
+let dir: string | undefined;
+
+afterEach(() => {
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh node loading `module.js` from a scratch directory through the cache. */
+function run(workdir: string): { stdout: string; stderr: string; status: number | null } {
+    const script = `require(${JSON.stringify(HOOK)}).enable(${JSON.stringify(path.join(workdir, "v8.bin"))}); console.log(require(${JSON.stringify(path.join(workdir, "module.js"))}).answer());`;
+    const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    return { stdout: result.stdout.trim(), stderr: result.stderr, status: result.status };
+}
+
+describe("the V8 code cache of the CLI's entry point", () => {
+    it("writes the cache after a run and serves the same module from it on the next", () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "v8cache-"));
+        fs.writeFileSync(path.join(dir, "module.js"), "#!/usr/bin/env node\nexports.answer = () => 'alpha' + require('path').sep;\n");
+        expect(run(dir)).toMatchObject({ stdout: "alpha/", status: 0 });
+        expect(fs.statSync(path.join(dir, "v8.bin")).size).toBeGreaterThan(0);
+        expect(run(dir)).toMatchObject({ stdout: "alpha/", status: 0 });
+    });
+
+    it("never serves the bytecode of an earlier version of a file, even one of the same length", () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "v8cache-"));
+        const file = path.join(dir, "module.js");
+        fs.writeFileSync(file, "exports.answer = () => 'alpha';\n");
+        expect(run(dir).stdout).toBe("alpha");
+        fs.writeFileSync(file, "exports.answer = () => 'omega';\n");
+        const later = new Date(Date.now() + 5_000);
+        fs.utimesSync(file, later, later);
+        expect(run(dir).stdout).toBe("omega");
+    });
+
+    it("leaves a syntax error to Node, which names the file", () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "v8cache-"));
+        fs.writeFileSync(path.join(dir, "module.js"), "exports.answer = () => {;\n");
+        const result = run(dir);
+        expect(result.status).not.toBe(0);
+        expect(result.stderr).toContain("module.js");
+        expect(result.stderr).toContain("SyntaxError");
+    });
+});
