@@ -6,19 +6,9 @@ import { by, isK8sObject, one, validateK8s } from "./helpers";
 const file = { stack: "unit", config: { "aws:region": "us-east-1" }, secretKeys: [] };
 const inputs = (r: RecordedResource): Record<string, any> => r.inputs as Record<string, any>;
 
-/**
- * Runs a program that creates one component. It returns no outputs, so nothing makes the stack wait
- * for the component's children: wait for every in-flight registration (the SDK's own RPC counter).
- */
+/** Runs a program that creates one component (runStack drains the registrations still in flight). */
 async function runComponent(create: () => Promise<void>): Promise<MockRun> {
-    return runStack(file, {
-        program: async () => {
-            await create();
-            const runtime = (await import("@pulumi/pulumi")).runtime as unknown as { waitForRPCs(): Promise<void> };
-            await runtime.waitForRPCs();
-            return {};
-        },
-    });
+    return runStack(file, { program: create });
 }
 
 describe("Network", () => {
@@ -148,8 +138,6 @@ describe("VllmServing from an S3 mirror", () => {
                 } catch (caught) {
                     error = caught as Error;
                 }
-                const runtime = (await import("@pulumi/pulumi")).runtime as unknown as { waitForRPCs(): Promise<void> };
-                await runtime.waitForRPCs();
                 return {};
             },
         });

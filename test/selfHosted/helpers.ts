@@ -2,49 +2,23 @@
  * Shared by the self-hosted tests: the program as index.ts runs it for mode self-hosted, and the
  * Kubernetes OpenAPI validation of every object a run records.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
-import { ROOT_DIR, RecordedResource, unwrapSecrets } from "../../mockrun";
+import { RecordedResource, unwrapSecrets } from "../../mockrun";
 
 /**
- * Each resource's parent name as the program gave it (`type::name` -> parent name), read by a stack
- * transform: the mock monitor does not always report the parent of late registrations.
+ * index.ts's path for mode self-hosted, imported after the mocks are set (runStack sets them first;
+ * it also drains the registrations still in flight when the program returns).
  */
-export const parents = new Map<string, string | undefined>();
-
-/** Records every registration's parent; call inside a program, after the mocks are set. */
-export async function recordParents(): Promise<void> {
-    const pulumi = await import("@pulumi/pulumi");
-    parents.clear();
-    // The in-process (legacy) transformation: the mock monitor has no transform callbacks.
-    pulumi.runtime.registerStackTransformation((args) => {
-        const parent = args.opts.parent as unknown as { __name?: string } | undefined;
-        parents.set(`${args.type}::${args.name}`, parent?.__name);
-        return undefined;
-    });
-}
-
-/** index.ts's path for mode self-hosted, imported after the mocks are set (runStack sets them first). */
 export async function selfHostedProgram(): Promise<Record<string, unknown>> {
-    await recordParents();
     const { loadStackConfig, loadStackSecrets } = await import("../../config/pulumi");
     const { buildSelfHosted } = await import("../../program/selfHosted");
-    const outputs = await buildSelfHosted(loadStackConfig(), loadStackSecrets());
-    // Registrations no output depends on may still be in flight when the program returns: wait for them
-    // (the SDK's own RPC counter), so the recorded graph is complete.
-    const runtime = (await import("@pulumi/pulumi")).runtime as unknown as { waitForRPCs(): Promise<void> };
-    await runtime.waitForRPCs();
-    return outputs;
+    return buildSelfHosted(loadStackConfig(), loadStackSecrets());
 }
-
-/** index.ts itself can run once every mode's module exists (program/gateway.ts and program/hybrid.ts are helper C's). */
-export const ENTRY_COMPLETE = ["gateway.ts", "hybrid.ts"].every((f) => fs.existsSync(path.join(ROOT_DIR, "program", f)));
 
 export const by = (resources: readonly RecordedResource[], type: string): RecordedResource[] => resources.filter((r) => r.type === type);
 
@@ -58,7 +32,7 @@ type Validatable = { validate(): void };
 type ModelClass = new (data: never) => Validatable;
 
 /** Kubernetes kinds the program creates, each with its OpenAPI model (Kubernetes 1.33 for the core kinds). */
-export const K8S_MODELS: Readonly<Record<string, ModelClass>> = {
+const K8S_MODELS: Readonly<Record<string, ModelClass>> = {
     "kubernetes:apps/v1:Deployment": Deployment as unknown as ModelClass,
     "kubernetes:core/v1:Namespace": Namespace as unknown as ModelClass,
     "kubernetes:core/v1:Secret": Secret as unknown as ModelClass,
@@ -69,7 +43,7 @@ export const K8S_MODELS: Readonly<Record<string, ModelClass>> = {
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy as unknown as ModelClass,
     "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass as unknown as ModelClass,
 };
-export const CRD_MODELS: Readonly<Record<string, ModelClass>> = {
+const CRD_MODELS: Readonly<Record<string, ModelClass>> = {
     ServiceMonitor: ServiceMonitor as unknown as ModelClass,
     PrometheusRule: PrometheusRule as unknown as ModelClass,
 };
