@@ -14,7 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, Ec2InstanceType, OPEN_MODELS, OpenModel, Precision } from "../cost/catalogue";
+import { EC2_INSTANCE_TYPES, Ec2InstanceType, OPEN_MODELS, OpenModel, Precision } from "../cost/catalogue";
 import { Estimate } from "../cost/estimate";
 import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
@@ -26,7 +26,7 @@ import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
 import { Network, SMALLEST_VPC_PREFIX, parseCidr } from "../components/selfHosted/network";
-import { ServingModelSource, VllmServing, precisionFlags, vllmServiceAccountName } from "../components/selfHosted/vllm";
+import { SERVABLE_PRECISIONS, ServingModelSource, VllmServing, precisionFlags, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
 
 export const SERVING_NAMESPACE = "vllm";
@@ -82,7 +82,7 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     try {
         precisionFlags(selfHosted.precision);
     } catch (error) {
-        problems.push(`${key("selfHosted.precision")}: "${selfHosted.precision}" cannot be served: ${(error as Error).message}; allowed: ${Object.keys(BYTES_PER_PARAMETER).filter((p) => p !== "int8" && p !== "int4").join(", ")}`);
+        problems.push(`${key("selfHosted.precision")}: "${selfHosted.precision}" cannot be served: ${(error as Error).message}; allowed: ${SERVABLE_PRECISIONS.join(", ")}`);
     }
     if (model !== undefined && instance?.gpu !== undefined) {
         const needed = rootVolumeNeededGiB(model, selfHosted.precision, selfHosted.modelSource.kind);

@@ -25,7 +25,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
-import { Precision } from "../../cost/catalogue";
+import { BYTES_PER_PARAMETER, Precision } from "../../cost/catalogue";
 import { ServingEgressPolicy } from "./egress";
 import { GPU_POOL_LABEL, GPU_TOLERATION } from "./gpuNodePools";
 
@@ -88,6 +88,16 @@ export function precisionFlags(precision: Precision): string[] {
             throw new Error(`precision ${precision} needs a pre-quantized (GPTQ/AWQ) checkpoint, which the catalogue does not name; use bf16, fp16 or fp8`);
     }
 }
+
+/** The catalogue's precisions that precisionFlags can serve (the rest need a checkpoint it does not name). */
+export const SERVABLE_PRECISIONS: readonly Precision[] = (Object.keys(BYTES_PER_PARAMETER) as Precision[]).filter((precision) => {
+    try {
+        precisionFlags(precision);
+        return true;
+    } catch {
+        return false;
+    }
+});
 
 /** The vLLM server's arguments, in a fixed order. */
 export function renderVllmArgs(input: VllmArgsInput): string[] {
