@@ -220,9 +220,3 @@ export interface GatewayProjectedSpend {
     /** Infrastructure plus the API bill. */
     readonly monthlyUsd: number;
 }
-
-export function gatewayProjectedSpend(infra: GatewayInfraInput, api: ApiBillInput): GatewayProjectedSpend {
-    const infrastructure = gatewayInfraMonthlyCost(infra);
-    const bill = apiBillByTier(api);
-    return { infrastructure, api: bill, monthlyUsd: infrastructure.monthlyUsd + bill.monthlyUsd };
-}
