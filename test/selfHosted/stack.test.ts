@@ -5,7 +5,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MockRun, RecordedResource, StackFile, isSecret, readStackFile, redactSecrets, runShippedStack, runStack } from "../../mockrun";
 import { parseFlatConfig } from "../../config/stack";
-import { estimateStack } from "../../config/scenario";
+import { estimateStack, offerFor, scenarioFromStackConfig } from "../../config/scenario";
+import { estimate } from "../../cost/estimate";
+import { overheadMonthlyUsd } from "../../cost/selfHosted";
+import { offerMonthlyUsd } from "../../cost/units";
 import { by, isK8sObject, k8sObject, one, selfHostedProgram, validateK8s } from "./helpers";
 
 const SECRET_PLAINTEXT = "hf_test_token_must_never_appear";
@@ -244,16 +247,31 @@ describe("self-hosted-prod under mocks", () => {
     });
 
     it("exports the endpoint and the cost engine's figures, which match the stack file's comment", () => {
-        const e = estimateStack(parseFlatConfig(readStackFile("self-hosted-prod").config));
+        const flat = readStackFile("self-hosted-prod").config;
+        const config = parseFlatConfig(flat);
+        const e = estimateStack(config);
         expect(run.outputs["projectedMonthlyUsd"]).toBeCloseTo(e.selfHosted.monthlyUsd, 6);
+        expect(Math.round(offerMonthlyUsd(offerFor(config.selfHosted!)))).toBe(12703);
+        expect(overheadMonthlyUsd(config.overhead)).toBe(4100);
         expect(Math.round(e.selfHosted.monthlyUsd)).toBe(29506);
         expect(run.outputs["apiEquivalentMonthlyUsd"]).toBe(36000);
+        expect(Math.round(e.api.monthlyUsd - e.selfHosted.monthlyUsd)).toBe(6494);
         expect(e.breakEven.tokensPerMonth).toBeLessThan(6e9);
         expect((e.breakEven.tokensPerMonth ?? 0) / 1e9).toBeCloseTo(4.92, 2);
         expect(e.capacity.servesVolume).toBe(true);
         expect(e.capacity.servableTokensPerMonth / 1e9).toBeCloseTo(6.96, 2);
         expect(run.outputs["capacity"]).toMatchObject({ tensorParallelSize: 8, replicasPerNode: 1, servesVolume: true });
         expect(run.outputs["decision"]).toMatchObject({ decision: "optimize-routing" });
+        // What it does not justify: on-demand nodes, and the seed's routed $0.80/M on these nodes.
+        const selfHosted = JSON.parse(flat["llm-breakeven:selfHosted"] as string) as Record<string, unknown>;
+        const onDemand = estimateStack(parseFlatConfig({ ...flat, "llm-breakeven:selfHosted": JSON.stringify({ ...selfHosted, pricing: "on-demand" }) }));
+        expect(Math.round(onDemand.selfHosted.monthlyUsd)).toBe(44173);
+        expect(onDemand.selfHosted.monthlyUsd).toBeGreaterThan(e.api.monthlyUsd);
+        const scenario = scenarioFromStackConfig(config);
+        const routed = estimate({ ...scenario, api: { ...scenario.api, usdPerMTok: 0.8 } });
+        expect(routed.api.monthlyUsd).toBe(4800);
+        expect((routed.breakEven.tokensPerMonth ?? 0) / 1e9).toBeCloseTo(36.9, 1);
+        expect(routed.capacity.breakEven).toMatchObject({ kind: "never", statement: expect.stringContaining("serves 6.96B tokens/month at peak, worth only $5,567 at $0.80/M") });
         expect(run.outputs["clusterName"]).toBe("llm-self-hosted-prod");
     });
 });
