@@ -7,7 +7,7 @@ import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export interface Fixture {
+interface Fixture {
     readonly urn: string;
     readonly type: string;
     readonly name: string;
@@ -42,21 +42,21 @@ function builder(stack: string) {
     return { resources, add };
 }
 
-export const SELF_HOSTED_CONFIG: Readonly<Record<string, unknown>> = {
+const SELF_HOSTED_CONFIG: Readonly<Record<string, unknown>> = {
     mode: "self-hosted",
     environment: "production",
     workload: { tokensPerMonth: "10B", apiUsdPerMTok: 5, inputOutputRatio: 3, peakToAverage: 2 },
     selfHosted: { instanceType: "p4de.24xlarge", availabilityZones: 3, gpuZones: 2, nodesPerZone: 1 },
 };
 
-export function flatConfig(config: Readonly<Record<string, unknown>>): Record<string, string> {
+function flatConfig(config: Readonly<Record<string, unknown>>): Record<string, string> {
     const flat: Record<string, string> = { "aws:region": "us-east-1" };
     for (const [key, value] of Object.entries(config)) flat[`llm-breakeven:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     return flat;
 }
 
 /** Two p4de.24xlarge GPU node groups in two zones, a system node group, EKS, three NATs, endpoints. */
-export function selfHostedStack(options: { gpuInstanceType?: unknown; config?: Readonly<Record<string, unknown>> } = {}): StackFixture {
+export function selfHostedStack(options: { gpuInstanceType?: string } = {}): StackFixture {
     const stack = "self-hosted-prod";
     const { resources, add } = builder(stack);
     const root = add("pulumi:pulumi:Stack", `llm-breakeven-${stack}`, {}, { custom: false });
@@ -103,10 +103,10 @@ export function selfHostedStack(options: { gpuInstanceType?: unknown; config?: R
     add("kubernetes:core/v1:Service", "llm-vllm", { spec: { type: "ClusterIP" } }, { parent: serving.urn });
     add("kubernetes:core/v1:Secret", "llm-hf-token", {}, { parent: serving.urn });
     add("aws:cloudwatch/logGroup:LogGroup", "llm-eks-logs", { retentionInDays: 30 }, { parent: cluster.urn });
-    return { stack, config: flatConfig(options.config ?? SELF_HOSTED_CONFIG), resources };
+    return { stack, config: flatConfig(SELF_HOSTED_CONFIG), resources };
 }
 
-export const GATEWAY_CONFIG: Readonly<Record<string, unknown>> = {
+const GATEWAY_CONFIG: Readonly<Record<string, unknown>> = {
     mode: "gateway",
     environment: "production",
     workload: {
@@ -122,7 +122,7 @@ export const GATEWAY_CONFIG: Readonly<Record<string, unknown>> = {
 };
 
 /** LiteLLM on Fargate behind an ALB, Valkey cache, Postgres, secrets, alarms. */
-export function gatewayStack(options: { config?: Readonly<Record<string, unknown>> } = {}): StackFixture {
+export function gatewayStack(): StackFixture {
     const stack = "gateway-prod";
     const { resources, add } = builder(stack);
     const root = add("pulumi:pulumi:Stack", `llm-breakeven-${stack}`, {}, { custom: false });
@@ -146,7 +146,7 @@ export function gatewayStack(options: { config?: Readonly<Record<string, unknown
     add("aws:cloudwatch/logGroup:LogGroup", "gw-logs", { retentionInDays: 30 }, { parent: gw.urn });
     for (const a of ["5xx", "latency", "budget"]) add("aws:cloudwatch/metricAlarm:MetricAlarm", `gw-${a}`, { period: 300 }, { parent: gw.urn });
     add("random:index/randomPassword:RandomPassword", "gw-master-key", { length: 32 }, { parent: gw.urn });
-    return { stack, config: flatConfig(options.config ?? GATEWAY_CONFIG), resources };
+    return { stack, config: flatConfig(GATEWAY_CONFIG), resources };
 }
 
 const EMPTY_OPTIONS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
