@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { MockRun, RecordedResource, runShippedStack } from "../../mockrun";
-
-const of = (run: MockRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
+import { MockRun, runShippedStack } from "../../mockrun";
+import { of } from "./helpers";
 
 describe("hybrid-prod under mocks", () => {
     let run: MockRun;
