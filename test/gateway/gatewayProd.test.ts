@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { priceResources } from "../../cost/resources";
-import { MockRun, PLACEHOLDER_SECRET, isSecret, redactSecrets, runShippedStack } from "../../mockrun";
+import { parseFlatConfig } from "../../config/stack";
+import { MockRun, PLACEHOLDER_SECRET, isSecret, readStackFile, redactSecrets, runShippedStack } from "../../mockrun";
 import { MOCK_RANDOM, containers, of, one } from "./helpers";
 
 describe("gateway-prod under mocks", () => {
@@ -88,6 +89,20 @@ describe("gateway-prod under mocks", () => {
         expect(litellm.image).toMatch(/^ghcr\.io\/berriai\/litellm.*@sha256:[a-f0-9]{64}$/);
         // Nothing anywhere in the run carries a secret outside Pulumi's secret wrapper.
         expect(JSON.stringify(redactSecrets(run.resources.map((r) => r.inputs)))).not.toContain(PLACEHOLDER_SECRET);
+    });
+
+    it("deploys a config.yaml carrying the stack's budgets: the global one and each provider's", () => {
+        const budgets = parseFlatConfig(readStackFile("gateway-prod").config).gateway!.budgets;
+        const env = Object.fromEntries(containers(run).find((c) => c.name === "litellm")!.environment.map((e) => [e.name, e.value]));
+        const config = parse(Buffer.from(env["LITELLM_CONFIG_YAML_B64"]!, "base64").toString("utf8")) as { litellm_settings: { max_budget: number }; router_settings: { provider_budget_config: Record<string, { budget_limit: number }> } };
+        expect(config.litellm_settings.max_budget).toBe(budgets.monthlyUsd);
+        const perProvider = Object.fromEntries(Object.entries(config.router_settings.provider_budget_config).map(([provider, b]) => [provider, b.budget_limit]));
+        expect(perProvider).toEqual(budgets.perProviderMonthlyUsd);
+        expect(Object.keys(perProvider).sort()).toEqual(["anthropic", "groq", "openai"]);
+    });
+
+    it("fails a run that registers nothing instead of passing it as an empty plan", async () => {
+        await expect(runShippedStack("gateway-prod", { program: async () => ({}) })).rejects.toThrow(/registered no resources under mocks/);
     });
 
     it("logs with retention and alarms on 5xx rate, p95 latency, healthy hosts below the floor and spend against the budget", () => {
