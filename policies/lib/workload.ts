@@ -5,6 +5,7 @@
  */
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { StackConfig, Workload, workloadSchema } from "../../config/stack";
+import { SEED_ASSUMPTIONS } from "../../cost/catalogue";
 import { formatUsd, parseTokenCount } from "../../cost/units";
 import { StackConfigState } from "./view";
 
@@ -88,13 +89,16 @@ export function resolveWorkload(stack: StackConfigState, overrides: WorkloadOver
     return { ok: true, value: { tokensPerMonth, workload, sources: { tokensPerMonth: tokensSource, apiUsdPerMTok: rateSource } } };
 }
 
-/** The stack's overhead per month: the policy config's figure, else the stack config's three parts. */
+/**
+ * The stack's overhead per month: the policy config's figure, else the stack config's three parts.
+ * Without a readable stack config, the seed's overhead that llm-breakeven:overhead defaults to:
+ * an undeclared overhead is never $0, which would make self-hosting look cheaper than it is.
+ */
 export function overheadMonthlyUsd(config: StackConfig | undefined, overrides: WorkloadOverrides): { readonly monthlyUsd: number; readonly source: string } {
     if (overrides.overheadMonthlyUsd !== undefined) return { monthlyUsd: overrides.overheadMonthlyUsd, source: "policy config overheadMonthlyUsd" };
-    if (config === undefined) return { monthlyUsd: 0, source: "none declared" };
-    const o = config.overhead;
+    const o = config?.overhead ?? SEED_ASSUMPTIONS.overhead;
     return {
         monthlyUsd: o.engineeringMonthlyUsd + o.monitoringMonthlyUsd + o.storageNetworkEgressMonthlyUsd,
-        source: `stack config llm-breakeven:overhead: engineering ${formatUsd(o.engineeringMonthlyUsd)} + monitoring ${formatUsd(o.monitoringMonthlyUsd)} + storage/network/egress ${formatUsd(o.storageNetworkEgressMonthlyUsd)}`,
+        source: `${config !== undefined ? "stack config llm-breakeven:overhead" : "no stack config, so llm-breakeven:overhead's default"}: engineering ${formatUsd(o.engineeringMonthlyUsd)} + monitoring ${formatUsd(o.monitoringMonthlyUsd)} + storage/network/egress ${formatUsd(o.storageNetworkEgressMonthlyUsd)}`,
     };
 }

@@ -123,6 +123,14 @@ describe("projected-spend-below-api-break-even", () => {
         expect((await run(policy, fixture, { tokensPerMonth: "500M", apiUsdPerMTok: 5 })).violations).toHaveLength(1);
     });
 
+    it("with no stack config, the overhead is the one llm-breakeven:overhead defaults to, never $0", async () => {
+        const fixture = { ...selfHostedStack(), config: { "aws:region": "us-east-1" } };
+        const message = (await run(policy, fixture, { tokensPerMonth: "500M", apiUsdPerMTok: 5 })).violations[0];
+        expect(message).toContain("overhead $4,100/month (no stack config, so llm-breakeven:overhead's default: engineering $3,500 + monitoring $200 + storage/network/egress $400)");
+        // The same figure a stack config without an overhead key gets (the fixture's).
+        expect((await run(policy, withConfig(selfHostedStack(), "workload", { tokensPerMonth: "500M", apiUsdPerMTok: 5 }))).violations[0]).toContain("overhead $4,100/month (stack config");
+    });
+
     it("an unpriced GPU instance type blocks, naming it", async () => {
         const { violations } = await run(policy, selfHostedStack({ gpuInstanceType: "p5e.48xlarge" }));
         expect(violations).toHaveLength(1);
