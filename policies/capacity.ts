@@ -23,8 +23,8 @@ export const capacityCoversWorkload: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            tokensPerMonth: WORKLOAD_OVERRIDE_SCHEMA["tokensPerMonth"] ?? {},
-            inputOutputRatio: WORKLOAD_OVERRIDE_SCHEMA["inputOutputRatio"] ?? {},
+            tokensPerMonth: WORKLOAD_OVERRIDE_SCHEMA.tokensPerMonth,
+            inputOutputRatio: WORKLOAD_OVERRIDE_SCHEMA.inputOutputRatio,
             peakToAverage: { type: "number", minimum: 1, description: "Peak-hour rate over the monthly average; overrides llm-breakeven:workload.peakToAverage." },
         },
     },

@@ -22,7 +22,7 @@ export interface WorkloadOverrides {
 }
 
 /** JSON schema of the overrides, shared by every policy that accepts them. */
-export const WORKLOAD_OVERRIDE_SCHEMA: PolicyConfigSchema["properties"] = {
+export const WORKLOAD_OVERRIDE_SCHEMA = {
     tokensPerMonth: {
         type: ["number", "string"],
         description: "Declared tokens per month (5e8, \"500M\", \"24.9B\"); overrides llm-breakeven:workload.tokensPerMonth.",
@@ -42,7 +42,7 @@ export const WORKLOAD_OVERRIDE_SCHEMA: PolicyConfigSchema["properties"] = {
         minimum: 0,
         description: "Operational overhead per month in USD (engineering, monitoring, storage/network/egress); overrides llm-breakeven:overhead.",
     },
-};
+} satisfies PolicyConfigSchema["properties"];
 
 export interface ResolvedWorkload {
     readonly tokensPerMonth: number;
