@@ -18,7 +18,7 @@ export const breakEvenExemption: StackValidationPolicy = {
     description: `Reports every stack deploying above the API break-even under an approved exemption, quoting its reason, approver and expiry.`,
     enforcementLevel: "advisory",
     configSchema: {
-        // The same overrides as ${PROJECTED_SPEND_POLICY}: set them identically so both analyses agree.
+        // The same overrides as projected-spend-below-api-break-even: set them identically so both analyses agree.
         properties: { ...WORKLOAD_OVERRIDE_SCHEMA },
     },
     validateStack: failClosed(EXEMPTION_POLICY, (args, reportViolation) => {

@@ -29,22 +29,22 @@ export const gatewayBudgetCoversProjection: StackValidationPolicy = {
     },
     validateStack: failClosed(GATEWAY_BUDGET_POLICY, (args, reportViolation) => {
         const view = stackView(args);
-        if (view.stackConfig.kind !== "parsed" || view.stackConfig.config.gateway === undefined || view.stackConfig.config.mode === "self-hosted") {
+        const stack = view.stackConfig.kind === "parsed" ? view.stackConfig.config : undefined;
+        if (stack?.gateway === undefined || stack.mode === "self-hosted") {
             return args.notApplicable("the stack runs no gateway (llm-breakeven:mode gateway or hybrid)");
         }
-        const stack = view.stackConfig.config;
-        const gateway = stack.gateway!;
         const config = args.getConfig<GatewayBudgetConfig>();
+        const headroom = config.headroom ?? 1;
         const resolved = resolveWorkload(view.stackConfig, config);
         if (!resolved.ok) return reportViolation(`Cannot project the gateway's API bill: ${resolved.problem}.`);
         const spend = costEngine().apiSpend(resolved.value.workload, stack.mode);
-        const needed = spend.remainingApiMonthlyUsd * (config.headroom ?? 1);
-        const budget = gateway.budgets.monthlyUsd;
+        const needed = spend.remainingApiMonthlyUsd * headroom;
+        const budget = stack.gateway.budgets.monthlyUsd;
         if (budget >= needed) return;
         // A budget spent evenly runs out on this day of a 30-day month.
         const day = Math.max(1, Math.floor((budget / spend.remainingApiMonthlyUsd) * 30));
         reportViolation([
-            `The gateway's monthly budget ${perMonth(budget)} (llm-breakeven:gateway.budgets.monthlyUsd) is below the projected API bill ${perMonth(spend.remainingApiMonthlyUsd)}${(config.headroom ?? 1) > 1 ? ` plus ${Math.round(((config.headroom ?? 1) - 1) * 100)}% headroom` : ""}: at an even rate LiteLLM refuses requests from about day ${day} of the month.`,
+            `The gateway's monthly budget ${perMonth(budget)} (llm-breakeven:gateway.budgets.monthlyUsd) is below the projected API bill ${perMonth(spend.remainingApiMonthlyUsd)}${headroom > 1 ? ` plus ${Math.round((headroom - 1) * 100)}% headroom` : ""}: at an even rate LiteLLM refuses requests from about day ${day} of the month.`,
             `  declared volume: ${formatTokens(resolved.value.tokensPerMonth)} tokens/month at ${rate(spend.allApiUsdPerMTok)} (${resolved.value.sources.apiUsdPerMTok})`,
             `Fix: raise gateway.budgets.monthlyUsd to at least ${perMonth(Math.ceil(needed))}, or route more traffic to cheaper tiers.`,
         ].join("\n"));
