@@ -17,22 +17,25 @@ export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
 /** The same taint as a pod toleration. */
 export const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" } as const;
-/** Node label that marks a GPU pool node and the label naming its zone's pool. */
+/** Node label that marks a GPU pool node (value GPU_POOL), and the label naming its zone's pool. */
 export const GPU_POOL_LABEL = "llm-breakeven/pool";
+export const GPU_POOL = "gpu";
 export const GPU_ZONE_LABEL = "llm-breakeven/gpu-zone";
+/** The taint tolerated whatever its value: the per-node daemons (device plugin, DCGM exporter). */
+export const GPU_DAEMON_TOLERATION = { key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" } as const;
 
 /** Pinned: the chart matching the device plugin image cached by the AWS EKS blueprints (aws-ia/terraform-aws-eks-blueprints). */
 export const DEVICE_PLUGIN_CHART = { chart: "nvidia-device-plugin", version: "0.17.1", repo: "https://nvidia.github.io/k8s-device-plugin" } as const;
 
 export function gpuNodeLabels(zone: string): Record<string, string> {
-    return { [GPU_POOL_LABEL]: "gpu", [GPU_ZONE_LABEL]: zone, "nvidia.com/gpu.present": "true" };
+    return { [GPU_POOL_LABEL]: GPU_POOL, [GPU_ZONE_LABEL]: zone, "nvidia.com/gpu.present": "true" };
 }
 
 /** Device plugin Helm values: only on the GPU pools, tolerating their taint; no NFD/GFD (the labels come from the node group). */
 export function devicePluginValues(): Record<string, unknown> {
     return {
-        tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: GPU_POOL_LABEL, operator: "In", values: ["gpu"] }] }] } } },
+        tolerations: [{ ...GPU_DAEMON_TOLERATION }],
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: GPU_POOL_LABEL, operator: "In", values: [GPU_POOL] }] }] } } },
         nfd: { enabled: false },
         gfd: { enabled: false },
         priorityClassName: "system-node-critical",

@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { GPU_POOL_LABEL, GPU_TAINT } from "./gpuNodePools";
+import { GPU_DAEMON_TOLERATION, GPU_POOL, GPU_POOL_LABEL } from "./gpuNodePools";
 import { METRICS_PATH } from "./vllm";
 
 export const MONITORING_TYPE = "llm-breakeven:selfHosted:Monitoring";
@@ -232,8 +232,8 @@ export class Monitoring extends pulumi.ComponentResource {
             namespace: args.namespace,
             values: {
                 serviceMonitor: { enabled: true, interval: "15s" },
-                tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
-                nodeSelector: { [GPU_POOL_LABEL]: "gpu" },
+                tolerations: [{ ...GPU_DAEMON_TOLERATION }],
+                nodeSelector: { [GPU_POOL_LABEL]: GPU_POOL },
             },
             atomic: true,
         }, { parent: this, dependsOn: [prometheus] });

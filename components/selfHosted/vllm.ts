@@ -27,7 +27,7 @@ import * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { BYTES_PER_PARAMETER, Precision } from "../../cost/catalogue";
 import { ServingEgressPolicy } from "./egress";
-import { GPU_POOL_LABEL, GPU_TOLERATION } from "./gpuNodePools";
+import { GPU_POOL, GPU_POOL_LABEL, GPU_TOLERATION } from "./gpuNodePools";
 
 export const VLLM_SERVING_TYPE = "llm-breakeven:selfHosted:VllmServing";
 export const VLLM_PORT = 8000;
@@ -232,7 +232,7 @@ export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.
                             requiredDuringSchedulingIgnoredDuringExecution: {
                                 nodeSelectorTerms: [{ matchExpressions: [
                                     { key: ZONE_TOPOLOGY_KEY, operator: "In", values: [input.zone] },
-                                    { key: GPU_POOL_LABEL, operator: "In", values: ["gpu"] },
+                                    { key: GPU_POOL_LABEL, operator: "In", values: [GPU_POOL] },
                                 ] }],
                             },
                         },
