@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { parseCidr } from "../selfHosted/network";
 
 export const GATEWAY_NETWORK_TYPE = "llm-breakeven:gateway:Network";
 
@@ -16,10 +17,6 @@ export interface GatewaySubnetPlan {
     readonly zone: string;
     readonly publicCidr: string;
     readonly privateCidr: string;
-}
-
-function ipToInt(ip: string): number {
-    return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 
 function intToIp(value: number): string {
@@ -34,15 +31,15 @@ export const MAX_GATEWAY_ZONES = 6;
  * its public one. A /16 gives /20s (4,091 usable addresses each), ample for tasks, cache and database.
  */
 export function planGatewaySubnets(vpcCidr: string, zones: readonly string[]): GatewaySubnetPlan[] {
-    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(vpcCidr);
-    if (match === null) throw new Error(`llm-breakeven:gateway.vpcCidr: "${vpcCidr}" is not an IPv4 CIDR such as 10.50.0.0/16`);
-    const octets = match.slice(1, 5).map(Number);
-    const prefix = Number(match[5]);
-    if (octets.some((o) => o > 255)) throw new Error(`llm-breakeven:gateway.vpcCidr: "${vpcCidr}" has an octet above 255`);
+    let parsed: { readonly base: number; readonly prefix: number };
+    try {
+        parsed = parseCidr(vpcCidr);
+    } catch (error) {
+        throw new Error(`llm-breakeven:gateway.vpcCidr: ${(error as Error).message}`);
+    }
+    const { base, prefix } = parsed;
     if (prefix < 16 || prefix > 20) throw new Error(`llm-breakeven:gateway.vpcCidr: "${vpcCidr}" must be a /16 to /20 (AWS allows /16 at most; a /20 leaves /24 subnets)`);
-    const base = ipToInt(octets.join("."));
     const size = 2 ** (32 - prefix);
-    if (base % size !== 0) throw new Error(`llm-breakeven:gateway.vpcCidr: "${vpcCidr}" is not aligned; the network address of that /${prefix} is ${intToIp(base - (base % size))}`);
     if (zones.length < 2 || zones.length > MAX_GATEWAY_ZONES) {
         throw new Error(`llm-breakeven:gateway.availabilityZones: ${zones.length} zones; an Application Load Balancer needs subnets in at least 2 zones, and the plan holds at most ${MAX_GATEWAY_ZONES}`);
     }
