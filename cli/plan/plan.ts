@@ -12,12 +12,12 @@ import { estimateStack } from "../../config/scenario";
 import type { Estimate } from "../../cost/estimate";
 import type { PricedResource, StackPricing } from "../../cost/resources";
 import { parseTokenCount } from "../../cost/units";
-import { listStacks, readStackFile, RecordedResource, runStack, StackFile, STACKS_DIR } from "../../mockrun";
+import { listStacks, readStackFile, RecordedResource, redactSecrets, runStack, StackFile, STACKS_DIR } from "../../mockrun";
 import { buildView, StackConfigState } from "../../policies/lib/view";
 import { UsageError } from "../errors";
 import { AnalyzedResource, evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
 import { applyPreview, Preview, StackExport, StepOp } from "./preview";
-import { redact, ResourceState } from "./state";
+import { ResourceState } from "./state";
 
 /** Workload overrides from the command line (what-if), applied to the stack's config before anything runs. */
 export interface WhatIf {
@@ -231,10 +231,10 @@ function deltasOf(before: Side, after: Side, ops: ReadonlyMap<string, StepOp>): 
 // ---------------------------------------------------------------------------------------------
 
 function fromRecorded(r: RecordedResource): ResourceState {
-    const inputs = redact(r.inputs) as Record<string, unknown>;
+    const inputs = redactSecrets(r.inputs) as Record<string, unknown>;
     // The mocks answered with inputs plus computed outputs (ARNs): what a stack policy sees. Bridged
     // providers carry the resource's id among its outputs too; node groups refer to subnets by it.
-    const props = { ...(redact(r.outputs) as Record<string, unknown>) };
+    const props = { ...(redactSecrets(r.outputs) as Record<string, unknown>) };
     if (r.custom && r.id !== undefined && r.id !== "" && props["id"] === undefined) props["id"] = r.id;
     return { urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, inputs, props };
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import { UsageError } from "../errors";
-import { isSecret } from "../../mockrun";
+import { redactSecrets } from "../../mockrun";
 
 export interface ResourceState {
     readonly urn: string;
@@ -19,21 +19,6 @@ export interface ResourceState {
     /** What is priced and what the policies see: inputs overlaid with the outputs known so far. */
     readonly props: Readonly<Record<string, unknown>>;
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** The text `pulumi preview --json` shows for a secret. */
-export const SECRET_TEXT = "[secret]";
-
-/** A copy with every secret (Pulumi's secret wrapper, in a mock run or an export) shown as "[secret]". */
-export function redact(value: unknown): unknown {
-    if (isSecret(value)) return SECRET_TEXT;
-    if (Array.isArray(value)) return value.map(redact);
-    if (value !== null && typeof value === "object") {
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) out[k] = redact(v);
-        return out;
-    }
-    return value;
 }
 
 /** `urn:pulumi:<stack>::<project>::<type chain>::<name>` -> its parts; undefined when it is not a URN. */
@@ -103,11 +88,11 @@ export function stateFromJson(value: unknown, where: string): ResourceState {
     if (isObject(deps)) {
         for (const [k, v] of Object.entries(deps)) if (Array.isArray(v)) propertyDependencies[k] = v.filter((u): u is string => typeof u === "string");
     }
-    const shownInputs = redact(inputs) as Record<string, unknown>;
+    const shownInputs = redactSecrets(inputs) as Record<string, unknown>;
     return {
         urn, type, name: parts.name, custom, parent,
         inputs: shownInputs,
-        props: { ...shownInputs, ...(redact(outputs) as Record<string, unknown>) },
+        props: { ...shownInputs, ...(redactSecrets(outputs) as Record<string, unknown>) },
         ...(Object.keys(propertyDependencies).length > 0 ? { propertyDependencies } : {}),
     };
 }
