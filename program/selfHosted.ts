@@ -25,7 +25,7 @@ import { Cluster } from "../components/selfHosted/cluster";
 import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
-import { Network, SMALLEST_VPC_PREFIX, parseCidr } from "../components/selfHosted/network";
+import { Network, parseCidr, parseVpcCidr } from "../components/selfHosted/network";
 import { SERVABLE_PRECISIONS, ServingModelSource, VllmServing, precisionFlags, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
 
@@ -95,8 +95,7 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
         problems.push(`${key("selfHosted.egressAllowedCidrs")}: [] leaves the serving namespace no route to the model source when selfHosted.modelSource.kind is "huggingface" (its NetworkPolicy allows only DNS, the VPC endpoints and these ranges); list the Hugging Face CDN's address ranges, or mirror the weights in S3 once and set selfHosted.modelSource to {kind: s3, bucket, prefix} (its ranges come from the region's S3 prefix list)`);
     }
     try {
-        const { prefix } = parseCidr(selfHosted.vpcCidr);
-        if (prefix > SMALLEST_VPC_PREFIX) problems.push(`${key("selfHosted.vpcCidr")}: "${selfHosted.vpcCidr}" is too small for per-zone node subnets (pods take VPC addresses); allowed: a /${SMALLEST_VPC_PREFIX} or larger, such as 10.40.0.0/16`);
+        parseVpcCidr(selfHosted.vpcCidr);
     } catch (error) {
         problems.push(`${key("selfHosted.vpcCidr")}: ${(error as Error).message}`);
     }

@@ -52,14 +52,20 @@ export const MAX_ZONES = 6;
 /** A /20 VPC gives /23 private subnets (~500 pod and node addresses per zone), the smallest that serves a GPU pool. */
 export const SMALLEST_VPC_PREFIX = 20;
 
+/** Parses the VPC's CIDR and checks it is large enough for the subnet plan. */
+export function parseVpcCidr(cidr: string): { readonly base: number; readonly prefix: number } {
+    const parsed = parseCidr(cidr);
+    if (parsed.prefix > SMALLEST_VPC_PREFIX) throw new Error(`"${cidr}" is too small for per-zone node subnets (pods take VPC addresses); allowed: a /${SMALLEST_VPC_PREFIX} or larger, such as 10.40.0.0/16`);
+    return parsed;
+}
+
 /**
  * The subnet plan: zone i gets the i-th /N+3 block as its private subnet; public subnets are /N+8
  * blocks carved from the 7th /N+3 block (a /16 gives private /19s with 8,190 addresses each and
  * public /24s). Nothing overlaps and everything lies inside the VPC (property-tested).
  */
 export function planSubnets(vpcCidr: string, zones: readonly string[]): SubnetPlan[] {
-    const { base, prefix } = parseCidr(vpcCidr);
-    if (prefix > SMALLEST_VPC_PREFIX) throw new Error(`VPC ${vpcCidr} is too small: use a /${SMALLEST_VPC_PREFIX} or larger (a /16 by default)`);
+    const { base, prefix } = parseVpcCidr(vpcCidr);
     if (zones.length < 1 || zones.length > MAX_ZONES) throw new Error(`${zones.length} zones: the plan holds 1 to ${MAX_ZONES}`);
     const privateSize = 2 ** (32 - (prefix + 3));
     const publicSize = 2 ** (32 - (prefix + 8));

@@ -47,7 +47,7 @@ describe("planSubnets", () => {
     it("rejects misaligned, malformed and too-small VPCs, naming the value", () => {
         expect(() => planSubnets("10.40.1.0/16", ["a"])).toThrow(/"10\.40\.1\.0\/16" is not aligned: the network address of a \/16 there is 10\.40\.0\.0/);
         expect(() => planSubnets("10.400.0.0/16", ["a"])).toThrow(/octets must be 0-255/);
-        expect(() => planSubnets("10.40.0.0/24", ["a"])).toThrow(/too small: use a \/20 or larger/);
+        expect(() => planSubnets("10.40.0.0/24", ["a"])).toThrow(/"10\.40\.0\.0\/24" is too small .*allowed: a \/20 or larger/);
     });
 });
 
