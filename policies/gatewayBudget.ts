@@ -41,10 +41,12 @@ export const gatewayBudgetCoversProjection: StackValidationPolicy = {
         const needed = spend.remainingApiMonthlyUsd * headroom;
         const budget = stack.gateway.budgets.monthlyUsd;
         if (budget >= needed) return;
-        // A budget spent evenly runs out on this day of a 30-day month.
+        // A budget spent evenly runs out on this day of a 30-day month; one that covers the bill but
+        // not the headroom lasts an even month.
         const day = Math.max(1, Math.floor((budget / spend.remainingApiMonthlyUsd) * 30));
+        const outcome = day < 30 ? `at an even rate LiteLLM refuses requests from about day ${day} of the month` : "it lasts an even month, but a busier one runs it out before the month ends";
         reportViolation([
-            `The gateway's monthly budget ${perMonth(budget)} (llm-breakeven:gateway.budgets.monthlyUsd) is below the projected API bill ${perMonth(spend.remainingApiMonthlyUsd)}${headroom > 1 ? ` plus ${Math.round((headroom - 1) * 100)}% headroom` : ""}: at an even rate LiteLLM refuses requests from about day ${day} of the month.`,
+            `The gateway's monthly budget ${perMonth(budget)} (llm-breakeven:gateway.budgets.monthlyUsd) is below the projected API bill ${perMonth(spend.remainingApiMonthlyUsd)}${headroom > 1 ? ` plus ${Math.round((headroom - 1) * 100)}% headroom` : ""}: ${outcome}.`,
             `  declared volume: ${formatTokens(resolved.value.tokensPerMonth)} tokens/month at ${rate(spend.allApiUsdPerMTok)} (${resolved.value.sources.apiUsdPerMTok})`,
             `Fix: raise gateway.budgets.monthlyUsd to at least ${perMonth(Math.ceil(needed))}, or route more traffic to cheaper tiers.`,
         ].join("\n"));

@@ -285,6 +285,15 @@ describe("gateway-budget-covers-projection", () => {
         expect(violations[0]).toContain("from about day 15 of the month");
     });
 
+    it("advises when the budget covers the bill but not the configured headroom, without a day past the month's end", async () => {
+        // The stub's bill is $500; $550 is above it and below $500 x 1.2.
+        const fixture = withConfig(gatewayStack(), "gateway", { budgets: { monthlyUsd: 550 } });
+        const { violations } = await run(gatewayBudgetCoversProjection, fixture, { headroom: 1.2 });
+        expect(violations[0]).toContain("below the projected API bill $500/month plus 20% headroom: it lasts an even month, but a busier one runs it out");
+        expect(violations[0]).toContain("raise gateway.budgets.monthlyUsd to at least $600/month");
+        expect(violations[0]).not.toMatch(/day \d+/);
+    });
+
     it("is not applicable to a self-hosted stack", async () => {
         expect((await run(gatewayBudgetCoversProjection, selfHostedStack())).notApplicable).toContain("the stack runs no gateway");
     });
