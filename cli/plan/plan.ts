@@ -15,7 +15,7 @@ import { parseTokenCount } from "../../cost/units";
 import { listStacks, readStackFile, RecordedResource, redactSecrets, runStack, StackFile, STACKS_DIR } from "../../mockrun";
 import { buildView, StackConfigState } from "../../policies/lib/view";
 import { UsageError } from "../errors";
-import { AnalyzedResource, evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
+import { evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
 import { applyPreview, Preview, StackExport, StepOp } from "./preview";
 import { ResourceState } from "./state";
 
@@ -195,10 +195,7 @@ function componentsOf(states: readonly ResourceState[]): Map<string, string> {
 }
 
 export function priceSide(states: readonly ResourceState[], stackConfig: StackConfigState, flat: Readonly<Record<string, string>>): Side {
-    const view = buildView(states.map((s) => ({
-        type: s.type, name: s.name, urn: s.urn, custom: s.custom, props: s.props,
-        ...(s.propertyDependencies !== undefined ? { propertyDependencies: s.propertyDependencies } : {}),
-    })), stackConfig, { ...flat });
+    const view = buildView(states, stackConfig, { ...flat });
     const components = componentsOf(states);
     const rows = states.map((state, i): PricedRow => {
         const price = view.pricing.entries[i]!.price;
@@ -239,13 +236,6 @@ function fromRecorded(r: RecordedResource): ResourceState {
     return { urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, inputs, props };
 }
 
-function analyzed(states: readonly ResourceState[]): AnalyzedResource[] {
-    return states.map((s) => ({
-        urn: s.urn, type: s.type, name: s.name, custom: s.custom, parent: s.parent, properties: s.props,
-        ...(s.propertyDependencies !== undefined ? { propertyDependencies: s.propertyDependencies } : {}),
-    }));
-}
-
 function estimateOf(state: StackConfigState): { estimate?: Estimate; problem?: string } {
     if (state.kind !== "parsed") return { problem: "no llm-breakeven stack config to compare with" };
     try {
@@ -275,7 +265,7 @@ export async function planStack(prepared: PrepareStack): Promise<StackPlan> {
     const run = await runStack(file);
     const states = run.resources.map(fromRecorded);
     const after = priceSide(states, configState, run.config);
-    const verdict = await evaluatePolicies(analyzed(states), { flatConfig: run.config, secretKeys: file.secretKeys, policyConfig: policy.config, configSource: policy.source });
+    const verdict = await evaluatePolicies(states, { flatConfig: run.config, secretKeys: file.secretKeys, policyConfig: policy.config, configSource: policy.source });
     const config = configState.kind === "parsed" ? configState.config : undefined;
     const { estimate, problem } = estimateOf(configState);
     return {
@@ -326,7 +316,7 @@ export async function planFiles(prepared: PrepareFiles): Promise<StackPlan> {
     const change = applyPreview(preview, base);
     const before = priceSide(change.before, configState, flat);
     const after = priceSide(change.after, configState, flat);
-    const verdict = await evaluatePolicies(analyzed(change.after), { flatConfig: flat, secretKeys: prepared.secretKeys, policyConfig: policy.config, configSource: policy.source });
+    const verdict = await evaluatePolicies(change.after, { flatConfig: flat, secretKeys: prepared.secretKeys, policyConfig: policy.config, configSource: policy.source });
     const config = configState.kind === "parsed" ? configState.config : undefined;
     const { estimate, problem } = estimateOf(configState);
     return {

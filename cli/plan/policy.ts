@@ -19,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { PACK_NAME, POLICIES } from "../../policies/registry";
 import { UsageError } from "../errors";
+import type { ResourceState } from "./state";
 
 /** policies/ at the project root: the pack, its registry and its per-environment config. */
 export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policies");
@@ -41,17 +42,6 @@ export interface Verdict {
     readonly notApplicable: readonly { readonly policy: string; readonly reason: string }[];
     /** The policy config applied (its file, or "policy defaults"). */
     readonly configSource: string;
-}
-
-/** A resource as the analyzer receives it: properties are the resource's state (outputs at preview). */
-export interface AnalyzedResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    readonly custom: boolean;
-    readonly parent?: string | undefined;
-    readonly properties: Readonly<Record<string, unknown>>;
-    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One policy's configuration after normalisation: its level and its properties. */
@@ -228,7 +218,7 @@ function configuredPolicies(policies: Policies, config: PolicyPackConfig): Polic
  * The SDK still deserializes every property (secrets, assets, unknowns) and wraps it in its
  * unknown-checking proxy, per policy, as it does behind the gRPC server.
  */
-function requestOf(resources: readonly AnalyzedResource[]): unknown {
+function requestOf(resources: readonly ResourceState[]): unknown {
     const providers = new Map<string, ProviderView>();
     const views = resources.map((r) => {
         // A custom resource reaches the analyzer with its provider (the pack tells components by its absence).
@@ -286,8 +276,8 @@ class ResourceView {
     private readonly properties: StructView;
     private readonly options: OptionsView;
     private readonly dependencies: Map<string, UrnsView>;
-    constructor(private readonly r: AnalyzedResource, private readonly provider: ProviderView | undefined) {
-        this.properties = new StructView(jsonSafe(r.properties));
+    constructor(private readonly r: ResourceState, private readonly provider: ProviderView | undefined) {
+        this.properties = new StructView(jsonSafe(r.props));
         this.options = new OptionsView(r.parent ?? "");
         this.dependencies = new Map(Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [key, new UrnsView(urns)]));
     }
@@ -325,7 +315,7 @@ function jsonValue(value: unknown): unknown {
  * Runs every policy of the pack over the stack. `flatConfig` is the stack's config as the CLI hands
  * it to the pack (PULUMI_CONFIG): the policies read `llm-breakeven:*` through pulumi.runtime.
  */
-export async function evaluatePolicies(resources: readonly AnalyzedResource[], options: {
+export async function evaluatePolicies(resources: readonly ResourceState[], options: {
     readonly flatConfig: Readonly<Record<string, string>>;
     readonly secretKeys?: readonly string[];
     readonly policyConfig?: PolicyPackConfig;
