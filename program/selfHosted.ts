@@ -48,7 +48,7 @@ export function checkpointGB(model: OpenModel, precision: Precision): number {
  * Root volume a GPU node needs: the base, the image and (Hugging Face only: an S3 mirror is streamed
  * into GPU memory, never written to disk) one copy of the checkpoint, with 20% headroom.
  */
-export function rootVolumeNeededGiB(model: OpenModel, precision: Precision, source: ModelSourceKind = "huggingface"): number {
+export function rootVolumeNeededGiB(model: OpenModel, precision: Precision, source: ModelSourceKind): number {
     const checkpointGiB = source === "huggingface" ? (checkpointGB(model, precision) * 1e9) / 2 ** 30 : 0;
     return Math.ceil((NODE_BASE_GIB + VLLM_IMAGE_GIB + checkpointGiB) * 1.2);
 }

@@ -43,7 +43,7 @@ describe("bad self-hosted config is rejected before any resource exists", () => 
         ["a tensor-parallel size that does not divide the GPUs", { selfHosted: { tensorParallelSize: 3 } }, /llm-breakeven:selfHosted\.tensorParallelSize: 3 does not divide the 8 GPUs of p4de\.24xlarge; allowed: 1, 2, 4, 8/],
         ["redundancy off in production", { selfHosted: { redundancy: false } }, /llm-breakeven:selfHosted\.redundancy: false is not allowed when environment is "production"/],
         ["a precision vLLM cannot serve from the catalogue's checkpoints", { selfHosted: { precision: "int4" } }, /llm-breakeven:selfHosted\.precision: "int4" cannot be served: .*allowed: bf16, fp16, fp8/],
-        ["a root volume too small for the Hugging Face cache", { selfHosted: { ...HUGGING_FACE, rootVolumeSizeGiB: 150 } }, /llm-breakeven:selfHosted\.rootVolumeSizeGiB: 150 GiB cannot hold the model cache .*allowed: \d+ or more/],
+        ["a root volume too small for the Hugging Face cache", { selfHosted: { ...HUGGING_FACE, rootVolumeSizeGiB: 150 } }, /llm-breakeven:selfHosted\.rootVolumeSizeGiB: 150 GiB cannot hold the model cache .*allowed: 214 or more/],
         ["Hugging Face without its address ranges", { selfHosted: { modelSource: { kind: "huggingface" } } }, /llm-breakeven:selfHosted\.egressAllowedCidrs: \[\] leaves the serving namespace no route to the model source when selfHosted\.modelSource\.kind is "huggingface" .*list the Hugging Face CDN's address ranges, or mirror the weights in S3/],
         ["hand-typed ranges beside an S3 mirror", { selfHosted: { egressAllowedCidrs: ["52.216.0.0/15", "54.231.0.0/17"] } }, /llm-breakeven:selfHosted\.egressAllowedCidrs: \["52\.216\.0\.0\/15","54\.231\.0\.0\/17"\] must be empty when selfHosted\.modelSource\.kind is "s3": .*prefix list.*remove the key/],
         ["an S3 mirror without a bucket", { selfHosted: { modelSource: { kind: "s3" } } }, /llm-breakeven:selfHosted\.modelSource\.bucket: is required when kind is "s3"/],
@@ -94,5 +94,20 @@ describe("bad self-hosted config is rejected before any resource exists", () => 
         const { error, recorded } = await attempt({});
         expect(error).toBeUndefined();
         expect(recorded).toBeGreaterThan(70);
+    });
+});
+
+describe("the root volume the preflight asks for", () => {
+    // Llama 3.3 70B's BF16 checkpoint is 141.2 GB (131.5 GiB); the OS 30 GiB and the image 16 GiB; 20% headroom.
+    it.each([
+        ["huggingface", "bf16", 214],
+        // vLLM quantizes to FP8 on load: the BF16 checkpoint is what lands in the cache.
+        ["huggingface", "fp8", 214],
+        // Streamed into GPU memory: only the OS and the image.
+        ["s3", "bf16", 56],
+    ] as const)("%s at %s: %s GiB", async (source, precision, gib) => {
+        const { rootVolumeNeededGiB } = await import("../../program/selfHosted");
+        const { OPEN_MODELS } = await import("../../cost/catalogue");
+        expect(rootVolumeNeededGiB(OPEN_MODELS.get("llama-3.3-70b-instruct")!, precision, source)).toBe(gib);
     });
 });
