@@ -4,10 +4,9 @@
  * the rest go to managed APIs. The cost engine splits the workload: the GPUs are priced against the
  * tokens they serve, the API tiers line by line.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { StackSecrets } from "../config/pulumi";
 import { hybridSplit } from "../config/scenario";
-import { ConfigError, NAMESPACE, StackConfig } from "../config/stack";
+import { ConfigError, StackConfig } from "../config/stack";
 import { PrivateVllmEndpoint } from "../components/gateway/privateEndpoint";
 import { createGateway, preflightGateway, spendOutputs } from "./gateway";
 import type { StackOutputs } from "./index";
@@ -47,10 +46,6 @@ export async function buildHybrid(config: StackConfig, secrets: StackSecrets): P
     const split = hybridSplit(config);
     const e = selfHosted.estimate;
     const projectedMonthlyUsd = e.selfHosted.monthlyUsd + gateway.projectedSpend.monthlyUsd;
-    if (Math.abs(split.apiMonthlyUsd - gateway.projectedSpend.api.tiersMonthlyUsd) > 0.01) {
-        // Two views of one bill: the engine's split and the gateway's tier lines must agree.
-        pulumi.log.warn(`${NAMESPACE}: the engine's API bill (${split.apiMonthlyUsd.toFixed(2)}) and the gateway's tier lines (${gateway.projectedSpend.api.tiersMonthlyUsd.toFixed(2)}) disagree`);
-    }
     return {
         endpoint: gateway.gateway.url,
         routerModel: "auto",

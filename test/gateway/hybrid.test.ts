@@ -46,6 +46,9 @@ describe("hybrid-prod under mocks", () => {
         expect(split.apiMonthlyUsd).toBeCloseTo(8320, 6);
         const gatewaySpend = run.outputs["gatewaySpend"] as { monthlyUsd: number; api: { id: string; monthlyUsd: number }[] };
         expect(gatewaySpend.api.filter((l) => l.id === "api-simple" || l.id === "api-medium").map((l) => l.monthlyUsd)).toEqual([0, 0]);
+        // The gateway's tier lines and the engine's split are two views of one bill.
+        const apiTiers = gatewaySpend.api.filter((l) => l.id === "api-complex" || l.id === "api-reasoning").reduce((sum, l) => sum + l.monthlyUsd, 0);
+        expect(apiTiers).toBeCloseTo(split.apiMonthlyUsd, 6);
         expect(run.outputs["projectedMonthlyUsd"]).toBeCloseTo((run.outputs["selfHostedMonthlyUsd"] as number) + gatewaySpend.monthlyUsd, 6);
     });
 });
