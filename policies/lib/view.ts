@@ -39,7 +39,7 @@ export type StackConfigState =
     | { readonly kind: "invalid"; readonly problems: readonly string[] };
 
 /** Reads the stack's config the CLI hands the pack in PULUMI_CONFIG, through the project's schema. */
-export function readStackConfig(flat: Record<string, string> = pulumi.runtime.allConfig()): StackConfigState {
+export function readStackConfig(flat: Record<string, string>): StackConfigState {
     const own = Object.keys(flat).some((k) => k.startsWith(`${NAMESPACE}:`));
     if (!own) return { kind: "absent" };
     try {
@@ -90,7 +90,7 @@ function isComponentType(r: PolicyResource): boolean {
     return r.provider === undefined && !r.type.startsWith("aws:") && !r.type.startsWith("kubernetes:") && !r.type.startsWith("random:");
 }
 
-export function buildView(resources: readonly StackResource[], stackConfig: StackConfigState, flatConfig: Record<string, string> = safeAllConfig()): StackView {
+export function buildView(resources: readonly StackResource[], stackConfig: StackConfigState, flatConfig: Record<string, string>): StackView {
     const config = stackConfig.kind === "parsed" ? stackConfig.config : undefined;
     const region = flatConfig["aws:region"] ?? config?.region ?? "us-east-1";
     const ctx: Omit<PricingContext, "lookup"> = {
@@ -116,12 +116,8 @@ export function buildView(resources: readonly StackResource[], stackConfig: Stac
 
 /** The view of a stack policy's arguments, with the stack config from the CLI's PULUMI_CONFIG. */
 export function stackView(args: StackValidationArgs): StackView {
-    const flat = safeAllConfig();
+    const flat = pulumi.runtime.allConfig();
     return buildView(args.resources.map(toStackResource), readStackConfig(flat), flat);
-}
-
-function safeAllConfig(): Record<string, string> {
-    return pulumi.runtime.allConfig();
 }
 
 function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource | undefined): GpuCapacity[] {
