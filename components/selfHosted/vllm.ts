@@ -26,6 +26,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { BYTES_PER_PARAMETER, Precision } from "../../cost/catalogue";
+import { openModel } from "../../cost/estimate";
+import { weightsGB } from "../../cost/memory";
 import { ServingEgressPolicy } from "./egress";
 import { GPU_POOL, GPU_POOL_LABEL, GPU_TOLERATION } from "./gpuNodePools";
 
@@ -46,8 +48,8 @@ export const MODEL_CACHE_HOST_PATH = "/opt/llm-breakeven/model-cache";
 export const MODEL_CACHE_MOUNT = "/models";
 /** Tensor parallelism exchanges activations through shared memory: 16-20 GiB for 8 GPUs (facts.md section 6). */
 export const SHM_SIZE = "20Gi";
-/** Llama 3.3 70B in BF16 (70.6e9 parameters x 2 bytes): the weights the 10-minute startup budget is for. */
-export const STARTUP_REFERENCE_WEIGHTS_GB = 141.2;
+/** Llama 3.3 70B in BF16 (141.2 GB, from the catalogue): the weights the 10-minute startup budget is for. */
+export const STARTUP_REFERENCE_WEIGHTS_GB = weightsGB(openModel("llama-3.3-70b-instruct"), "bf16");
 /** Probe period for the startup budget. */
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
 
