@@ -57,7 +57,6 @@ export type PolicyPackConfig = ReadonlyMap<string, PolicyConfigEntry>;
 interface AnyMessage {
     [method: string]: (...args: never[]) => unknown;
 }
-type Ctor = new () => AnyMessage;
 interface ServerModule {
     makeAnalyzeStackRpcFun(packName: string, packVersion: string, packLevel: EnforcementLevel, policies: Policies):
         (call: { request: unknown }, callback: (err: unknown, response: unknown) => void) => Promise<void>;
@@ -68,7 +67,6 @@ interface ProtoutilModule {
 interface Sdk {
     readonly server: ServerModule;
     readonly protoutil: ProtoutilModule;
-    readonly pb: Record<string, Ctor & Record<string, unknown>>;
     readonly levelOf: Record<number, Level>;
 }
 
@@ -79,7 +77,7 @@ function loadSdk(): Sdk {
     if (sdk !== undefined) return sdk;
     const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json"));
     // The analyzer module resolves @pulumi/pulumi's protobuf classes from its own location: use those very modules.
-    const pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] })) as Record<string, Ctor & Record<string, unknown>>;
+    const pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] })) as Record<string, unknown>;
     const codes = pb["EnforcementLevel"] as unknown as Record<string, number>;
     const levelOf: Record<number, Level> = {};
     for (const level of LEVELS) {
@@ -89,14 +87,9 @@ function loadSdk(): Sdk {
     sdk = {
         server: require(path.join(policyDir, "server.js")) as ServerModule,
         protoutil: require(path.join(policyDir, "protoutil.js")) as ProtoutilModule,
-        pb,
         levelOf,
     };
     return sdk;
-}
-
-function loadRegistry(): { readonly PACK_NAME: string; readonly POLICIES: Policies } {
-    return { PACK_NAME, POLICIES };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -132,7 +125,6 @@ export function readPolicyConfig(file: string): PolicyPackConfig {
 }
 
 export function normalisePolicyConfig(raw: Readonly<Record<string, unknown>>, source = "policy config"): PolicyPackConfig {
-    const { POLICIES } = loadRegistry();
     const byName = new Map(POLICIES.map((p) => [p.name, p]));
     const problems: string[] = [];
     const all = raw["all"];
@@ -322,10 +314,9 @@ export async function evaluatePolicies(resources: readonly ResourceState[], opti
     readonly configSource?: string;
 }): Promise<Verdict> {
     const { server, levelOf } = loadSdk();
-    const registry = loadRegistry();
-    const policies = configuredPolicies(registry.POLICIES, options.policyConfig ?? new Map());
+    const policies = configuredPolicies(POLICIES, options.policyConfig ?? new Map());
     pulumi.runtime.setAllConfig({ ...options.flatConfig }, [...(options.secretKeys ?? [])]);
-    const analyzeStack = server.makeAnalyzeStackRpcFun(registry.PACK_NAME, packVersion(), "advisory", policies);
+    const analyzeStack = server.makeAnalyzeStackRpcFun(PACK_NAME, packVersion(), "advisory", policies);
     const response = await new Promise<AnyMessage>((resolve, reject) => {
         void analyzeStack({ request: requestOf(resources) }, (err, res) => (err !== undefined && err !== null ? reject(err) : resolve(res as AnyMessage)));
     });
