@@ -82,7 +82,8 @@ describe("VllmServing", () => {
         expect(deployments.map((d) => [d.name, inputs(d)["spec"].replicas])).toEqual([["v-z1", 4], ["v-z2", 4]]);
         const container = inputs(deployments[0] as RecordedResource)["spec"].template.spec.containers[0];
         expect(container.resources.limits["nvidia.com/gpu"]).toBe("2");
-        expect(container.args).toContain("--max-num-seqs");
+        const flag = (name: string): string | undefined => container.args[container.args.indexOf(name) + 1];
+        expect([flag("--model"), flag("--tensor-parallel-size"), flag("--max-num-seqs"), flag("--download-dir")]).toEqual(["meta-llama/Llama-3.1-8B-Instruct", "2", "128", "/models/huggingface/hub"]);
         expect(inputs(one(run.resources, "kubernetes:policy/v1:PodDisruptionBudget"))["spec"].minAvailable).toBe(4);
         const secret = inputs(one(run.resources, "kubernetes:core/v1:Secret"));
         expect(isSecret(secret["stringData"]) || isSecret(secret["stringData"]?.["HF_TOKEN"])).toBe(true);
