@@ -7,7 +7,7 @@ import { ExemptionConfig } from "../../config/stack";
 import { costEngine, PolicyEngine } from "./engine";
 import { assumptions, formatTokens, perMonth, rate, topResources, unpricedProblems } from "./format";
 import { overheadMonthlyUsd, resolveWorkload, WorkloadOverrides } from "./workload";
-import { mayHaveGpus, StackView } from "./view";
+import { StackView } from "./view";
 
 export type BreakEven =
     | { readonly kind: "not-applicable"; readonly reason: string }
@@ -23,10 +23,13 @@ export type BreakEven =
         readonly message: string;
     };
 
-/** Self-hosting stacks: self-hosted or hybrid mode, or any stack that creates GPU capacity. */
+/**
+ * Self-hosting stacks: self-hosted or hybrid mode, or any stack that creates GPU capacity (which
+ * counts an instance type that is unknown or outside the catalogue: it may have GPUs).
+ */
 export function selfHosts(view: StackView): boolean {
     const mode = view.stackConfig.kind === "parsed" ? view.stackConfig.config.mode : undefined;
-    return mode === "self-hosted" || mode === "hybrid" || view.gpuCapacity.some(mayHaveGpus);
+    return mode === "self-hosted" || mode === "hybrid" || view.gpuCapacity.length > 0;
 }
 
 export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, bound?: PolicyEngine): BreakEven {

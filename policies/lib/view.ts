@@ -66,7 +66,7 @@ export interface StackView {
     readonly stackConfig: StackConfigState;
     readonly region: string;
     readonly pricing: StackPricing;
-    /** Node groups and instances whose type has GPUs, or whose type is unknown (it may have). */
+    /** Node groups and instances whose type has GPUs, or is unknown or outside the catalogue (it may have). */
     readonly gpuCapacity: readonly GpuCapacity[];
     /** Finds a resource by URN, ID, ARN or name. */
     lookup(ref: string): StackResource | undefined;
@@ -159,11 +159,6 @@ function launchTemplateOf(r: StackResource, lookup: (ref: string) => StackResour
     const id = (r.props["launchTemplate"] as Record<string, unknown> | undefined)?.["id"];
     const refs = [...(typeof id === "string" && !isUnknownValue(id) ? [id] : []), ...(r.propertyDependencies?.["launchTemplate"] ?? [])];
     return refs.map(lookup).find((t) => t?.type === "aws:ec2/launchTemplate:LaunchTemplate");
-}
-
-/** True when the instance type has GPUs, or cannot be known (fail closed: it may have). */
-export function mayHaveGpus(c: GpuCapacity): boolean {
-    return c.instanceType === undefined || EC2_INSTANCE_TYPES[c.instanceType]?.gpu !== undefined || EC2_INSTANCE_TYPES[c.instanceType] === undefined;
 }
 
 /** The availability zones a GPU capacity's subnets are in; undefined when any cannot be resolved. */
