@@ -4,7 +4,8 @@
  * does not serve itself) against the API bill of the whole declared workload.
  */
 import { ExemptionConfig } from "../../config/stack";
-import { costEngine, PolicyEngine } from "./engine";
+import { TOKENS_PER_MTOK } from "../../cost/units";
+import { costEngine } from "./engine";
 import { assumptions, formatTokens, perMonth, rate, topResources, unpricedProblems } from "./format";
 import { overheadMonthlyUsd, resolveWorkload, WorkloadOverrides } from "./workload";
 import { StackView } from "./view";
@@ -14,11 +15,8 @@ export type BreakEven =
     | { readonly kind: "cannot-project"; readonly message: string }
     | {
         readonly kind: "projected";
+        /** Projected spend above the API bill of the whole declared workload. */
         readonly above: boolean;
-        readonly projectedMonthlyUsd: number;
-        readonly apiEquivalentMonthlyUsd: number;
-        readonly breakEvenTokensPerMonth: number;
-        readonly tokensPerMonth: number;
         /** The full explanation, for a violation or an advisory. */
         readonly message: string;
     };
@@ -32,7 +30,7 @@ export function selfHosts(view: StackView): boolean {
     return mode === "self-hosted" || mode === "hybrid" || view.gpuCapacity.length > 0;
 }
 
-export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, bound?: PolicyEngine): BreakEven {
+export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides): BreakEven {
     if (!selfHosts(view)) return { kind: "not-applicable", reason: "the stack creates no GPU capacity and is not in self-hosted or hybrid mode" };
     const resolved = resolveWorkload(view.stackConfig, overrides);
     if (!resolved.ok) return { kind: "cannot-project", message: `Cannot compare this stack with the API break-even: ${resolved.problem}.` };
@@ -45,7 +43,7 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, 
         };
     }
     // The engine is asked only once the stack can be priced: an unpriced resource is the first thing to fix.
-    const engine = bound ?? costEngine();
+    const engine = costEngine();
     const { tokensPerMonth, workload, sources } = resolved.value;
     const config = view.stackConfig.kind === "parsed" ? view.stackConfig.config : undefined;
     const mode = config?.mode ?? "self-hosted";
@@ -54,7 +52,7 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, 
     const fixedMonthlyUsd = view.pricing.monthlyUsd + overhead.monthlyUsd;
     const projectedMonthlyUsd = fixedMonthlyUsd + spend.remainingApiMonthlyUsd;
     // The break-even volume is where the API bill the stack saves equals its fixed cost.
-    const savedUsdPerMTok = ((spend.allApiMonthlyUsd - spend.remainingApiMonthlyUsd) / tokensPerMonth) * 1e6;
+    const savedUsdPerMTok = ((spend.allApiMonthlyUsd - spend.remainingApiMonthlyUsd) / tokensPerMonth) * TOKENS_PER_MTOK;
     const breakEvenTokensPerMonth = savedUsdPerMTok > 0 ? engine.breakEvenTokensPerMonth(fixedMonthlyUsd, savedUsdPerMTok, 0) : Infinity;
     const above = projectedMonthlyUsd > spend.allApiMonthlyUsd;
     const lines = [
@@ -74,7 +72,7 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides, 
         lines.push("Fix: serve this volume through managed APIs (mode: gateway), shrink the GPU fleet or its instance type, correct the declared workload if it is higher, "
             + "or record an approved exemption (llm-breakeven:exemption with kind, reason, approvedBy, expires).");
     }
-    return { kind: "projected", above, projectedMonthlyUsd, apiEquivalentMonthlyUsd: spend.allApiMonthlyUsd, breakEvenTokensPerMonth, tokensPerMonth, message: lines.join("\n") };
+    return { kind: "projected", above, message: lines.join("\n") };
 }
 
 export type ExemptionState =
