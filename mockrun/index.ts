@@ -30,6 +30,10 @@ export interface RecordedResource {
     readonly custom: boolean;
     readonly id: string | undefined;
     readonly parent: string | undefined;
+    /** URNs the resource depends on (`dependsOn` and every input's resource), as the engine records them. */
+    readonly dependencies: readonly string[];
+    /** URNs each input was computed from: how a preview resolves a reference unknown until apply (a launch template's ID). */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     /** Inputs as the program sent them; secret values keep Pulumi's secret wrapper (see `isSecret`). */
     readonly inputs: Record<string, unknown>;
     /** The state the mocks answered with (inputs plus the computed outputs). */
@@ -214,7 +218,7 @@ async function runNow(file: StackFile, options: RunOptions): Promise<MockRun> {
 }
 
 async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun> {
-    const recorded: Array<Omit<RecordedResource, "urn" | "parent"> & { urn?: string; parent?: string }> = [];
+    const recorded: Array<Omit<RecordedResource, Registered> & Registration> = [];
     const byKey = new Map<string, (typeof recorded)[number]>();
     const region = file.config["aws:region"] ?? "us-east-1";
     await pulumi.runtime.setMocks({
@@ -230,7 +234,7 @@ async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun
             return answerInvoke(args.token, (args.inputs ?? {}) as Record<string, unknown>, region);
         },
     }, PROJECT, file.stack, options.preview ?? false);
-    // The mock monitor does not hand the mocks a resource's parent or URN: read them off the request.
+    // The mock monitor does not hand the mocks a resource's URN, parent or dependencies: read them off the request.
     const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike | undefined }).getMonitor();
     if (monitor !== undefined) wrapMonitor(monitor, byKey);
 
@@ -255,7 +259,10 @@ async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun
     // reach the next run's mocks as unknown resources.
     await runtime.waitForRPCs?.();
     if (failure !== undefined) throw failure.error;
-    const resources = recorded.map((r) => ({ ...r, urn: r.urn ?? `urn:pulumi:${file.stack}::${PROJECT}::${r.type}::${r.name}`, parent: r.parent }));
+    const resources = recorded.map((r): RecordedResource => ({
+        ...r, urn: r.urn ?? `urn:pulumi:${file.stack}::${PROJECT}::${r.type}::${r.name}`, parent: r.parent,
+        dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {},
+    }));
     const own = resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
     if ((options.requireResources ?? true) && own.length === 0) {
         throw new Error(`mockrun: stack "${file.stack}" registered no resources under mocks; the program did not run (is index.ts exporting the program function?)`);
@@ -263,22 +270,34 @@ async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun
     return { stack: file.stack, config, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
 }
 
+/** What a registration answer adds to the mocks' record (filled in when the monitor answers). */
+type Registered = "urn" | "parent" | "dependencies" | "propertyDependencies";
+type Registration = { -readonly [K in Registered]?: RecordedResource[K] };
+
 interface RegisterRequestLike {
     getType(): string;
     getName(): string;
     getParent(): string;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 interface MonitorLike {
     registerResource(req: RegisterRequestLike, callback: (err: unknown, response: { getUrn(): string } | undefined) => void): Promise<void>;
 }
 
-function wrapMonitor(monitor: MonitorLike, byKey: Map<string, { urn?: string; parent?: string }>): void {
+function wrapMonitor(monitor: MonitorLike, byKey: Map<string, Registration>): void {
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => original(req, (err, response) => {
         const entry = byKey.get(`${req.getType()}::${req.getName()}`);
         if (entry !== undefined && response !== undefined) {
             entry.urn = response.getUrn();
             entry.parent = req.getParent() || undefined;
+            entry.dependencies = req.getDependenciesList();
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps, key) => {
+                propertyDependencies[key] = deps.getUrnsList();
+            });
+            entry.propertyDependencies = propertyDependencies;
         }
         callback(err, response);
     });

@@ -233,7 +233,10 @@ function fromRecorded(r: RecordedResource): ResourceState {
     // providers carry the resource's id among its outputs too; node groups refer to subnets by it.
     const props = { ...(redactSecrets(r.outputs) as Record<string, unknown>) };
     if (r.custom && r.id !== undefined && r.id !== "" && props["id"] === undefined) props["id"] = r.id;
-    return { urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, inputs, props };
+    return {
+        urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, inputs, props,
+        ...(Object.keys(r.propertyDependencies).length > 0 ? { propertyDependencies: r.propertyDependencies } : {}),
+    };
 }
 
 function estimateOf(state: StackConfigState): { estimate?: Estimate; problem?: string } {

@@ -28,6 +28,22 @@ describe("mockrun", () => {
         expect(run.outputs["vpcId"]).toBe("vpc-net");
     });
 
+    it("records each resource's dependencies and the URNs each input was computed from", async () => {
+        const run = await runStack(file, {
+            program: async () => {
+                const vpc = new aws.ec2.Vpc("net", { cidrBlock: "10.0.0.0/16" });
+                const gateway = new aws.ec2.InternetGateway("net-igw", { vpcId: vpc.id });
+                new aws.ec2.Subnet("net-a", { vpcId: vpc.id, cidrBlock: "10.0.0.0/20" }, { dependsOn: [gateway] });
+            },
+        });
+        const urnOf = (type: string) => run.resources.find((r) => r.type === type)!.urn;
+        const subnet = run.resources.find((r) => r.type === "aws:ec2/subnet:Subnet")!;
+        expect(subnet.propertyDependencies["vpcId"]).toEqual([urnOf("aws:ec2/vpc:Vpc")]);
+        expect(subnet.propertyDependencies["cidrBlock"]).toEqual([]);
+        expect([...subnet.dependencies].sort()).toEqual([urnOf("aws:ec2/internetGateway:InternetGateway"), urnOf("aws:ec2/vpc:Vpc")].sort());
+        expect(run.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!.dependencies).toEqual([]);
+    });
+
     it("fails a run that records nothing instead of passing it", async () => {
         await expect(runStack(file, { program: async () => ({}) })).rejects.toThrow(/registered no resources under mocks/);
     });
