@@ -19,6 +19,7 @@ import { breakEvenExemption } from "../../policies/exemption";
 import { gatewayBudgetCoversProjection } from "../../policies/gatewayBudget";
 import { gpuRedundancy } from "../../policies/gpuRedundancy";
 import { bindCostEngine, EngineUnavailableError, PolicyEngine } from "../../policies/lib/engine";
+import { failClosed } from "../../policies/lib/failClosed";
 import { rawValue } from "../../policies/lib/view";
 import { monthlyBudget } from "../../policies/monthlyBudget";
 import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
@@ -312,6 +313,21 @@ describe("self-hosting-would-be-cheaper", () => {
 
     it("is not applicable to self-hosted stacks", async () => {
         expect((await run(selfHostingWouldBeCheaper, selfHostedStack())).notApplicable).toContain("only gateway stacks");
+    });
+});
+
+describe("fail closed on a read of an unknown value", () => {
+    it("an UnknownValueError escaping a policy becomes a violation at the policy's own level, not the SDK's advisory", async () => {
+        const validate = failClosed("some-policy", (args) => {
+            const props = unknownCheckingProxy(args.resources[0]!.props) as Record<string, unknown>;
+            if (props["instanceTypes"] === "p4de.24xlarge") return; // the read throws first: never a pass
+        });
+        const fixture = withResource(selfHostedStack(), "llm-gpu-us-east-1a", (p) => ({ ...p, instanceTypes: UNKNOWN }));
+        const gpuFirst = { ...fixture, resources: fixture.resources.filter((r) => r.name === "llm-gpu-us-east-1a") };
+        const violations: string[] = [];
+        await validate(stackArgs(gpuFirst), (message) => { violations.push(message); });
+        expect(violations).toHaveLength(1);
+        expect(violations[0]).toMatch(/^some-policy cannot decide at preview because a value it needs is unknown \(.*\); it fails closed instead of passing/);
     });
 });
 
