@@ -7,6 +7,7 @@ import Table from "cli-table3";
 import pc from "picocolors";
 import { formatTokens, formatUsd } from "../../cost/units";
 import type { Side, StackPlan } from "./plan";
+import { isBlocking } from "./policy";
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -25,14 +26,16 @@ export function money(usd: number | null, floor?: number): string {
     return formatUsd(usd);
 }
 
-function signedMoney(usd: number | null): string {
-    if (usd === null) return "n/a";
+/** A monthly change with its sign ("+$20,036", "-$3.65"); "n/a" when either side is unpriced. Also report.md's. */
+export function signedUsd(usd: number | null | undefined): string {
+    if (usd === null || usd === undefined) return "n/a";
     if (Math.abs(usd) < 0.005) return "$0";
     return `${usd > 0 ? "+" : "-"}${formatUsd(Math.abs(usd))}`;
 }
 
-function percent(before: number | null, after: number | null): string {
-    if (before === null || after === null) return "n/a";
+/** The change from before to after in percent ("+298.3%", "new" from $0). Also report.md's. */
+export function percentChange(before: number | null | undefined, after: number | null): string {
+    if (before === null || before === undefined || after === null) return "n/a";
     if (before === 0) return after === 0 ? "0%" : "new";
     const p = ((after - before) / before) * 100;
     return `${p > 0 ? "+" : ""}${p.toFixed(1)}%`;
@@ -72,10 +75,10 @@ function componentTable(side: Side): string {
 function deltaTable(plan: StackPlan): string {
     const t = table(["Resource", "Type", "Change", "Before", "After", "Delta"], ["left", "left", "left", "right", "right", "right"]);
     const changed = (plan.deltas ?? []).filter((d) => d.op !== "same");
-    for (const d of changed) t.push([d.name, d.type, d.op, money(d.beforeMonthlyUsd), money(d.afterMonthlyUsd), signedMoney(d.deltaMonthlyUsd)]);
+    for (const d of changed) t.push([d.name, d.type, d.op, money(d.beforeMonthlyUsd), money(d.afterMonthlyUsd), signedUsd(d.deltaMonthlyUsd)]);
     const before = plan.before!;
     const delta = before.monthlyUsd === null || plan.after.monthlyUsd === null ? null : plan.after.monthlyUsd - before.monthlyUsd;
-    t.push([`Total${plan.complete ? "" : " (changed resources only)"}`, "", "", money(before.monthlyUsd, before.pricedMonthlyUsd), money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd), `${signedMoney(delta)} (${percent(before.monthlyUsd, plan.after.monthlyUsd)})`]);
+    t.push([`Total${plan.complete ? "" : " (changed resources only)"}`, "", "", money(before.monthlyUsd, before.pricedMonthlyUsd), money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd), `${signedUsd(delta)} (${percentChange(before.monthlyUsd, plan.after.monthlyUsd)})`]);
     return changed.length === 0 ? `No resource changes.\n${t.toString()}` : t.toString();
 }
 
@@ -85,13 +88,13 @@ function indent(text: string, prefix: string): string {
 
 export function verdictLines(plan: StackPlan, c: Colors): string[] {
     const v = plan.verdict;
-    const mandatory = v.violations.filter((x) => x.enforcementLevel === "mandatory" || x.enforcementLevel === "remediate");
+    const mandatory = v.violations.filter((x) => isBlocking(x.enforcementLevel));
     const head = v.verdict === "blocked"
         ? c.red(c.bold(`Policy verdict: BLOCKED (${mandatory.length} mandatory violation${mandatory.length === 1 ? "" : "s"})`))
         : c.green(c.bold("Policy verdict: pass"));
     const lines = [`${head} ${c.dim(`[${v.configSource}]`)}`];
     for (const x of v.violations) {
-        const mark = x.enforcementLevel === "mandatory" || x.enforcementLevel === "remediate" ? c.red("x") : c.yellow("!");
+        const mark = isBlocking(x.enforcementLevel) ? c.red("x") : c.yellow("!");
         const [first, ...rest] = x.message.split("\n");
         lines.push(`  ${mark} ${c.bold(x.policy)} (${x.enforcementLevel}): ${first ?? ""}`);
         if (rest.length > 0) lines.push(indent(rest.join("\n"), "      "));
@@ -157,7 +160,7 @@ export function renderComparison(plans: readonly StackPlan[], c: Colors): string
     row("Nodes needed at peak", (p) => e(p) === undefined ? "-" : String(e(p)!.capacity.nodesNeeded));
     row("Decision", (p) => e(p)?.decision ?? "-");
     row("Policy verdict", (p) => {
-        const mandatory = p.verdict.violations.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
+        const mandatory = p.verdict.violations.filter((v) => isBlocking(v.enforcementLevel)).length;
         const advisory = p.verdict.violations.length - mandatory;
         const text = p.verdict.verdict === "blocked" ? c.red(`blocked (${mandatory})`) : c.green("pass");
         return advisory > 0 ? `${text} +${advisory} advisory` : text;
@@ -166,7 +169,7 @@ export function renderComparison(plans: readonly StackPlan[], c: Colors): string
     const blocked = plans.filter((p) => p.verdict.verdict === "blocked");
     for (const p of blocked) {
         lines.push("", c.bold(p.stack));
-        for (const v of p.verdict.violations.filter((x) => x.enforcementLevel === "mandatory" || x.enforcementLevel === "remediate")) {
+        for (const v of p.verdict.violations.filter((x) => isBlocking(x.enforcementLevel))) {
             lines.push(`  ${c.red("x")} ${c.bold(v.policy)}: ${(v.message.split("\n")[1] ?? v.message.split("\n")[0] ?? "").trim()}`);
         }
     }
@@ -178,6 +181,6 @@ export function renderComparison(plans: readonly StackPlan[], c: Colors): string
 
 /** --quiet: one line per stack. */
 export function renderQuiet(plan: StackPlan): string {
-    const mandatory = plan.verdict.violations.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
+    const mandatory = plan.verdict.violations.filter((v) => isBlocking(v.enforcementLevel)).length;
     return `${plan.stack}: ${money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd)}/month, ${plan.verdict.verdict}${mandatory > 0 ? ` (${mandatory} mandatory)` : ""}`;
 }

@@ -27,6 +27,11 @@ export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policies");
 export type Level = "advisory" | "mandatory" | "remediate" | "disabled";
 const LEVELS: readonly Level[] = ["advisory", "mandatory", "remediate", "disabled"];
 
+/** Whether a violation at this level blocks the update (the Pulumi CLI fails on mandatory and remediate ones). */
+export function isBlocking(level: string): boolean {
+    return level === "mandatory" || level === "remediate";
+}
+
 export interface Violation {
     readonly policy: string;
     readonly enforcementLevel: Level;
@@ -332,7 +337,7 @@ export async function evaluatePolicies(resources: readonly ResourceState[], opti
     });
     const notApplicable = (response["getNotApplicableList"]!() as AnyMessage[]).map((n) => ({ policy: n["getPolicyName"]!() as string, reason: n["getReason"]!() as string }));
     return {
-        verdict: violations.some((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate") ? "blocked" : "pass",
+        verdict: violations.some((v) => isBlocking(v.enforcementLevel)) ? "blocked" : "pass",
         violations,
         notApplicable,
         configSource: options.configSource ?? "policy defaults",

@@ -14,7 +14,9 @@ import { HOURS_PER_MONTH, formatTokens, formatUsd } from "../../cost/units";
 import { priceDates } from "../../policies/lib/format";
 import { UsageError } from "../errors";
 import { PlanReportJson, planReportJson } from "./json";
+import { percentChange, signedUsd } from "./output";
 import type { StackPlan } from "./plan";
+import { isBlocking } from "./policy";
 import { parseJsonFile, readInputFile } from "./state";
 
 /** The first line of the comment: the workflow finds the comment to update by it. */
@@ -45,19 +47,6 @@ function money(usd: number | null | undefined): string {
     return usd === null || usd === undefined ? "n/a" : formatUsd(usd);
 }
 
-function signed(usd: number | null | undefined): string {
-    if (usd === null || usd === undefined) return "n/a";
-    if (Math.abs(usd) < 0.005) return "$0";
-    return `${usd > 0 ? "+" : "-"}${formatUsd(Math.abs(usd))}`;
-}
-
-function percent(before: number | null | undefined, after: number | null): string {
-    if (before === null || before === undefined || after === null) return "n/a";
-    if (before === 0) return after === 0 ? "0%" : "new";
-    const p = ((after - before) / before) * 100;
-    return `${p > 0 ? "+" : ""}${p.toFixed(1)}%`;
-}
-
 /** Text outside code blocks: a policy message's `<USD>` must not become an HTML tag. */
 function html(text: string): string {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -69,7 +58,7 @@ function cell(text: string): string {
 }
 
 function verdictCell(s: PlanReportJson): string {
-    const mandatory = s.violations.filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate").length;
+    const mandatory = s.violations.filter((v) => isBlocking(v.enforcementLevel)).length;
     const advisory = s.violations.length - mandatory;
     const head = s.verdict === "blocked" ? `:no_entry: blocked (${mandatory} mandatory)` : ":white_check_mark: pass";
     return advisory > 0 ? `${head}, ${advisory} advisory` : head;
@@ -87,7 +76,7 @@ function stackSection(s: PlanReportJson & { assumptions?: readonly string[] }): 
         );
     }
     for (const v of s.violations) {
-        const blocking = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate";
+        const blocking = isBlocking(v.enforcementLevel);
         const [first, ...rest] = v.message.split("\n");
         lines.push(`- ${blocking ? ":no_entry:" : ":warning:"} \`${v.policy}\` (${v.enforcementLevel}): ${html(first ?? "")}`);
         if (rest.length > 0) lines.push("  <details><summary>details</summary>", "", "  ```text", ...rest.map((l) => `  ${l}`), "  ```", "  </details>");
@@ -103,7 +92,7 @@ function stackSection(s: PlanReportJson & { assumptions?: readonly string[] }): 
         lines.push(`<details><summary>Per-resource breakdown: ${deltas.length} changed resource${deltas.length === 1 ? "" : "s"}</summary>`, "");
         lines.push("| Resource | Type | Change | Before | After | Delta |", "|---|---|---|---:|---:|---:|");
         for (const d of [...deltas].sort((a, b) => Math.abs(b.deltaMonthlyUsd ?? Infinity) - Math.abs(a.deltaMonthlyUsd ?? Infinity))) {
-            lines.push(`| ${cell(d.name)} | \`${d.type}\` | ${d.op} | ${money(d.beforeMonthlyUsd)} | ${money(d.afterMonthlyUsd)} | ${signed(d.deltaMonthlyUsd)} |`);
+            lines.push(`| ${cell(d.name)} | \`${d.type}\` | ${d.op} | ${money(d.beforeMonthlyUsd)} | ${money(d.afterMonthlyUsd)} | ${signedUsd(d.deltaMonthlyUsd)} |`);
         }
     } else {
         const billed = s.resources.filter((r) => r.monthlyUsd !== 0).sort((a, b) => (b.monthlyUsd ?? Infinity) - (a.monthlyUsd ?? Infinity));
@@ -135,7 +124,7 @@ export function renderMarkdown(report: ReportJson): string {
         const before = s.before?.monthlyUsd;
         const after = s.monthlyUsd;
         const delta = s.before === undefined ? undefined : s.deltaMonthlyUsd;
-        lines.push(`| \`${s.stack}\` | ${s.before === undefined ? "-" : money(before)} | ${money(after)}${after === null ? ` (>= ${formatUsd(s.pricedMonthlyUsd)})` : ""} | ${s.before === undefined ? "-" : signed(delta)} | ${s.before === undefined ? "-" : percent(before, after)} | ${verdictCell(s)} |`);
+        lines.push(`| \`${s.stack}\` | ${s.before === undefined ? "-" : money(before)} | ${money(after)}${after === null ? ` (>= ${formatUsd(s.pricedMonthlyUsd)})` : ""} | ${s.before === undefined ? "-" : signedUsd(delta)} | ${s.before === undefined ? "-" : percentChange(before, after)} | ${verdictCell(s)} |`);
     }
     lines.push("", "Monthly figures are the stack's own resources; the API-equivalent and self-hosted figures come from the cost engine.", "");
     for (const s of stacks) lines.push(...stackSection(s));
