@@ -30,7 +30,7 @@ export interface PolicyEngine {
 export class EngineUnavailableError extends Error {}
 
 /** cost/index.ts as the policies ask it; the compiler checks each signature. */
-export const COST_ENGINE: PolicyEngine = {
+const COST_ENGINE: PolicyEngine = {
     apiSpend: cost.apiSpend,
     breakEvenTokensPerMonth: cost.breakEvenTokensPerMonth,
     capacity: cost.capacityFor,

@@ -35,7 +35,7 @@ export function assumptions(view: StackView): string {
     return `region ${view.region}; catalogue ${priceDates(view.pricing)} (cost/catalogue.ts); ${HOURS_PER_MONTH} hours a month; EC2 ${pricing}`;
 }
 
-export function describeEntry(e: PricedEntry): string {
+function describeEntry(e: PricedEntry): string {
     const p = e.price;
     const why = p.kind === "unpriced" ? p.reason : p.kind === "unknown" ? `${p.property}: ${p.reason}` : "";
     return `${e.name} (${e.type}): ${why}`;

@@ -39,7 +39,7 @@ export type StackConfigState =
     | { readonly kind: "invalid"; readonly problems: readonly string[] };
 
 /** Reads the stack's config the CLI hands the pack in PULUMI_CONFIG, through the project's schema. */
-export function readStackConfig(flat: Record<string, string>): StackConfigState {
+function readStackConfig(flat: Record<string, string>): StackConfigState {
     const own = Object.keys(flat).some((k) => k.startsWith(`${NAMESPACE}:`));
     if (!own) return { kind: "absent" };
     try {
@@ -72,7 +72,7 @@ export interface StackView {
     lookup(ref: string): StackResource | undefined;
 }
 
-export function toStackResource(r: PolicyResource): StackResource {
+function toStackResource(r: PolicyResource): StackResource {
     const propertyDependencies: Record<string, string[]> = {};
     for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
         propertyDependencies[key] = deps.map((d) => d.urn);
