@@ -37,9 +37,15 @@ describe("self-hosted-prod under mocks", () => {
         ]));
     });
 
-    it("parents every resource under a component whose name prefixes its own", () => {
+    it("parents every resource under a component whose name prefixes its own (the top-level components under the stack)", () => {
+        const stack = one(run.resources, "pulumi:pulumi:Stack");
         const components = new Map(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:")).map((c) => [c.urn, c.name]));
-        const children = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("llm-breakeven:selfHosted:"));
+        const topLevel = run.resources.filter((r) => r.parent === stack.urn);
+        expect(topLevel.map((r) => r.type).sort()).toEqual([
+            "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools", "llm-breakeven:selfHosted:Monitoring",
+            "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmServing",
+        ]);
+        const children = run.resources.filter((r) => r !== stack && r.parent !== stack.urn);
         expect(children.length).toBeGreaterThan(70);
         for (const r of children) {
             const parent = components.get(r.parent ?? "");
