@@ -3,7 +3,6 @@
  * peak, by the cost engine's capacity model for the stack's model, precision and instance type.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { EC2_INSTANCE_TYPES } from "../cost/catalogue";
 import { costEngine } from "./lib/engine";
 import { failClosed } from "./lib/failClosed";
 import { formatTokens } from "./lib/format";
@@ -54,7 +53,7 @@ export const capacityCoversWorkload: StackValidationPolicy = {
         let peakTokensPerSecond = 0;
         const basis: string[] = [];
         for (const c of view.gpuCapacity) {
-            if (c.instanceType === undefined || EC2_INSTANCE_TYPES[c.instanceType]?.gpu === undefined) {
+            if (c.instanceType === undefined || c.gpu === undefined) {
                 problems.push(`${c.resource.name}: instance type ${c.instanceType ?? "unknown at preview"} has no capacity model (not a catalogued GPU type)`);
                 continue;
             }

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import { EC2_INSTANCE_TYPES } from "../../cost/catalogue";
+import { EC2_INSTANCE_TYPES, Ec2InstanceType } from "../../cost/catalogue";
 import { isUnknownValue, priceResources, PricingContext, ResourceLike, StackPricing } from "../../cost/resources";
 import { ConfigError, NAMESPACE, StackConfig, parseFlatConfig } from "../../config/stack";
 
@@ -55,6 +55,8 @@ export interface GpuCapacity {
     readonly resource: StackResource;
     /** undefined when the instance type is unknown at preview or missing. */
     readonly instanceType: string | undefined;
+    /** The instance type's GPUs from the catalogue; undefined when the type is unknown or not catalogued. */
+    readonly gpu: Ec2InstanceType["gpu"];
     /** Nodes it runs (desired size); undefined when unknown. */
     readonly nodes: number | undefined;
     /** Subnet references, to find its zones. */
@@ -130,22 +132,24 @@ function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource 
             const fromTemplate = launchTemplateOf(r, lookup)?.props["instanceType"];
             instanceType = typeof fromTemplate === "string" && !isUnknownValue(fromTemplate) ? fromTemplate : undefined;
         }
-        if (instanceType !== undefined && EC2_INSTANCE_TYPES[instanceType] !== undefined && EC2_INSTANCE_TYPES[instanceType]?.gpu === undefined) return [];
+        const type = instanceType === undefined ? undefined : EC2_INSTANCE_TYPES[instanceType];
+        if (type !== undefined && type.gpu === undefined) return [];
         const desired = (r.props["scalingConfig"] as Record<string, unknown> | undefined)?.["desiredSize"];
         const subnets = r.props["subnetIds"];
         const subnetRefs = [
             ...(Array.isArray(subnets) ? subnets.filter((s): s is string => typeof s === "string" && !isUnknownValue(s)) : []),
             ...(r.propertyDependencies?.["subnetIds"] ?? []),
         ];
-        return [{ resource: r, instanceType, nodes: typeof desired === "number" ? desired : undefined, subnetRefs }];
+        return [{ resource: r, instanceType, gpu: type?.gpu, nodes: typeof desired === "number" ? desired : undefined, subnetRefs }];
     }
     if (r.type === "aws:ec2/instance:Instance") {
-        const type = r.props["instanceType"];
-        const instanceType = typeof type === "string" && !isUnknownValue(type) ? type : undefined;
-        if (instanceType !== undefined && EC2_INSTANCE_TYPES[instanceType] !== undefined && EC2_INSTANCE_TYPES[instanceType]?.gpu === undefined) return [];
+        const listed = r.props["instanceType"];
+        const instanceType = typeof listed === "string" && !isUnknownValue(listed) ? listed : undefined;
+        const type = instanceType === undefined ? undefined : EC2_INSTANCE_TYPES[instanceType];
+        if (type !== undefined && type.gpu === undefined) return [];
         const subnet = r.props["subnetId"];
         const subnetRefs = [...(typeof subnet === "string" && !isUnknownValue(subnet) ? [subnet] : []), ...(r.propertyDependencies?.["subnetId"] ?? [])];
-        return [{ resource: r, instanceType, nodes: 1, subnetRefs }];
+        return [{ resource: r, instanceType, gpu: type?.gpu, nodes: 1, subnetRefs }];
     }
     return [];
 }
