@@ -1,6 +1,7 @@
 /**
  * The `estimate` command: --preset seed --json reproduces the seed; bad flags are one UsageError
- * naming the flag, the value and what is accepted; through cli/main.ts that is exit 2, no stack trace.
+ * naming the flag, the value and what is accepted; through the real entry (bin/llm-breakeven.js) that is
+ * exit 2, one line on stderr, no stack trace.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -10,6 +11,7 @@ import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerEstimate } from "../../cli/estimate";
 import { UsageError } from "../../cli/errors";
+import { Estimate, formatTokens } from "../../cost";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -41,28 +43,36 @@ async function usageError(args: readonly string[]): Promise<string> {
     throw new Error(`expected ${args.join(" ")} to be rejected`);
 }
 
+/** Every figure of the seed (facts.md section 1) in the estimate's JSON, under the issue's field names. */
+function expectSeedFigures(json: Estimate): void {
+    expect(json.selfHosted.nodeMonthlyUsd).toBe(7_920);
+    expect(json.selfHosted.gpuMonthlyUsd).toBe(15_840);
+    expect(json.selfHosted.lines.slice(1).map((l) => [l.id, l.monthlyUsd])).toEqual([["engineering", 3_500], ["monitoring", 200], ["storage-network-egress", 400]]);
+    expect(json.selfHosted.overheadMonthlyUsd).toBe(4_100);
+    expect(json.selfHosted.monthlyUsd).toBe(19_940);
+    expect(json.api.usdPerMTok).toBe(0.8);
+    expect(json.api.monthlyUsd).toBeCloseTo(400, 9);
+    expect(json.unrouted.usdPerMTok).toBe(5);
+    expect(json.unrouted.monthlyUsd).toBeCloseTo(2_500, 9);
+    expect(json.breakEven.tokensPerMonth).toBeCloseTo(24.925e9, -3);
+    expect(formatTokens(json.breakEven.tokensPerMonth ?? Number.NaN)).toBe("24.9B");
+    expect(json.breakEven.unroutedTokensPerMonth).toBeCloseTo(3.988e9, -3);
+    expect(formatTokens(json.breakEven.unroutedTokensPerMonth ?? Number.NaN)).toBe("3.99B");
+    expect(json.breakEven.routedToUnroutedRatio).toBeCloseTo(6.25, 12);
+    expect(json.capacity.servesBreakEven).toBe(false);
+    expect(json.capacity.nodesNeeded).toBe(2);
+    expect(json.capacity.perNode.model).toBe("llama-3.3-70b-instruct");
+    expect(json.decision).toBe("stay-managed");
+    expect(json.assumptions.length).toBeGreaterThan(5);
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe("estimate --preset seed --json", () => {
     it("reproduces every figure of the seed with the issue's field names", async () => {
         const { stdout, exitCode } = await run(["--preset", "seed", "--json"]);
         expect(exitCode).toBe(0);
-        const json = JSON.parse(stdout);
-        expect(json.selfHosted.gpuMonthlyUsd).toBe(15_840);
-        expect(json.selfHosted.overheadMonthlyUsd).toBe(4_100);
-        expect(json.selfHosted.monthlyUsd).toBe(19_940);
-        expect(json.api.usdPerMTok).toBe(0.8);
-        expect(json.api.monthlyUsd).toBeCloseTo(400, 9);
-        expect(json.unrouted.monthlyUsd).toBeCloseTo(2_500, 9);
-        expect((json.breakEven.tokensPerMonth / 1e9).toFixed(1)).toBe("24.9");
-        expect((json.breakEven.unroutedTokensPerMonth / 1e9).toFixed(2)).toBe("3.99");
-        expect(json.breakEven.routedToUnroutedRatio).toBeCloseTo(6.25, 12);
-        expect(json.capacity.tokensPerMonth).toBeGreaterThan(1e9);
-        expect(json.capacity.servesBreakEven).toBe(false);
-        expect(json.capacity.nodesNeeded).toBe(2);
-        expect(json.capacity.perNode.model).toBe("llama-3.3-70b-instruct");
-        expect(json.decision).toBe("stay-managed");
-        expect(json.assumptions.length).toBeGreaterThan(5);
+        expectSeedFigures(JSON.parse(stdout));
     });
 
     it("prints the itemised table without --json", async () => {
@@ -137,26 +147,28 @@ describe("bad input: one line naming the flag, the value and what is accepted", 
     });
 });
 
-describe.skipIf(!fs.existsSync(path.join(ROOT, "cli", "plan.ts")))("through cli/main.ts", () => {
-    const cli = (args: readonly string[]) => spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "cli", "main.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+describe("through the real entry (bin/llm-breakeven.js, what `llm-breakeven` runs)", () => {
+    const cli = (args: readonly string[]) => spawnSync(process.execPath, [path.join(ROOT, "bin", "llm-breakeven.js"), ...args], { cwd: ROOT, encoding: "utf8" });
 
-    it("estimate --preset seed --json exits 0 with the seed's figures", () => {
+    it("estimate --preset seed --json exits 0 with every seed figure", () => {
         const result = cli(["estimate", "--preset", "seed", "--json"]);
         expect(result.status).toBe(0);
-        expect(JSON.parse(result.stdout).selfHosted.monthlyUsd).toBe(19_940);
+        expectSeedFigures(JSON.parse(result.stdout));
     });
 
     it.each([
-        [["--tokens-per-month", "24.9X"], "--tokens-per-month \"24.9X\""],
-        [["--tokens-per-month", "0"], "--tokens-per-month \"0\""],
-        [["--offer", "nope"], "--offer \"nope\""],
-        [["--input-output-ratio", "0"], "--input-output-ratio 0"],
-    ])("%j exits 2 with one line and no stack trace", (args, named) => {
+        [["--tokens-per-month", "0"], /^llm-breakeven: --tokens-per-month "0" must be above 0 tokens; /],
+        [["--tokens-per-month", "-5B"], /^llm-breakeven: --tokens-per-month "-5B" must be above 0 tokens; /],
+        [["--tokens-per-month", "24.9X"], /^llm-breakeven: --tokens-per-month "24\.9X" is not a token count; /],
+        [["--offer", "lambda-8xa100-sed"], /^llm-breakeven: --offer "lambda-8xa100-sed" is not a GPU offer in the catalogue \(did you mean "lambda-8xa100-seed", /],
+        [["--input-output-ratio", "0"], /^llm-breakeven: --input-output-ratio 0 is out of range; /],
+        [["--input-output-ratio", "5000"], /^llm-breakeven: --input-output-ratio 5000 is out of range; /],
+    ])("%j exits 2 with one line and no stack trace", (args, message) => {
         const result = cli(["estimate", "--preset", "seed", ...args]);
         expect(result.status).toBe(2);
         expect(result.stdout).toBe("");
         expect(result.stderr.trim().split("\n")).toHaveLength(1);
-        expect(result.stderr).toContain(named);
+        expect(result.stderr).toMatch(message);
         expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 });
