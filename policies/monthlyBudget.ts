@@ -44,7 +44,7 @@ export const monthlyBudget: StackValidationPolicy = {
         const stack = view.stackConfig.kind === "parsed" ? view.stackConfig.config : undefined;
         const overhead = selfHosts(view) ? overheadMonthlyUsd(stack, config) : { monthlyUsd: 0, source: "no self-hosting" };
         let apiMonthlyUsd = 0;
-        const routesToApis = stack === undefined ? false : stack.mode !== "self-hosted";
+        const routesToApis = stack !== undefined && stack.mode !== "self-hosted";
         if ((config.includeApiSpend ?? true) && (routesToApis || view.stackConfig.kind === "invalid")) {
             const resolved = resolveWorkload(view.stackConfig, config);
             if (!resolved.ok) return reportViolation(`Cannot project the routed API bill: ${resolved.problem}.`);
