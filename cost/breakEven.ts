@@ -88,6 +88,10 @@ export function fixedNodesBreakEven(input: {
     };
 }
 
+/** Beyond this many nodes a break-even is not a deployment anyone runs (80,000 GPUs at 8 per node). */
+export const MAX_FLEET_NODES = 10_000;
+const MAX_EDGE_STEPS = 64;
+
 /**
  * The smallest volume at which the capacity-aware self-hosted cost is at or below the API bill.
  *
@@ -97,10 +101,6 @@ export function fixedNodesBreakEven(input: {
  * slope = capacity / peak - node / rate. A slope at or below zero means each node costs at least
  * the API bill of what it serves: the curves never cross. Closed form, so 100,000 estimates are cheap.
  */
-/** Beyond this many nodes a break-even is not a deployment anyone runs (80,000 GPUs at 8 per node). */
-export const MAX_FLEET_NODES = 10_000;
-const MAX_EDGE_STEPS = 64;
-
 export function capacityAwareBreakEven(curve: CapacityCurve, usdPerMTok: number, cacheHitRate = 0): CapacityAwareBreakEven {
     const rate = effectiveUsdPerMTok(usdPerMTok, cacheHitRate) / TOKENS_PER_MTOK;
     const servedPerNode = curve.nodeTokensPerMonth / curve.peakToAverage;
@@ -145,18 +145,4 @@ export function capacityAwareBreakEven(curve: CapacityCurve, usdPerMTok: number,
 
 function crosses(curve: CapacityCurve, nodes: number, ratePerToken: number, servedPerNode: number, spare: number): boolean {
     return (nodes * curve.nodeMonthlyUsd + curve.overheadMonthlyUsd) / ratePerToken <= (nodes - spare) * servedPerNode * (1 + 1e-12);
-}
-
-/** Both break-evens at once. */
-export function breakEven(input: {
-    readonly selfHostedMonthlyUsd: number;
-    readonly usdPerMTok: number;
-    readonly cacheHitRate?: number;
-    readonly servableTokensPerMonth?: number;
-    readonly curve: CapacityCurve;
-}): { readonly fixedNodes: FixedNodesBreakEven; readonly capacityAware: CapacityAwareBreakEven } {
-    return {
-        fixedNodes: fixedNodesBreakEven(input),
-        capacityAware: capacityAwareBreakEven(input.curve, input.usdPerMTok, input.cacheHitRate),
-    };
 }

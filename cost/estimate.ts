@@ -9,7 +9,7 @@ import { NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from 
 import { Decision, decide } from "./decision";
 import { CostLine, Overhead, selfHostedCost } from "./selfHosted";
 import { apiMonthlyUsd } from "./workload";
-import { HOURS_PER_MONTH, formatTokens, formatUsd } from "./units";
+import { HOURS_PER_MONTH, formatUsd } from "./units";
 
 export interface Scenario {
     /** What the scenario is ("seed", a stack name, "custom"); shown in the output. */
@@ -213,17 +213,6 @@ export function estimate(scenario: Scenario): Estimate {
         decisionReason: verdict.reason,
         assumptions,
     };
-}
-
-/** One-paragraph summary for logs and the Pulumi program's outputs. */
-export function summarize(e: Estimate): string {
-    return [
-        `self-hosted ${formatUsd(e.selfHosted.monthlyUsd)}/month on ${e.selfHosted.nodes} x ${e.selfHosted.offerLabel}`,
-        `API ${formatUsd(e.api.monthlyUsd)}/month at ${formatUsd(e.api.usdPerMTok)}/M for ${formatTokens(e.scenario.tokensPerMonth)} tokens`,
-        `break-even ${e.breakEven.statement}`,
-        `capacity ${formatTokens(e.capacity.tokensPerMonth)} tokens/month flat out, ${e.capacity.nodesNeeded} nodes needed at peak`,
-        `decision ${e.decision}: ${e.decisionReason}`,
-    ].join("; ");
 }
 
 /**
