@@ -55,7 +55,7 @@ const ID_PREFIXES: Readonly<Record<string, string>> = {
  * A mock ID unique per type and name: a subnet and a route table may share a name, and a state
  * lookup by ID (the policy pack resolves a node group's subnets so) must never confuse them.
  */
-export function mockId(type: string, name: string): string {
+function mockId(type: string, name: string): string {
     const prefix = ID_PREFIXES[type] ?? (type.split(":")[2] ?? "resource").toLowerCase();
     return `${prefix}-${name}`;
 }

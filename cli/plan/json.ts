@@ -140,7 +140,7 @@ export interface PlanReportJson extends PlanJson {
     readonly deltas?: readonly ResourceDelta[];
 }
 
-export function unpricedOf(side: Side): { urn: string; type: string; reason: string }[] {
+function unpricedOf(side: Side): { urn: string; type: string; reason: string }[] {
     return [...side.pricing.unpriced, ...side.pricing.unbounded].map((e) => ({
         urn: e.urn, type: e.type,
         reason: e.price.kind === "unpriced" ? e.price.reason : e.price.kind === "unknown" ? `${e.price.property}: ${e.price.reason}` : "",

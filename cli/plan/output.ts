@@ -42,7 +42,7 @@ export function percentChange(before: number | null | undefined, after: number |
 }
 
 /** Unpriced and unbounded resources, grouped by type with a count: the reason each total is incomplete. */
-export function unpricedByType(side: Side): Array<{ readonly type: string; readonly count: number; readonly names: readonly string[]; readonly reason: string }> {
+function unpricedByType(side: Side): Array<{ readonly type: string; readonly count: number; readonly names: readonly string[]; readonly reason: string }> {
     const groups = new Map<string, { type: string; count: number; names: string[]; reason: string }>();
     for (const e of [...side.pricing.unpriced, ...side.pricing.unbounded]) {
         const reason = e.price.kind === "unpriced" ? e.price.reason : e.price.kind === "unknown" ? `${e.price.property} unknown: ${e.price.reason}` : "";
@@ -86,7 +86,7 @@ function indent(text: string, prefix: string): string {
     return text.split("\n").map((l) => `${prefix}${l}`).join("\n");
 }
 
-export function verdictLines(plan: StackPlan, c: Colors): string[] {
+function verdictLines(plan: StackPlan, c: Colors): string[] {
     const v = plan.verdict;
     const mandatory = v.violations.filter((x) => isBlocking(x.enforcementLevel));
     const head = v.verdict === "blocked"

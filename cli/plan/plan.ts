@@ -79,7 +79,7 @@ export interface StackPlan {
 // ---------------------------------------------------------------------------------------------
 
 /** The environment's stack file, or a UsageError naming the stacks there are. */
-export function stackFileFor(stack: string, dir: string = STACKS_DIR): StackFile {
+function stackFileFor(stack: string, dir: string = STACKS_DIR): StackFile {
     try {
         return readStackFile(stack, dir);
     } catch (error) {
@@ -95,7 +95,7 @@ export function allStacks(dir: string = STACKS_DIR): string[] {
 }
 
 /** A copy of a flat config with the what-if overrides written into `llm-breakeven:workload`. */
-export function applyWhatIf(flat: Readonly<Record<string, string>>, whatIf: WhatIf, where: string): Record<string, string> {
+function applyWhatIf(flat: Readonly<Record<string, string>>, whatIf: WhatIf, where: string): Record<string, string> {
     const entries = Object.entries(whatIf).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return { ...flat };
     const key = `${NAMESPACE}:workload`;
@@ -143,7 +143,7 @@ function stackConfigState(flat: Readonly<Record<string, string>>): StackConfigSt
 }
 
 /** The policy config of an environment: an explicit file, else policies/config/<env>.json, else the policies' defaults. */
-export function policyConfigFor(stack: string | undefined, file: string | undefined): { readonly config: PolicyPackConfig; readonly source: string } {
+function policyConfigFor(stack: string | undefined, file: string | undefined): { readonly config: PolicyPackConfig; readonly source: string } {
     if (file !== undefined) return { config: readPolicyConfig(file), source: file };
     const shipped = stack === undefined ? undefined : policyConfigFileFor(stack);
     if (shipped !== undefined) return { config: readPolicyConfig(shipped), source: `policies/config/${stack}.json` };
@@ -194,7 +194,7 @@ function componentsOf(states: readonly ResourceState[]): Map<string, string> {
     return result;
 }
 
-export function priceSide(states: readonly ResourceState[], stackConfig: StackConfigState, flat: Readonly<Record<string, string>>): Side {
+function priceSide(states: readonly ResourceState[], stackConfig: StackConfigState, flat: Readonly<Record<string, string>>): Side {
     const view = buildView(states, stackConfig, { ...flat });
     const components = componentsOf(states);
     const rows = states.map((state, i): PricedRow => {

@@ -22,7 +22,7 @@ import { UsageError } from "../errors";
 import type { ResourceState } from "./state";
 
 /** policies/ at the project root: the pack, its registry and its per-environment config. */
-export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policies");
+const POLICY_DIR = path.resolve(__dirname, "..", "..", "policies");
 
 export type Level = "advisory" | "mandatory" | "remediate" | "disabled";
 const LEVELS: readonly Level[] = ["advisory", "mandatory", "remediate", "disabled"];

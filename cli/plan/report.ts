@@ -28,7 +28,7 @@ export interface ReportJson {
     readonly stacks: readonly PlanReportJson[];
 }
 
-export function reportJson(plans: readonly StackPlan[]): ReportJson {
+function reportJson(plans: readonly StackPlan[]): ReportJson {
     return { tool: "llm-breakeven", reportVersion: 1, stacks: plans.map((p) => ({ ...planReportJson(p), assumptions: assumptionsOf(p) })) };
 }
 
@@ -133,7 +133,7 @@ export function renderMarkdown(report: ReportJson): string {
 }
 
 /** The engine's chart for each stack with an estimate, stacked vertically in one SVG. */
-export async function renderSvg(plans: readonly StackPlan[]): Promise<string | undefined> {
+async function renderSvg(plans: readonly StackPlan[]): Promise<string | undefined> {
     // Vega loads only for --out: plans that draw no chart do not pay for it.
     const [{ chartSpec }, vega, vl] = await Promise.all([import("../../cost/chart"), import("vega"), import("vega-lite")]);
     const specs = plans.filter((p) => p.estimate !== undefined).map((p) => {
