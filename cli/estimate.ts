@@ -12,12 +12,14 @@ import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, suggest } from "../config/stack";
 import { scenarioFromStackConfig } from "../config/scenario";
 import {
-    ALL_FRONTIER_MODEL_ID, BYTES_PER_PARAMETER, CapacityError, Estimate, GPU_OFFERS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, Scenario,
+    ALL_FRONTIER_MODEL_ID, BYTES_PER_PARAMETER, INPUT_OUTPUT_RATIO_RANGE, CapacityError, Estimate, GPU_OFFERS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, Scenario,
     apiModel, blendedUsdPerMTok, estimate, formatTokens, formatUsd, parseTokenCount, seedScenario,
 } from "../cost";
 import { UsageError } from "./errors";
 
 export const PRESETS = ["seed"] as const;
+
+const RATIO_ACCEPTED = `input tokens per output token, above ${INPUT_OUTPUT_RATIO_RANGE.min} and at most ${INPUT_OUTPUT_RATIO_RANGE.max} (3 means 3:1)`;
 
 export interface EstimateOptions {
     readonly preset?: string;
@@ -52,7 +54,7 @@ export function registerEstimate(program: Command, setExitCode: (code: number) =
         .option("--nodes <n>", "configured GPU nodes (the fixed count the seed-style break-even uses)")
         .option("--api-usd-per-mtok <usd>", "API rate with routing, USD per million tokens (the seed: 0.8)")
         .option("--unrouted-usd-per-mtok <usd>", "API rate with everything on the frontier model (default: GPT-4o list prices blended at the ratio)")
-        .option("--input-output-ratio <r>", "input tokens per output token, above 0 and at most 1000 (3 means 3:1)")
+        .option("--input-output-ratio <r>", RATIO_ACCEPTED)
         .option("--peak-to-average <x>", "peak-hour rate over the monthly average, 1 to 100 (default 2)")
         .option("--cache-hit-rate <share>", "semantic-cache hit rate, 0 to 1 (default 0)")
         .option("--model <id>", `open model to self-host (${[...OPEN_MODELS.keys()].join(", ")})`)
@@ -210,9 +212,8 @@ function boundedFlag(flag: string, text: string, min: number, max: number, accep
 }
 
 function ratioFlag(text: string): number {
-    const accepted = "input tokens per output token, above 0 and at most 1000 (3 means 3:1)";
-    const value = numberFlag("--input-output-ratio", text, accepted);
-    if (!(value > 0 && value <= 1000)) throw new UsageError(`--input-output-ratio ${text} is out of range; accepted: ${accepted}`);
+    const value = numberFlag("--input-output-ratio", text, RATIO_ACCEPTED);
+    if (!(value > INPUT_OUTPUT_RATIO_RANGE.min && value <= INPUT_OUTPUT_RATIO_RANGE.max)) throw new UsageError(`--input-output-ratio ${text} is out of range; accepted: ${RATIO_ACCEPTED}`);
     return value;
 }
 

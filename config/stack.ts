@@ -10,6 +10,7 @@ import { z } from "zod";
 import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision } from "../cost/catalogue";
 import { fitModel } from "../cost/memory";
 import { parseTokenCount } from "../cost/units";
+import { INPUT_OUTPUT_RATIO_RANGE } from "../cost/workload";
 
 export const NAMESPACE = "llm-breakeven";
 
@@ -54,7 +55,7 @@ const routingEntry = z.object({
 export const workloadSchema = z.object({
     tokensPerMonth: tokenCount,
     /** Input tokens per output token (3 means 3:1). */
-    inputOutputRatio: z.number().positive().max(1000).default(3),
+    inputOutputRatio: z.number().gt(INPUT_OUTPUT_RATIO_RANGE.min).max(INPUT_OUTPUT_RATIO_RANGE.max).default(3),
     /** Peak-hour rate over the monthly average rate; capacity is sized for the peak. */
     peakToAverage: z.number().min(1).max(100).default(2),
     /** Share of tokens per tier and the model serving it. Omitted: all traffic at `apiUsdPerMTok`. */

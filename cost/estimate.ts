@@ -8,7 +8,7 @@ import { CapacityAwareBreakEven, CapacityCurve, breakEvenTokensPerMonth, capacit
 import { NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from "./capacity";
 import { Decision, decide } from "./decision";
 import { CostLine, Overhead, selfHostedCost } from "./selfHosted";
-import { apiMonthlyUsd } from "./workload";
+import { INPUT_OUTPUT_RATIO_RANGE, apiMonthlyUsd } from "./workload";
 import { HOURS_PER_MONTH, formatUsd } from "./units";
 
 export interface Scenario {
@@ -132,7 +132,7 @@ export function openModel(id: string): OpenModel {
 function checkScenario(s: Scenario): void {
     const problems: string[] = [];
     if (!(Number.isFinite(s.tokensPerMonth) && s.tokensPerMonth > 0)) problems.push(`tokensPerMonth ${s.tokensPerMonth} must be above 0`);
-    if (!(s.inputOutputRatio > 0 && s.inputOutputRatio <= 1000)) problems.push(`inputOutputRatio ${s.inputOutputRatio} must be above 0 and at most 1000`);
+    if (!(s.inputOutputRatio > INPUT_OUTPUT_RATIO_RANGE.min && s.inputOutputRatio <= INPUT_OUTPUT_RATIO_RANGE.max)) problems.push(`inputOutputRatio ${s.inputOutputRatio} must be above ${INPUT_OUTPUT_RATIO_RANGE.min} and at most ${INPUT_OUTPUT_RATIO_RANGE.max}`);
     if (!(s.peakToAverage >= 1 && s.peakToAverage <= 100)) problems.push(`peakToAverage ${s.peakToAverage} must be between 1 and 100`);
     if (!(s.cacheHitRate >= 0 && s.cacheHitRate <= 1)) problems.push(`cacheHitRate ${s.cacheHitRate} must be between 0 and 1`);
     if (!(s.api.usdPerMTok > 0 && Number.isFinite(s.api.usdPerMTok))) problems.push(`api.usdPerMTok ${s.api.usdPerMTok} must be above 0`);
