@@ -17,7 +17,7 @@ import { buildView, StackConfigState } from "../../policies/lib/view";
 import { UsageError } from "../errors";
 import { evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
 import { applyPreview, Preview, StackExport, StepOp } from "./preview";
-import { ResourceState } from "./state";
+import { parseUrn, ResourceState } from "./state";
 
 /** Workload overrides from the command line (what-if), applied to the stack's config before anything runs. */
 export interface WhatIf {
@@ -184,7 +184,7 @@ function componentsOf(states: readonly ResourceState[]): Map<string, string> {
         }
         if (top === undefined) {
             // No parent recorded: the URN's type chain still names the top-level component's type.
-            const chain = /^urn:pulumi:[^:]+::[^:]+::(.+)::/.exec(s.urn)?.[1]?.split("$") ?? [];
+            const chain = parseUrn(s.urn)?.typeChain ?? [];
             const topType = chain[0] === "pulumi:pulumi:Stack" ? chain[1] : chain[0];
             const candidates = topType === undefined || topType === s.type ? [] : topLevelByType.get(topType) ?? [];
             if (candidates.length === 1) top = candidates[0];

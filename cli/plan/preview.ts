@@ -9,7 +9,7 @@
  * Export: `{ version: 3, deployment: { manifest, secrets_providers, resources[] } }`.
  */
 import { UsageError } from "../errors";
-import { parseJsonFile, parseUrn, readInputFile, requireAwsResources, ResourceState, stateFromJson } from "./state";
+import { isObject, parseJsonFile, parseUrn, readInputFile, requireAwsResources, ResourceState, stateFromJson } from "./state";
 
 /** Every step op the engine writes (pkg/resource/deploy: StepOp), and what it does to the stack's resources. */
 export const STEP_OPS = {
@@ -58,10 +58,6 @@ export interface StackExport {
 
 const PREVIEW = "`pulumi preview --json`";
 const EXPORT = "`pulumi stack export`";
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 function stackOf(urns: readonly string[]): string | undefined {
     for (const urn of urns) {

@@ -21,12 +21,15 @@ export interface ResourceState {
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** `urn:pulumi:<stack>::<project>::<type chain>::<name>` -> its parts; undefined when it is not a URN. */
-export function parseUrn(urn: string): { readonly stack: string; readonly project: string; readonly type: string; readonly name: string } | undefined {
+/**
+ * `urn:pulumi:<stack>::<project>::<type chain>::<name>` -> its parts; undefined when it is not a URN.
+ * The type chain is the parents' types, outermost first, then the resource's own (`type`).
+ */
+export function parseUrn(urn: string): { readonly stack: string; readonly project: string; readonly typeChain: readonly string[]; readonly type: string; readonly name: string } | undefined {
     const m = /^urn:pulumi:([^:]+)::([^:]+)::(.+?)::(.*)$/s.exec(urn);
     if (m === null) return undefined;
-    const chain = m[3]!.split("$");
-    return { stack: m[1]!, project: m[2]!, type: chain[chain.length - 1]!, name: m[4]! };
+    const typeChain = m[3]!.split("$");
+    return { stack: m[1]!, project: m[2]!, typeChain, type: typeChain[typeChain.length - 1]!, name: m[4]! };
 }
 
 /**
@@ -60,7 +63,7 @@ export function parseJsonFile(text: string, file: string, flag: string, what: st
     }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
