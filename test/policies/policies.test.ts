@@ -75,6 +75,23 @@ describe("the pack", () => {
         for (const p of POLICIES) expect(Object.keys(p.configSchema?.properties ?? {}), p.name).not.toEqual([]);
     });
 
+    it("every policies/config/<env>.json sets every policy, only with keys of its configSchema, and every stack in stacks/ has one", () => {
+        const root = path.join(__dirname, "../..");
+        const envs = fs.readdirSync(path.join(root, "policies/config")).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -".json".length));
+        const stacks = fs.readdirSync(path.join(root, "stacks")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s) => s !== undefined);
+        expect(stacks.length).toBeGreaterThan(0);
+        expect(envs).toEqual(expect.arrayContaining(stacks));
+        for (const env of envs) {
+            const config = JSON.parse(fs.readFileSync(path.join(root, "policies/config", `${env}.json`), "utf8")) as Record<string, Record<string, unknown>>;
+            expect(Object.keys(config).sort(), env).toEqual(POLICIES.map((p) => p.name).sort());
+            for (const policy of POLICIES) {
+                const { enforcementLevel, ...properties } = config[policy.name]!;
+                expect(enforcementLevel, `${env} ${policy.name}`).toMatch(/^(advisory|mandatory|disabled)$/);
+                for (const key of Object.keys(properties)) expect(Object.keys(policy.configSchema?.properties ?? {}), `${env} ${policy.name}.${key}`).toContain(key);
+            }
+        }
+    });
+
     it("reads raw properties behind the SDK's unknown-checking proxy instead of throwing", () => {
         const proxied = unknownCheckingProxy({ instanceTypes: UNKNOWN, scalingConfig: { desiredSize: 1 } }) as Record<string, unknown>;
         expect(() => proxied["instanceTypes"]).toThrow(/can't be known during preview/);
