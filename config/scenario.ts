@@ -12,9 +12,9 @@
  * It also carries the functions the policy pack asks the engine (policies/lib/engine.ts):
  * apiSpend, breakEvenTokensPerMonth, capacityFor, selfHostedAlternative.
  */
-import { API_MODELS, EC2_INSTANCE_TYPES, GPU_OFFERS, GpuOffer, OPEN_MODELS, OpenModel } from "../cost/catalogue";
+import { API_MODELS, EC2_INSTANCE_TYPES, GPU_OFFERS, GpuId, GpuOffer, OPEN_MODELS, OpenModel } from "../cost/catalogue";
 import { capacityAwareBreakEven } from "../cost/breakEven";
-import { SECONDS_PER_MONTH, nodeCapacity, nodesNeeded } from "../cost/capacity";
+import { NodeCapacity, SECONDS_PER_MONTH, nodeCapacity, nodesNeeded } from "../cost/capacity";
 import { Estimate, Scenario, estimate } from "../cost/estimate";
 import { overheadMonthlyUsd } from "../cost/selfHosted";
 import { offerMonthlyUsd } from "../cost/units";
@@ -61,6 +61,11 @@ export function hostedEquivalent(modelId: string, inputOutputRatio: number): { r
     return { usdPerMTok: cheapest.usd, basis: `the cheapest hosted copy of ${modelId}: ${cheapest.m.label} at ${inputOutputRatio}:1 (of ${copies.map((c) => c.id).join(", ")})` };
 }
 
+/** Share of the tokens the routing sends to the stack's own vLLM endpoint. */
+function selfHostedShareOf(workload: Workload): number {
+    return (workload.routing ?? []).filter((r) => r.model === SELF_HOSTED_MODEL).reduce((sum, r) => sum + r.share, 0);
+}
+
 function apiEntries(workload: Workload): { model: string; share: number }[] {
     return (workload.routing ?? []).filter((r) => r.model !== SELF_HOSTED_MODEL);
 }
@@ -102,7 +107,7 @@ export interface HybridSplit {
 /** How a hybrid stack's tokens divide between its GPUs and the API tiers. */
 export function hybridSplit(config: Pick<StackConfig, "workload" | "selfHosted">): HybridSplit {
     const workload = config.workload;
-    const selfHostedShare = (workload.routing ?? []).filter((r) => r.model === SELF_HOSTED_MODEL).reduce((sum, r) => sum + r.share, 0);
+    const selfHostedShare = selfHostedShareOf(workload);
     const tier = apiTierRate(workload);
     const apiTokensPerMonth = workload.tokensPerMonth * (1 - selfHostedShare);
     const equivalent = workload.apiUsdPerMTok !== undefined
@@ -188,7 +193,7 @@ export interface ApiSpend {
  * of `selfHostedModel`), the share the stack serves itself, and the API bill of the rest.
  */
 export function apiSpend(workload: Workload, mode: Mode, selfHostedModel: string = selfHostedSchema.parse({}).model): ApiSpend {
-    const selfHostedShare = mode === "self-hosted" ? 1 : mode === "gateway" ? 0 : (workload.routing ?? []).filter((r) => r.model === SELF_HOSTED_MODEL).reduce((s, r) => s + r.share, 0);
+    const selfHostedShare = mode === "self-hosted" ? 1 : mode === "gateway" ? 0 : selfHostedShareOf(workload);
     let allApiUsdPerMTok: number;
     if (workload.apiUsdPerMTok !== undefined) {
         allApiUsdPerMTok = workload.apiUsdPerMTok;
@@ -208,6 +213,15 @@ export function apiSpend(workload: Workload, mode: Mode, selfHostedModel: string
     return { allApiUsdPerMTok, allApiMonthlyUsd, selfHostedShare, remainingApiMonthlyUsd };
 }
 
+/** One node's capacity for the stack's model and vLLM settings. */
+function stackNodeCapacity(selfHosted: SelfHostedConfig, gpu: GpuId, gpusPerNode: number, inputOutputRatio: number): NodeCapacity {
+    return nodeCapacity({
+        model: openModelOf(selfHosted), precision: selfHosted.precision, gpu, gpusPerNode, inputOutputRatio,
+        maxNumSeqs: selfHosted.maxNumSeqs, gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
+        ...(selfHosted.tensorParallelSize !== undefined ? { tensorParallelSize: selfHosted.tensorParallelSize } : {}),
+    });
+}
+
 export interface CapacityForStack {
     /** Output tokens per second one node serves. */
     readonly perNodeTokensPerSecond: number;
@@ -222,11 +236,7 @@ export function capacityFor(config: StackConfig, instanceType: string, workload:
     const selfHosted = selfHostedOrDefault(config);
     const gpu = EC2_INSTANCE_TYPES[instanceType]?.gpu;
     if (gpu === undefined) throw new ConfigError([`instance type "${instanceType}" is not a GPU instance type in the catalogue: no capacity model`]);
-    const capacity = nodeCapacity({
-        model: openModelOf(selfHosted), precision: selfHosted.precision, gpu: gpu.id, gpusPerNode: gpu.count, inputOutputRatio: workload.inputOutputRatio,
-        maxNumSeqs: selfHosted.maxNumSeqs, gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
-        ...(selfHosted.tensorParallelSize !== undefined ? { tensorParallelSize: selfHosted.tensorParallelSize } : {}),
-    });
+    const capacity = stackNodeCapacity(selfHosted, gpu.id, gpu.count, workload.inputOutputRatio);
     const peakTokensPerSecond = ((workload.tokensPerMonth / SECONDS_PER_MONTH) * workload.peakToAverage) / (1 + workload.inputOutputRatio);
     return {
         perNodeTokensPerSecond: capacity.outputTokensPerSecond,
@@ -247,11 +257,7 @@ export interface SelfHostedAlternative {
 export function selfHostedAlternative(config: StackConfig, workload: Workload): SelfHostedAlternative {
     const selfHosted = selfHostedOrDefault(config);
     const offer = offerFor(selfHosted);
-    const capacity = nodeCapacity({
-        model: openModelOf(selfHosted), precision: selfHosted.precision, gpu: offer.gpu, gpusPerNode: offer.gpuCount, inputOutputRatio: workload.inputOutputRatio,
-        maxNumSeqs: selfHosted.maxNumSeqs, gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
-        ...(selfHosted.tensorParallelSize !== undefined ? { tensorParallelSize: selfHosted.tensorParallelSize } : {}),
-    });
+    const capacity = stackNodeCapacity(selfHosted, offer.gpu, offer.gpuCount, workload.inputOutputRatio);
     const curve = { nodeMonthlyUsd: offerMonthlyUsd(offer), overheadMonthlyUsd: overheadMonthlyUsd(config.overhead), nodeTokensPerMonth: capacity.tokensPerMonth, peakToAverage: workload.peakToAverage, redundancy: true };
     const nodes = nodesNeeded({ tokensPerMonth: workload.tokensPerMonth, peakToAverage: workload.peakToAverage, nodeTokensPerMonth: capacity.tokensPerMonth, redundancy: true });
     const spend = apiSpend(workload, "gateway", selfHosted.model);
