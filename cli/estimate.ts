@@ -189,13 +189,12 @@ function stackScenario(file: string): Scenario {
 // ---------------------------------------------------------------------------------------------
 
 function tokensFlag(text: string): number {
-    const tokens = parseTokenCount(text);
-    const negative = text.trim().startsWith("-") ? parseTokenCount(text.trim().slice(1)) : undefined;
-    if (negative !== undefined) throw new UsageError(`--tokens-per-month "${text}" must be above 0 tokens; accepted: a positive count such as 500M, 24.9B, 5e8`);
+    const negative = text.trim().startsWith("-");
+    const tokens = parseTokenCount(negative ? text.trim().slice(1) : text);
     if (tokens === undefined) {
         throw new UsageError(`--tokens-per-month "${text}" is not a token count; accepted: a number with an optional k, M, B or T suffix, e.g. 500M, 24.9B, 5e8`);
     }
-    if (!(tokens > 0)) throw new UsageError(`--tokens-per-month "${text}" must be above 0 tokens; accepted: a positive count such as 500M, 24.9B, 5e8`);
+    if (negative || !(tokens > 0)) throw new UsageError(`--tokens-per-month "${text}" must be above 0 tokens; accepted: a positive count such as 500M, 24.9B, 5e8`);
     return tokens;
 }
 
