@@ -4,7 +4,7 @@
  *
  *   npm run bench:estimate            (or: npx tsx bench/estimate.ts [count])
  */
-import { estimate, seedScenario } from "../cost";
+import { estimate, formatWhole, seedScenario } from "../cost";
 
 const count = Number(process.argv[2] ?? 100_000);
 if (!(Number.isInteger(count) && count > 0)) {
@@ -23,4 +23,4 @@ for (let i = 0; i < count; i++) {
     checksum += e.capacity.nodesNeeded;
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(`${count.toLocaleString("en-US")} estimates in ${seconds.toFixed(2)} s: ${Math.round(count / seconds).toLocaleString("en-US")} estimates/second (checksum ${checksum})\n`);
+process.stdout.write(`${formatWhole(count)} estimates in ${seconds.toFixed(2)} s: ${formatWhole(count / seconds)} estimates/second (checksum ${checksum})\n`);

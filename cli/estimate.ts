@@ -13,7 +13,7 @@ import { NAMESPACE, parseStackConfig, suggest } from "../config/stack";
 import { scenarioFromStackConfig } from "../config/scenario";
 import {
     ALL_FRONTIER_MODEL_ID, BYTES_PER_PARAMETER, INPUT_OUTPUT_RATIO_RANGE, CapacityError, Estimate, GPU_OFFERS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, Scenario,
-    apiModel, blendedUsdPerMTok, estimate, formatTokens, formatUsd, parseTokenCount, seedScenario,
+    apiModel, blendedUsdPerMTok, estimate, formatTokens, formatUsd, formatWhole, parseTokenCount, seedScenario,
 } from "../cost";
 import { UsageError } from "./errors";
 
@@ -268,7 +268,7 @@ export function renderTable(e: Estimate, chartFile?: string): string {
         ["API, routed", `${rate(e.api.usdPerMTok)} -> ${perMonth(e.api.monthlyUsd)} (${e.api.basis})`],
         ["API, unrouted", `${rate(e.unrouted.usdPerMTok)} -> ${perMonth(e.unrouted.monthlyUsd)} (${e.unrouted.basis})`],
         ["break-even, configured nodes", `${tokens(e.breakEven.tokensPerMonth)} routed, ${tokens(e.breakEven.unroutedTokensPerMonth)} unrouted${e.breakEven.routedToUnroutedRatio !== null ? `; routed/unrouted ${Number(e.breakEven.routedToUnroutedRatio.toFixed(2))}x` : ""}`],
-        ["capacity per node", `${p.replicasPerNode} x TP${p.tensorParallelSize}, batch ${p.batchPerReplica}: ${Math.round(p.outputTokensPerSecond).toLocaleString("en-US")} output tok/s, ${formatTokens(p.tokensPerMonth)} tokens/month flat out`],
+        ["capacity per node", `${p.replicasPerNode} x TP${p.tensorParallelSize}, batch ${p.batchPerReplica}: ${formatWhole(p.outputTokensPerSecond)} output tok/s, ${formatTokens(p.tokensPerMonth)} tokens/month flat out`],
         [`capacity of ${e.selfHosted.nodes} configured nodes`, `${formatTokens(e.capacity.tokensPerMonth)} tokens/month flat out; ${formatTokens(e.capacity.servableTokensPerMonth)} at peak x${s.peakToAverage}${s.selfHosted.redundancy ? " keeping a spare node" : ""}`],
         ["serves this volume?", yesNo(e.capacity.servesVolume)],
         [`serves the ${tokens(e.breakEven.tokensPerMonth)} break-even?`, yesNo(e.capacity.servesBreakEven)],

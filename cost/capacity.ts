@@ -15,12 +15,9 @@ import {
     VLLM_CALIBRATION_LATENCY_MS, VLLM_ENGINE_SPEEDUP,
 } from "./catalogue";
 import { fitModel, kvBytesPerToken, weightsGB } from "./memory";
-import { HOURS_PER_MONTH } from "./units";
+import { HOURS_PER_MONTH, formatWhole } from "./units";
 
 export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
-
-/** One formatter, built once: toLocaleString builds a new one per call, which dominated 100,000-estimate runs. */
-const WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
 /** vLLM defaults the stacks also use (config/stack.ts): --max-num-seqs 256, --gpu-memory-utilization 0.90. */
 export const DEFAULT_MAX_NUM_SEQS = 256;
@@ -218,7 +215,7 @@ export function nodeCapacity(input: NodeCapacityInput): NodeCapacity {
         `decode step ${best.decodeStepMs.toFixed(1)} ms = (weights ${weightsGB(input.model, input.precision).toFixed(1)} GB + batch KV) / (${(efficiency.bandwidth * 100).toFixed(1)}% of ${best.tensorParallelSize} x ${GPUS[input.gpu].memoryBandwidthTBps} TB/s)${best.tensorParallelSize > 1 ? ` + ${input.model.layers * TENSOR_PARALLEL_ALL_REDUCE.allReducesPerLayer} all-reduces x ${TENSOR_PARALLEL_ALL_REDUCE.microsecondsPerAllReduce} µs (assumed)` : ""}`,
         `bandwidth efficiency ${(efficiency.bandwidth * 100).toFixed(1)}% = mean of the vLLM 0.5.4 calibration points (${efficiency.calibration.map((c) => `${c.id} ${(c.bandwidthEfficiency * 100).toFixed(1)}% at ${c.inFlight.toFixed(0)} in flight`).join(", ")}) x ${efficiency.engineSpeedup} for vLLM >= ${VLLM_ENGINE_SPEEDUP.fromVersion} (${VLLM_ENGINE_SPEEDUP.provenance.source}, ${VLLM_ENGINE_SPEEDUP.provenance.date})`,
         `prefill at ${(efficiency.prefillCompute * 100).toFixed(0)}% of dense BF16 peak (${PREFILL_COMPUTE_EFFICIENCY.provenance.source}), ${(2 * input.model.parameters / 1e9).toFixed(0)} GFLOP per input token, ${input.inputOutputRatio} input tokens per output token`,
-        `${WHOLE.format(outputTokensPerSecond)} output + ${WHOLE.format(inputTokensPerSecond)} input tokens/s per node, flat out for ${HOURS_PER_MONTH} hours a month`,
+        `${formatWhole(outputTokensPerSecond)} output + ${formatWhole(inputTokensPerSecond)} input tokens/s per node, flat out for ${HOURS_PER_MONTH} hours a month`,
     ];
     return {
         model: input.model.id,

@@ -57,12 +57,17 @@ export function formatTokens(tokens: number): string {
 
 /** Built once: toLocaleString builds a formatter per call, which dominated 100,000-estimate runs. */
 const USD_CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const USD_WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
 /** 19940 -> "$19,940"; 0.8 -> "$0.80". */
 export function formatUsd(usd: number): string {
     const cents = Math.abs(usd) < 10 && usd !== Math.round(usd);
-    return `${usd < 0 ? "-" : ""}$${(cents ? USD_CENTS : USD_WHOLE).format(Math.abs(usd))}`;
+    return `${usd < 0 ? "-" : ""}$${(cents ? USD_CENTS : WHOLE).format(Math.abs(usd))}`;
+}
+
+/** 2173.6 -> "2,174"; rates and counts in messages and tables. */
+export function formatWhole(value: number): string {
+    return WHOLE.format(value);
 }
 
 function trimNumber(value: number): string {
