@@ -61,8 +61,23 @@ describe("pulumi preview --json", () => {
         expect(secret.newState!.inputs["stringData"]).toBe("[secret]");
     });
 
-    it("the document lists every op the engine writes", () => {
-        expect(Object.keys(STEP_OPS)).toEqual(expect.arrayContaining(["same", "create", "update", "delete", "replace", "create-replacement", "delete-replaced", "read", "import", "refresh", "discard-replaced"]));
+    it("reads a step of every op the engine writes and applies it: put keeps the new state, remove drops the resource, the rest leave it", () => {
+        // The engine's StepOp list (pkg/resource/deploy) and what each leaves in the stack: the new state, nothing, or the old state.
+        const expected: Record<string, readonly string[]> = {
+            create: ["new"], update: ["new"], replace: ["new"], "create-replacement": ["new"], read: ["new"], "read-replacement": ["new"], refresh: ["new"], import: ["new"], "import-replacement": ["new"],
+            delete: [], "read-discard": [],
+            same: ["old"], "delete-replaced": ["old"], "discard-replaced": ["old"], "remove-pending-replace": ["old"],
+        };
+        const engineOps = Object.keys(expected);
+        expect(Object.keys(STEP_OPS).sort()).toEqual([...engineOps].sort());
+        const urn = "urn:pulumi:ops::llm-breakeven::aws:kms/key:Key::k";
+        const state = (description: string) => ({ urn, custom: true, type: "aws:kms/key:Key", inputs: { description } });
+        const base = parseExport(JSON.stringify({ version: 3, deployment: { resources: [state("old")] } }), "base.json");
+        for (const op of engineOps) {
+            const parsed = parsePreview(JSON.stringify({ steps: [{ op, urn, oldState: state("old"), newState: state("new") }] }), `${op}.json`);
+            expect(parsed.steps.map((s) => s.op), op).toEqual([op]);
+            expect(applyPreview(parsed, base).after.map((r) => r.inputs["description"]), op).toEqual(expected[op]);
+        }
     });
 });
 
