@@ -56,13 +56,14 @@ describe("self-hosted cost", () => {
         ["aws-p4d.24xlarge-reserved-1y", 1, 21.957642 * (1 - 0.366) * 730],
         ["lambda-8xa100", 3, 3 * 2.79 * 8 * 730],
     ])("%s x %d nodes: GPUs $%d/month", (offerId, nodes, gpuMonthlyUsd) => {
-        const cost = selfHostedCost({ offer: GPU_OFFERS.get(offerId)!, nodes, overhead });
+        const offer = GPU_OFFERS.get(offerId)!;
+        const cost = selfHostedCost({ offer, nodes, overhead });
         expect(cost.gpuMonthlyUsd).toBeCloseTo(gpuMonthlyUsd, 6);
         expect(cost.overheadMonthlyUsd).toBe(4100);
         expect(cost.monthlyUsd).toBeCloseTo(gpuMonthlyUsd + 4100, 6);
         expect(cost.lines.reduce((s, l) => s + l.monthlyUsd, 0)).toBeCloseTo(cost.monthlyUsd, 6);
         expect(cost.lines[0]).toMatchObject({ id: "gpu-nodes", quantity: nodes, unit: "node-month" });
-        expect(cost.lines[0]?.provenance).toBeDefined();
+        expect(cost.lines[0]?.provenance).toBe(offer.provenance);
     });
 
     it("refuses a fractional node count or a negative overhead", () => {
