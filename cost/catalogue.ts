@@ -375,7 +375,6 @@ export const VLLM_CALIBRATION_LATENCY_MS: Readonly<Record<(typeof VLLM_CALIBRATI
 export const VLLM_ENGINE_SPEEDUP = {
     factor: 2,
     fromVersion: "0.6.0",
-    checkPoint: { model: "llama-3.1-70b-instruct", gpu: "h100-80gb" as GpuId, tensorParallelSize: 4, maxNumSeqs: 256, outputTokensPerSecond: 3543 },
     provenance: { source: "vLLM blog, 'vLLM v0.6.0: 2.7x Throughput Improvement and 5x Latency Reduction'", region: "global", date: "2024-09-05" },
 } as const;
 
