@@ -12,8 +12,8 @@ import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, suggest } from "../config/stack";
 import { scenarioFromStackConfig } from "../config/scenario";
 import {
-    ALL_FRONTIER_MODEL_ID, BYTES_PER_PARAMETER, INPUT_OUTPUT_RATIO_RANGE, CapacityError, Estimate, GPU_OFFERS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, Scenario,
-    apiModel, blendedUsdPerMTok, estimate, formatTokens, formatUsd, formatWhole, parseTokenCount, seedScenario,
+    BYTES_PER_PARAMETER, CapacityError, Estimate, GPU_OFFERS, INPUT_OUTPUT_RATIO_RANGE, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, Scenario,
+    allFrontierRate, estimate, formatTokens, formatUsd, formatWhole, parseTokenCount, seedScenario,
 } from "../cost";
 import { UsageError } from "./errors";
 
@@ -154,10 +154,9 @@ function defaultScenario(inputOutputRatio: number): Scenario {
 }
 
 function defaultRates(inputOutputRatio: number): Scenario["api"] {
-    const frontier = apiModel(ALL_FRONTIER_MODEL_ID);
-    const rate = blendedUsdPerMTok(frontier, inputOutputRatio);
-    const basis = `all ${frontier.label}, list prices $${frontier.inputUsdPerMTok}/$${frontier.outputUsdPerMTok} blended at ${inputOutputRatio}:1 (no routing given: pass --api-usd-per-mtok)`;
-    return { usdPerMTok: rate, basis, unroutedUsdPerMTok: rate, unroutedBasis: basis };
+    const frontier = allFrontierRate(inputOutputRatio);
+    const basis = `${frontier.basis} (no routing given: pass --api-usd-per-mtok)`;
+    return { usdPerMTok: frontier.usdPerMTok, basis, unroutedUsdPerMTok: frontier.usdPerMTok, unroutedBasis: basis };
 }
 
 function stackScenario(file: string): Scenario {

@@ -18,7 +18,7 @@ import { NodeCapacity, SECONDS_PER_MONTH, nodeCapacity, nodesNeeded } from "../c
 import { Estimate, Scenario, estimate } from "../cost/estimate";
 import { overheadMonthlyUsd } from "../cost/selfHosted";
 import { offerMonthlyUsd } from "../cost/units";
-import { ALL_FRONTIER_MODEL_ID, apiModel, apiMonthlyUsd, blendedUsdPerMTok, routedUsdPerMTok } from "../cost/workload";
+import { allFrontierRate, apiModel, apiMonthlyUsd, blendedUsdPerMTok, routedUsdPerMTok } from "../cost/workload";
 import { ConfigError, Mode, SELF_HOSTED_MODEL, SelfHostedConfig, StackConfig, Workload, selfHostedSchema } from "./stack";
 
 export { breakEvenTokensPerMonth } from "../cost/breakEven";
@@ -84,9 +84,8 @@ function apiTierRate(workload: Workload): { readonly usdPerMTok: number; readonl
 /** Everything through the frontier: the routing's priciest frontier model, else GPT-4o. */
 function unroutedRate(workload: Workload): { readonly usdPerMTok: number; readonly basis: string } {
     const frontier = apiEntries(workload).map((e) => apiModel(e.model)).filter((m) => m.tier === "frontier")
-        .sort((a, b) => blendedUsdPerMTok(b, workload.inputOutputRatio) - blendedUsdPerMTok(a, workload.inputOutputRatio))[0]
-        ?? apiModel(ALL_FRONTIER_MODEL_ID);
-    return { usdPerMTok: blendedUsdPerMTok(frontier, workload.inputOutputRatio), basis: `all ${frontier.label}, list prices $${frontier.inputUsdPerMTok}/$${frontier.outputUsdPerMTok} blended at ${workload.inputOutputRatio}:1` };
+        .sort((a, b) => blendedUsdPerMTok(b, workload.inputOutputRatio) - blendedUsdPerMTok(a, workload.inputOutputRatio))[0];
+    return allFrontierRate(workload.inputOutputRatio, frontier);
 }
 
 export interface HybridSplit {

@@ -67,6 +67,14 @@ export function apiMonthlyUsd(input: ApiMonthlyInput): number {
 /** The frontier model the seed compares with ("all GPT-4o"). */
 export const ALL_FRONTIER_MODEL_ID = "openai/gpt-4o";
 
+/** Everything through one frontier model (default GPT-4o), its list prices blended at the ratio, with how it was reached. */
+export function allFrontierRate(inputOutputRatio: number, frontier: ApiModel = apiModel(ALL_FRONTIER_MODEL_ID)): { readonly usdPerMTok: number; readonly basis: string } {
+    return {
+        usdPerMTok: blendedUsdPerMTok(frontier, inputOutputRatio),
+        basis: `all ${frontier.label}, list prices $${frontier.inputUsdPerMTok}/$${frontier.outputUsdPerMTok} blended at ${inputOutputRatio}:1`,
+    };
+}
+
 /** Input tokens per output token accepted by the engine: above 0, at most 1000 (the stack schema's range). */
 export const INPUT_OUTPUT_RATIO_RANGE = { min: 0, max: 1000 } as const;
 
