@@ -29,8 +29,11 @@ export const CATALOGUE_REGION = "us-east-1";
  * The sentinels the Pulumi engine and the policy SDK use for values unknown during preview. The
  * engine sends every unknown as the string sentinel; the SDK has one per JSON type.
  */
+/** The string sentinel: the one the engine sends for every value unknown at preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string (the one the engine sends for every unknown)
+    UNKNOWN, // string
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
     "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array

@@ -14,7 +14,7 @@ import { answerInvoke } from "./invokes";
 import { mockState } from "./outputs";
 
 /** The unknown-value sentinel the engine uses in previews (facts.md section 11). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN } from "../cost/resources";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 

@@ -5,7 +5,7 @@
  */
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN } from "../../cost/resources";
 
 interface Fixture {
     readonly urn: string;

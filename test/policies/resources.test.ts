@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AWS_SERVICES, EC2_INSTANCE_TYPES, ELASTICACHE_NODES, RDS_GP3_GB_MONTH, RDS_POSTGRES_INSTANCES, RESERVED_1Y_DISCOUNT, VALKEY_PRICE_FACTOR } from "../../cost/catalogue";
-import { priceResource, priceResources, PricedResource, ResourceLike } from "../../cost/resources";
+import { priceResource, priceResources, PricedResource, ResourceLike, UNKNOWN, UNKNOWN_SENTINELS } from "../../cost/resources";
 import { HOURS_PER_MONTH } from "../../cost/units";
-
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const p4deHourly = EC2_INSTANCE_TYPES["p4de.24xlarge"]!.onDemand!.usd;
 
 function res(type: string, props: Record<string, unknown>, extra: Partial<ResourceLike> = {}): ResourceLike {
@@ -195,5 +193,16 @@ describe("priceResources", () => {
         expect(priced.unpriced.map((e) => e.name)).toEqual(["gpu-c"]);
         expect(priced.unbounded.map((e) => e.name)).toEqual(["ecr"]);
         expect(priced.entries).toHaveLength(stack.length);
+    });
+});
+
+describe("unknown-value sentinels", () => {
+    it("are exactly the ones the engine and the policy SDK use (cost/ keeps its own copy so it needs no Pulumi import)", () => {
+        const proxy = require("@pulumi/policy/proxy") as Record<string, unknown>;
+        const rpc = require("@pulumi/pulumi/runtime/rpc") as { unknownValue: string };
+        const sdk = Object.entries(proxy).filter(([k]) => /^unknown\w+Value$/.test(k)).map(([, v]) => v);
+        expect(sdk.length).toBe(7);
+        expect(new Set(sdk)).toEqual(UNKNOWN_SENTINELS);
+        expect(UNKNOWN).toBe(rpc.unknownValue);
     });
 });
