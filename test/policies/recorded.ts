@@ -7,11 +7,9 @@
  *   signature object mockrun records); the policy SDK unwraps them as it does for the real CLI.
  *   Values read from other resources' outputs are the mocks' known values, as in a preview of a
  *   stack whose resources exist; `firstPreview` is the same stack as a first preview sees it.
- * - urn, parent, dependencies, propertyDependencies: read off the program's RegisterResource
- *   requests (mockrun records no property dependencies, and fills in a parent-less URN for a
- *   resource whose registration answer arrives after the run returns).
+ * - urn, parent, dependencies, propertyDependencies: as mockrun records them off the program's
+ *   RegisterResource requests.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, runStack, StackFile, UNKNOWN } from "../../mockrun";
 import { WireResource } from "./analyzer";
 
@@ -29,75 +27,14 @@ export interface RecordedStack {
     readonly firstPreview: readonly WireResource[];
 }
 
-interface Registration {
-    readonly urn: string;
-    readonly parent: string | undefined;
-    readonly dependencies: readonly string[];
-    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
-}
-
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
-}
-type RegisterCallback = (err: unknown, response: { getUrn(): string } | undefined) => void;
-interface Monitor {
-    registerResource(req: RegisterRequest, callback: RegisterCallback): Promise<void>;
-}
-
-type Program = () => Promise<Record<string, unknown> | void>;
-
-async function projectProgram(): Promise<Program> {
-    const entry: unknown = await import("../../index");
-    const fn = typeof entry === "function" ? entry : (entry as { default?: unknown }).default;
-    if (typeof fn !== "function") throw new Error("index.ts must export the program function");
-    return fn as Program;
-}
-
-const runtime = pulumi.runtime as unknown as { getMonitor(): Monitor | undefined; waitForRPCs(): Promise<void> };
-
-/**
- * Runs the program for a stack file and returns its resources in wire form. Call these one at a
- * time (await each): the run's last RPCs are drained before returning, so that they cannot reach
- * the next run's mocks.
- */
+/** Runs the program for a stack file and returns its resources in wire form. */
 export async function recordStack(file: StackFile): Promise<RecordedStack> {
-    const registrations = new Map<string, Registration>();
-    const program = await projectProgram();
-    const capturing: Program = () => {
-        const monitor = runtime.getMonitor();
-        if (monitor === undefined) throw new Error("recordStack: no Pulumi monitor (mocks not installed)");
-        const register = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req, callback) => register(req, (err, response) => {
-            if (response !== undefined) {
-                const propertyDependencies: Record<string, string[]> = {};
-                req.getPropertydependenciesMap().forEach((deps, key) => { propertyDependencies[key] = deps.getUrnsList(); });
-                registrations.set(`${req.getType()}::${req.getName()}`, {
-                    urn: response.getUrn(), parent: req.getParent() || undefined, dependencies: req.getDependenciesList(), propertyDependencies,
-                });
-            }
-            callback(err, response);
-        });
-        return program();
-    };
-    let run;
-    try {
-        run = await runStack(file, { program: capturing });
-    } finally {
-        await runtime.waitForRPCs();
-    }
-    const resources = run.resources.map((r): WireResource => {
-        const registered = registrations.get(`${r.type}::${r.name}`);
-        const parent = registered?.parent ?? r.parent;
-        return {
-            urn: registered?.urn ?? r.urn, type: r.type, name: r.name, custom: r.custom, properties: r.inputs,
-            ...(parent !== undefined ? { parent } : {}),
-            ...(registered !== undefined ? { dependencies: registered.dependencies, propertyDependencies: registered.propertyDependencies } : {}),
-        };
-    });
+    const run = await runStack(file);
+    const resources = run.resources.map((r): WireResource => ({
+        urn: r.urn, type: r.type, name: r.name, custom: r.custom, properties: r.inputs,
+        ...(r.parent !== undefined ? { parent: r.parent } : {}),
+        dependencies: r.dependencies, propertyDependencies: r.propertyDependencies,
+    }));
     return { stack: run.stack, config: run.config, secretKeys: file.secretKeys, resources, firstPreview: asFirstPreview(run.resources, resources) };
 }
 
@@ -136,15 +73,13 @@ function replaceComputed(value: unknown, computed: readonly string[]): unknown {
     return value;
 }
 
-/** What the program throws for a stack file (undefined when it runs); drained like recordStack. */
+/** What the program throws for a stack file (undefined when it runs). */
 export async function programError(file: StackFile): Promise<string | undefined> {
     try {
         await runStack(file);
         return undefined;
     } catch (error) {
         return (error as Error).message;
-    } finally {
-        await runtime.waitForRPCs();
     }
 }
 
