@@ -7,7 +7,7 @@
  * with `config.requireSecret` / `config.getSecretObject` so that they stay Pulumi secrets.
  */
 import { z } from "zod";
-import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision } from "../cost/catalogue";
+import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS } from "../cost/catalogue";
 import { fitModel } from "../cost/memory";
 import { parseTokenCount } from "../cost/units";
 import { INPUT_OUTPUT_RATIO_RANGE } from "../cost/workload";
@@ -209,7 +209,7 @@ const baseSchema = z.object({
     selfHosted: selfHostedSchema.optional(),
     gateway: gatewaySchema.optional(),
     /** The seed's operational overhead by default ($3,500 + $200 + $400). */
-    overhead: overheadSchema.default({ engineeringMonthlyUsd: 3500, monitoringMonthlyUsd: 200, storageNetworkEgressMonthlyUsd: 400 }),
+    overhead: overheadSchema.default({ ...SEED_ASSUMPTIONS.overhead }),
     exemption: exemptionSchema.optional(),
 }).strict();
 

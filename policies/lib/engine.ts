@@ -47,23 +47,3 @@ export function bindCostEngine(engine: PolicyEngine | undefined): void {
 export function costEngine(): PolicyEngine {
     return bound ?? COST_ENGINE;
 }
-
-/**
- * Maps a module object with the engine's exports onto what the policies ask, for callers holding
- * the module rather than importing it (the CLI's in-process plan). A missing function is an
- * EngineUnavailableError naming it.
- */
-export function fromCostModule(mod: Readonly<Record<string, unknown>>): PolicyEngine {
-    const required = ["apiSpend", "breakEvenTokensPerMonth", "capacityFor", "selfHostedAlternative"] as const;
-    const missing = required.filter((name) => typeof mod[name] !== "function");
-    if (missing.length > 0) {
-        throw new EngineUnavailableError(`the cost engine (cost/index.ts) does not export ${missing.join(", ")}, which the policy pack needs (see policies/lib/engine.ts)`);
-    }
-    const fn = <A extends unknown[], R>(name: (typeof required)[number]) => mod[name] as (...args: A) => R;
-    return {
-        apiSpend: fn<[Workload, StackConfig["mode"]], ApiSpend>("apiSpend"),
-        breakEvenTokensPerMonth: fn<[number, number, number], number>("breakEvenTokensPerMonth"),
-        capacity: fn<[StackConfig, string, Workload], Capacity>("capacityFor"),
-        selfHostedAlternative: fn<[StackConfig, Workload], SelfHostedAlternative>("selfHostedAlternative"),
-    };
-}
