@@ -19,7 +19,8 @@ import { Estimate, Scenario, estimate } from "../cost/estimate";
 import { overheadMonthlyUsd } from "../cost/selfHosted";
 import { offerMonthlyUsd } from "../cost/units";
 import { allFrontierRate, apiModel, apiMonthlyUsd, blendedUsdPerMTok, routedUsdPerMTok } from "../cost/workload";
-import { ConfigError, Mode, SELF_HOSTED_MODEL, SelfHostedConfig, StackConfig, Workload, selfHostedSchema } from "./stack";
+import { SELF_HOSTED_ROUTE } from "../cost/gateway";
+import { ConfigError, Mode, SelfHostedConfig, StackConfig, Workload, selfHostedSchema } from "./stack";
 
 export { breakEvenTokensPerMonth } from "../cost/breakEven";
 
@@ -63,11 +64,11 @@ export function hostedEquivalent(modelId: string, inputOutputRatio: number): { r
 
 /** Share of the tokens the routing sends to the stack's own vLLM endpoint. */
 function selfHostedShareOf(workload: Workload): number {
-    return (workload.routing ?? []).filter((r) => r.model === SELF_HOSTED_MODEL).reduce((sum, r) => sum + r.share, 0);
+    return (workload.routing ?? []).filter((r) => r.model === SELF_HOSTED_ROUTE).reduce((sum, r) => sum + r.share, 0);
 }
 
 function apiEntries(workload: Workload): { model: string; share: number }[] {
-    return (workload.routing ?? []).filter((r) => r.model !== SELF_HOSTED_MODEL);
+    return (workload.routing ?? []).filter((r) => r.model !== SELF_HOSTED_ROUTE);
 }
 
 /** The rate of the tokens that go to APIs: the given rate, else the routing mix over its API models. */
@@ -138,7 +139,7 @@ export function scenarioFromStackConfig(config: StackConfig, name = `${config.mo
     if (config.mode === "hybrid") {
         const split = hybridSplit(config);
         if (!(split.selfHostedTokensPerMonth > 0)) {
-            throw new ConfigError([`llm-breakeven:workload.routing: a hybrid stack must route a positive share to "${SELF_HOSTED_MODEL}" (got ${split.selfHostedShare})`]);
+            throw new ConfigError([`llm-breakeven:workload.routing: a hybrid stack must route a positive share to "${SELF_HOSTED_ROUTE}" (got ${split.selfHostedShare})`]);
         }
         tokensPerMonth = split.selfHostedTokensPerMonth;
         rate = { usdPerMTok: split.selfHostedApiEquivalentUsdPerMTok, basis: `the self-hosted tier's ${(split.selfHostedShare * 100).toFixed(0)}% of the tokens at ${split.selfHostedApiEquivalentBasis}` };
@@ -199,8 +200,8 @@ export function apiSpend(workload: Workload, mode: Mode, selfHostedModel: string
     } else {
         const routing = workload.routing ?? [];
         const totalShare = routing.reduce((s, r) => s + r.share, 0);
-        const selfHostedRate = routing.some((r) => r.model === SELF_HOSTED_MODEL) ? hostedEquivalent(selfHostedModel, workload.inputOutputRatio).usdPerMTok : 0;
-        const weighted = routing.reduce((s, r) => s + r.share * (r.model === SELF_HOSTED_MODEL ? selfHostedRate : blendedUsdPerMTok(apiModel(r.model), workload.inputOutputRatio)), 0);
+        const selfHostedRate = routing.some((r) => r.model === SELF_HOSTED_ROUTE) ? hostedEquivalent(selfHostedModel, workload.inputOutputRatio).usdPerMTok : 0;
+        const weighted = routing.reduce((s, r) => s + r.share * (r.model === SELF_HOSTED_ROUTE ? selfHostedRate : blendedUsdPerMTok(apiModel(r.model), workload.inputOutputRatio)), 0);
         if (!(totalShare > 0)) throw new ConfigError(["llm-breakeven:workload: needs apiUsdPerMTok or a routing mix with a positive share"]);
         allApiUsdPerMTok = weighted / totalShare;
     }

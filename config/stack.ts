@@ -10,6 +10,7 @@ import { z } from "zod";
 import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS } from "../cost/catalogue";
 import { fitModel } from "../cost/memory";
 import { parseTokenCount } from "../cost/units";
+import { ROUTING_TIERS, SELF_HOSTED_ROUTE } from "../cost/gateway";
 import { INPUT_OUTPUT_RATIO_RANGE } from "../cost/workload";
 
 export const NAMESPACE = "llm-breakeven";
@@ -35,12 +36,6 @@ export type Mode = (typeof MODES)[number];
 export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-/** LiteLLM complexity-router tiers. */
-export const ROUTING_TIERS = ["simple", "medium", "complex", "reasoning"] as const;
-export type RoutingTier = (typeof ROUTING_TIERS)[number];
-
-/** In hybrid mode a routing entry may send its tier to the stack's own vLLM endpoint. */
-export const SELF_HOSTED_MODEL = "self-hosted";
 
 const PRECISIONS = Object.keys(BYTES_PER_PARAMETER) as [Precision, ...Precision[]];
 
@@ -353,15 +348,15 @@ function checkRouting(w: Workload, mode: Mode, ctx: Ctx): void {
     w.routing.forEach((r, i) => {
         if (seen.has(r.tier)) issue(ctx, ["workload", "routing", i, "tier"], `"${r.tier}" appears twice: each tier once`, r.tier);
         seen.add(r.tier);
-        if (r.model === SELF_HOSTED_MODEL) {
-            if (mode !== "hybrid") issue(ctx, ["workload", "routing", i, "model"], `"${SELF_HOSTED_MODEL}" is only allowed when mode is "hybrid"; use a catalogue model id`, r.model);
+        if (r.model === SELF_HOSTED_ROUTE) {
+            if (mode !== "hybrid") issue(ctx, ["workload", "routing", i, "model"], `"${SELF_HOSTED_ROUTE}" is only allowed when mode is "hybrid"; use a catalogue model id`, r.model);
         } else if (!API_MODELS.has(r.model)) {
             const ids = [...API_MODELS.keys()];
-            issue(ctx, ["workload", "routing", i, "model"], `"${r.model}" is not an API model in the catalogue (${suggest(r.model, ids)}); allowed: ${ids.join(", ")}${mode === "hybrid" ? `, ${SELF_HOSTED_MODEL}` : ""}`, r.model);
+            issue(ctx, ["workload", "routing", i, "model"], `"${r.model}" is not an API model in the catalogue (${suggest(r.model, ids)}); allowed: ${ids.join(", ")}${mode === "hybrid" ? `, ${SELF_HOSTED_ROUTE}` : ""}`, r.model);
         }
     });
-    if (mode === "hybrid" && !w.routing.some((r) => r.model === SELF_HOSTED_MODEL)) {
-        issue(ctx, ["workload", "routing"], `must send at least one tier to "${SELF_HOSTED_MODEL}" when mode is "hybrid"`);
+    if (mode === "hybrid" && !w.routing.some((r) => r.model === SELF_HOSTED_ROUTE)) {
+        issue(ctx, ["workload", "routing"], `must send at least one tier to "${SELF_HOSTED_ROUTE}" when mode is "hybrid"`);
     }
 }
 

@@ -24,6 +24,10 @@ import { apiModel, apiMonthlyUsd, blendedUsdPerMTok } from "./workload";
 /** The routing entry id that sends a tier to the stack's own vLLM endpoint (hybrid mode). */
 export const SELF_HOSTED_ROUTE = "self-hosted";
 
+/** LiteLLM complexity-router tiers, least to most capable. */
+export const ROUTING_TIERS = ["simple", "medium", "complex", "reasoning"] as const;
+export type RoutingTier = (typeof ROUTING_TIERS)[number];
+
 /** The embedding model the semantic cache embeds prompts with. */
 export const CACHE_EMBEDDING_MODEL_ID = "openai/text-embedding-3-small";
 

@@ -18,12 +18,8 @@
  */
 import { stringify } from "yaml";
 import { API_MODELS, EMBEDDING_MODELS } from "../../cost/catalogue";
-import { CACHE_EMBEDDING_MODEL_ID, SELF_HOSTED_ROUTE, TierRoute, liteLLMProvider } from "../../cost/gateway";
+import { CACHE_EMBEDDING_MODEL_ID, ROUTING_TIERS, RoutingTier, SELF_HOSTED_ROUTE, TierRoute, liteLLMProvider } from "../../cost/gateway";
 import { TOKENS_PER_MTOK } from "../../cost/units";
-
-/** The four complexity-router tiers, least to most capable. */
-export const TIERS = ["simple", "medium", "complex", "reasoning"] as const;
-export type Tier = (typeof TIERS)[number];
 
 /** The model name clients call: the complexity router. */
 export const ROUTER_MODEL_NAME = "auto";
@@ -102,10 +98,10 @@ function normaliseProvider(name: string, known: readonly string[]): string | und
 }
 
 /** The configured tier whose model serves tier `tier`: itself, else the next more capable one, else the next less capable one. */
-function servingRoute(tier: Tier, byTier: ReadonlyMap<string, TierRoute>): TierRoute {
-    const index = TIERS.indexOf(tier);
-    const up = TIERS.slice(index).map((t) => byTier.get(t)).find((r) => r !== undefined);
-    const down = [...TIERS.slice(0, index)].reverse().map((t) => byTier.get(t)).find((r) => r !== undefined);
+function servingRoute(tier: RoutingTier, byTier: ReadonlyMap<string, TierRoute>): TierRoute {
+    const index = ROUTING_TIERS.indexOf(tier);
+    const up = ROUTING_TIERS.slice(index).map((t) => byTier.get(t)).find((r) => r !== undefined);
+    const down = [...ROUTING_TIERS.slice(0, index)].reverse().map((t) => byTier.get(t)).find((r) => r !== undefined);
     const route = up ?? down;
     if (route === undefined) throw new RoutingConfigError(["llm-breakeven:workload.routing: is empty; route at least one tier"]);
     return route;
@@ -124,7 +120,7 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
     const problems: string[] = [];
     const byTier = new Map<string, TierRoute>();
     input.routing.forEach((r, i) => {
-        if (!(TIERS as readonly string[]).includes(r.tier)) problems.push(`llm-breakeven:workload.routing.${i}.tier: "${r.tier}" is not a tier; allowed: ${TIERS.join(", ")}`);
+        if (!(ROUTING_TIERS as readonly string[]).includes(r.tier)) problems.push(`llm-breakeven:workload.routing.${i}.tier: "${r.tier}" is not a tier; allowed: ${ROUTING_TIERS.join(", ")}`);
         if (r.model !== SELF_HOSTED_ROUTE && !API_MODELS.has(r.model)) problems.push(`llm-breakeven:workload.routing.${i}.model: "${r.model}" is not an API model in the catalogue; allowed: ${[...API_MODELS.keys()].join(", ")}`);
         if (r.model === SELF_HOSTED_ROUTE && input.selfHosted === undefined) problems.push(`llm-breakeven:workload.routing.${i}.model: "${SELF_HOSTED_ROUTE}" needs a self-hosted model (mode hybrid with llm-breakeven:selfHosted)`);
         byTier.set(r.tier, r);
@@ -146,7 +142,7 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
     }
     if (problems.length > 0) throw new RoutingConfigError(problems);
 
-    const ordered = [...input.routing].sort((a, b) => TIERS.indexOf(a.tier as Tier) - TIERS.indexOf(b.tier as Tier));
+    const ordered = [...input.routing].sort((a, b) => ROUTING_TIERS.indexOf(a.tier as RoutingTier) - ROUTING_TIERS.indexOf(b.tier as RoutingTier));
     const modelList: Record<string, unknown>[] = [];
     const seen = new Set<string>();
     for (const route of ordered) {
@@ -183,7 +179,7 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
         model_info: { input_cost_per_token: embedding.inputUsdPerMTok / TOKENS_PER_MTOK, output_cost_per_token: 0, mode: "embedding" },
     });
 
-    const tierNames = Object.fromEntries(TIERS.map((t) => [t.toUpperCase(), deploymentName(servingRoute(t, byTier), input.selfHosted)]));
+    const tierNames = Object.fromEntries(ROUTING_TIERS.map((t) => [t.toUpperCase(), deploymentName(servingRoute(t, byTier), input.selfHosted)]));
     // When the classifier cannot decide, the most capable configured model answers: a wrong cheap
     // answer costs more than a right expensive one.
     const defaultModel = deploymentName(servingRoute("reasoning", byTier), input.selfHosted);
