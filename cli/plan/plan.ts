@@ -11,7 +11,7 @@ import { ConfigError, Mode, NAMESPACE, parseFlatConfig, StackConfig } from "../.
 import { estimateStack } from "../../config/scenario";
 import type { Estimate } from "../../cost/estimate";
 import type { PricedResource, StackPricing } from "../../cost/resources";
-import { parseTokenCount } from "../../cost/units";
+import { rateFlag, ratioFlag, tokensFlag } from "../flags";
 import { listStacks, readStackFile, RecordedResource, redactSecrets, runStack, StackFile, STACKS_DIR } from "../../mockrun";
 import { buildView, StackConfigState } from "../../policies/lib/view";
 import { UsageError } from "../errors";
@@ -115,25 +115,13 @@ function flagOf(key: string): string {
     return { tokensPerMonth: "--tokens-per-month", apiUsdPerMTok: "--api-usd-per-mtok", inputOutputRatio: "--input-output-ratio" }[key] ?? key;
 }
 
-/** Parses what-if flag text; a bad value is a UsageError naming the flag, the value and what is accepted. */
+/** Parses what-if flag text with the parsers `estimate` uses (cli/flags.ts): a bad value is a UsageError naming the flag. */
 export function parseWhatIf(options: { readonly tokensPerMonth?: string; readonly apiUsdPerMtok?: string; readonly inputOutputRatio?: string }): WhatIf {
-    const result: { tokensPerMonth?: number; apiUsdPerMTok?: number; inputOutputRatio?: number } = {};
-    if (options.tokensPerMonth !== undefined) {
-        const tokens = parseTokenCount(options.tokensPerMonth);
-        if (tokens === undefined || !(tokens > 0)) throw new UsageError(`--tokens-per-month "${options.tokensPerMonth}" is not a positive token count; accepted: 500M, 24.9B, 5e8`);
-        result.tokensPerMonth = tokens;
-    }
-    if (options.apiUsdPerMtok !== undefined) {
-        const usd = Number(options.apiUsdPerMtok);
-        if (options.apiUsdPerMtok.trim() === "" || !Number.isFinite(usd) || !(usd > 0)) throw new UsageError(`--api-usd-per-mtok "${options.apiUsdPerMtok}" must be a positive USD rate per million tokens, e.g. 0.8`);
-        result.apiUsdPerMTok = usd;
-    }
-    if (options.inputOutputRatio !== undefined) {
-        const ratio = Number(options.inputOutputRatio);
-        if (options.inputOutputRatio.trim() === "" || !Number.isFinite(ratio) || !(ratio > 0 && ratio <= 1000)) throw new UsageError(`--input-output-ratio "${options.inputOutputRatio}" must be above 0 and at most 1000 (3 means 3:1)`);
-        result.inputOutputRatio = ratio;
-    }
-    return result;
+    return {
+        ...(options.tokensPerMonth !== undefined ? { tokensPerMonth: tokensFlag(options.tokensPerMonth) } : {}),
+        ...(options.apiUsdPerMtok !== undefined ? { apiUsdPerMTok: rateFlag("--api-usd-per-mtok", options.apiUsdPerMtok) } : {}),
+        ...(options.inputOutputRatio !== undefined ? { inputOutputRatio: ratioFlag(options.inputOutputRatio) } : {}),
+    };
 }
 
 /** The stack config a plan compares with: parsed from the flat map, or absent when it has no llm-breakeven keys. */

@@ -43,7 +43,7 @@ describe("bin/llm-breakeven.js", () => {
     it("passes the exit code through (2 for bad input, with the one-line message)", () => {
         const child = spawnSync(process.execPath, [BIN, "plan", "--tokens-per-month", "lots", "--all"], { cwd: ROOT, encoding: "utf8" });
         expect(child.status).toBe(2);
-        expect(child.stderr).toBe('llm-breakeven: --tokens-per-month "lots" is not a positive token count; accepted: 500M, 24.9B, 5e8\n');
+        expect(child.stderr).toBe('llm-breakeven: --tokens-per-month "lots" is not a token count; accepted: a number with an optional k, M, B or T suffix, e.g. 500M, 24.9B, 5e8\n');
     });
 
     it("defers TypeScript and Arborist without breaking closure serialization, which uses both", () => {

@@ -148,7 +148,7 @@ describe("bad input: one clear line, exit 2, nothing written to --out", () => {
         ["another cloud's preview", ["--preview", fixture("preview-gcp.json")], /has no AWS resources \(found 3 gcp:\*\)/],
         ["a directory for the preview", ["--preview", path.join(__dirname, "fixtures")], /is a directory; pass the JSON file itself/],
         ["a directory for the export", ["--preview", fixture("preview-all-ops.json"), "--export", __dirname], /--export .*: is a directory/],
-        ["a bad what-if", ["--stack", "self-hosted-prod", "--input-output-ratio", "0"], /--input-output-ratio "0" must be above 0/],
+        ["a bad what-if", ["--stack", "self-hosted-prod", "--input-output-ratio", "0"], /--input-output-ratio 0 is out of range; accepted: input tokens per output token, above 0 and at most 1000/],
         ["a bad policy config", ["--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("preview-gcp.json")], /"config" is not a policy of the pack/],
         ["no source", [], /nothing to plan/],
     ];
