@@ -7,7 +7,7 @@
  * with `config.requireSecret` / `config.getSecretObject` so that they stay Pulumi secrets.
  */
 import { z } from "zod";
-import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS } from "../cost/catalogue";
+import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, SERVABLE_PRECISIONS } from "../cost/catalogue";
 import { fitModel } from "../cost/memory";
 import { parseTokenCount } from "../cost/units";
 import { ROUTING_TIERS, SELF_HOSTED_ROUTE } from "../cost/gateway";
@@ -308,7 +308,7 @@ function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx
         const fit = fitModel({ model, precision: s.precision, gpu: instance.gpu.id, gpusPerReplica: span, gpuMemoryUtilization: s.gpuMemoryUtilization });
         if (!fit.fits) {
             issue(ctx, ["selfHosted", s.tensorParallelSize !== undefined ? "tensorParallelSize" : "precision"],
-                `${model.label} at ${s.precision} needs ${fit.weightsGB.toFixed(0)} GB of weights plus KV cache, but ${span}x ${GPUS[instance.gpu.id].label} at ${s.gpuMemoryUtilization} utilisation give ${fit.usableGB.toFixed(0)} GB: use a larger tensorParallelSize, a lower precision (fp8, int4) or a larger-memory instance type (p4de.24xlarge)`,
+                `${model.label} at ${s.precision} needs ${fit.weightsGB.toFixed(0)} GB of weights plus KV cache, but ${span}x ${GPUS[instance.gpu.id].label} at ${s.gpuMemoryUtilization} utilisation give ${fit.usableGB.toFixed(0)} GB: ${fitAdvice(s.precision, span, gpuCount)}`,
                 s.tensorParallelSize ?? s.precision);
         }
     }
@@ -468,4 +468,14 @@ function decode(text: string): unknown {
 /** Convenience: parse a whole flat config map. */
 export function parseFlatConfig(flat: Record<string, string>): StackConfig {
     return parseStackConfig(rawConfigFromFlat(flat));
+}
+
+/** What would make a model fit: only the remedies this stack can take (a servable precision, a TP the node has room for). */
+function fitAdvice(precision: Precision, span: number, gpuCount: number): string {
+    const lower = SERVABLE_PRECISIONS.filter((p) => BYTES_PER_PARAMETER[p] < BYTES_PER_PARAMETER[precision]);
+    return [
+        ...(span < gpuCount ? [`a larger tensorParallelSize (up to ${gpuCount})`] : []),
+        ...(lower.length > 0 ? [`a lower precision (${lower.join(", ")})`] : []),
+        "a larger-memory instance type (p4de.24xlarge)",
+    ].join(", or ").replace(/^/, "use ");
 }

@@ -294,6 +294,13 @@ export type Precision = "bf16" | "fp16" | "fp8" | "int8" | "int4";
 
 export const BYTES_PER_PARAMETER: Readonly<Record<Precision, number>> = { bf16: 2, fp16: 2, fp8: 1, int8: 1, int4: 0.5 };
 
+/**
+ * Precisions vLLM serves from a model's published checkpoint (fp8 quantized as it loads). int8 and
+ * int4 need a pre-quantized (GPTQ/AWQ) checkpoint the catalogue does not name: the engine can still
+ * estimate them, a stack cannot deploy them.
+ */
+export const SERVABLE_PRECISIONS: readonly Precision[] = ["bf16", "fp16", "fp8"];
+
 export interface OpenModel {
     readonly id: string;
     /** Hugging Face repository vLLM serves. */

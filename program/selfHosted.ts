@@ -14,7 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EC2_INSTANCE_TYPES, Ec2InstanceType, OPEN_MODELS, OpenModel, Precision } from "../cost/catalogue";
+import { EC2_INSTANCE_TYPES, Ec2InstanceType, OPEN_MODELS, OpenModel, Precision, SERVABLE_PRECISIONS } from "../cost/catalogue";
 import { Estimate } from "../cost/estimate";
 import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
@@ -26,7 +26,7 @@ import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
 import { Network, parseCidr, parseVpcCidr } from "../components/selfHosted/network";
-import { SERVABLE_PRECISIONS, ServingModelSource, VllmServing, precisionFlags, vllmServiceAccountName } from "../components/selfHosted/vllm";
+import { ServingModelSource, VllmServing, precisionFlags, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
 
 export const SERVING_NAMESPACE = "vllm";

@@ -25,7 +25,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
-import { BYTES_PER_PARAMETER, Precision } from "../../cost/catalogue";
+import { Precision } from "../../cost/catalogue";
 import { openModel } from "../../cost/estimate";
 import { weightsGB } from "../../cost/memory";
 import { ServingEgressPolicy } from "./egress";
@@ -91,15 +91,6 @@ export function precisionFlags(precision: Precision): string[] {
     }
 }
 
-/** The catalogue's precisions that precisionFlags can serve (the rest need a checkpoint it does not name). */
-export const SERVABLE_PRECISIONS: readonly Precision[] = (Object.keys(BYTES_PER_PARAMETER) as Precision[]).filter((precision) => {
-    try {
-        precisionFlags(precision);
-        return true;
-    } catch {
-        return false;
-    }
-});
 
 /** The vLLM server's arguments, in a fixed order. */
 export function renderVllmArgs(input: VllmArgsInput): string[] {

@@ -48,6 +48,8 @@ describe("stack config", () => {
         ["an unknown instance type", { instanceType: "p9.48xlarge" }, "llm-breakeven:selfHosted.instanceType: \"p9.48xlarge\" is not a GPU instance type"],
         ["one zone with redundancy on", { gpuZones: 1 }, "llm-breakeven:selfHosted.gpuZones: 1 zone cannot be redundant"],
         ["a model that does not fit", { instanceType: "p4d.24xlarge", tensorParallelSize: 2 }, "llm-breakeven:selfHosted.tensorParallelSize: Llama 3.3 70B Instruct at bf16 needs 141 GB"],
+        // Only remedies the stack can take: a TP the node has room for, a precision vLLM serves (never int4).
+        ["a model that does not fit, with the remedies", { instanceType: "p4d.24xlarge", tensorParallelSize: 2 }, "llm-breakeven:selfHosted.tensorParallelSize: Llama 3.3 70B Instruct at bf16 needs 141 GB of weights plus KV cache, but 2x A100 40GB at 0.9 utilisation give 72 GB: use a larger tensorParallelSize (up to 8), or a lower precision (fp8), or a larger-memory instance type (p4de.24xlarge)"],
         ["zero nodes", { nodesPerZone: 0 }, "llm-breakeven:selfHosted.nodesPerZone: 0 GPU nodes per zone serves nothing"],
         ["a TP size that does not divide the GPUs", { tensorParallelSize: 3 }, "llm-breakeven:selfHosted.tensorParallelSize: 3 does not divide the 8 GPUs of p4de.24xlarge; allowed: 1, 2, 4, 8"],
         ["a typo", { instanceTyp: "p4de.24xlarge" }, "llm-breakeven:selfHosted: unknown key \"instanceTyp\""],

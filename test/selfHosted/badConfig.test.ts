@@ -38,7 +38,7 @@ describe("bad self-hosted config is rejected before any resource exists", () => 
     it.each([
         ["an unknown instance type", { selfHosted: { instanceType: "p4de.48xlarge" } }, /llm-breakeven:selfHosted\.instanceType: "p4de\.48xlarge" is not a GPU instance type in the catalogue; allowed: .*p4de\.24xlarge/],
         ["one zone with redundancy on", { selfHosted: { gpuZones: 1 } }, /llm-breakeven:selfHosted\.gpuZones: 1 zone cannot be redundant: use at least 2/],
-        ["a model that does not fit the GPUs at the requested precision", { selfHosted: { instanceType: "g5.12xlarge", precision: "bf16" } }, /llm-breakeven:selfHosted\.precision: Llama 3\.3 70B Instruct at bf16 needs 141 GB of weights .* give \d+ GB: use .*a larger-memory instance type/],
+        ["a model that does not fit the GPUs at the requested precision", { selfHosted: { instanceType: "g5.12xlarge", precision: "bf16" } }, /llm-breakeven:selfHosted\.precision: Llama 3\.3 70B Instruct at bf16 needs 141 GB of weights .* give \d+ GB: use a lower precision \(fp8\), or a larger-memory instance type \(p4de\.24xlarge\)$/m],
         ["zero nodes", { selfHosted: { nodesPerZone: 0 } }, /llm-breakeven:selfHosted\.nodesPerZone: 0 GPU nodes per zone serves nothing: use at least 1/],
         ["a tensor-parallel size that does not divide the GPUs", { selfHosted: { tensorParallelSize: 3 } }, /llm-breakeven:selfHosted\.tensorParallelSize: 3 does not divide the 8 GPUs of p4de\.24xlarge; allowed: 1, 2, 4, 8/],
         ["redundancy off in production", { selfHosted: { redundancy: false } }, /llm-breakeven:selfHosted\.redundancy: false is not allowed when environment is "production"/],
