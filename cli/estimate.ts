@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { NAMESPACE, parseStackConfig, suggest } from "../config/stack";
 import { scenarioFromStackConfig } from "../config/scenario";
 import {
-    BYTES_PER_PARAMETER, CapacityError, Estimate, GPU_OFFERS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, Scenario,
+    BYTES_PER_PARAMETER, CACHE_HIT_RATE_RANGE, CapacityError, Estimate, GPU_OFFERS, OPEN_MODELS, PEAK_TO_AVERAGE_RANGE, Precision, SEED_ASSUMPTIONS, Scenario,
     allFrontierRate, estimate, formatTokens, formatUsd, formatWhole, seedScenario,
 } from "../cost";
 import { UsageError } from "./errors";
@@ -117,8 +117,8 @@ export function scenarioFromOptions(options: EstimateOptions): Scenario {
         ...base,
         tokensPerMonth: options.tokensPerMonth !== undefined ? tokensFlag(options.tokensPerMonth) : base.tokensPerMonth,
         inputOutputRatio,
-        peakToAverage: options.peakToAverage !== undefined ? boundedFlag("--peak-to-average", options.peakToAverage, 1, 100, "a peak-hour over average factor from 1 to 100, e.g. 2") : base.peakToAverage,
-        cacheHitRate: options.cacheHitRate !== undefined ? boundedFlag("--cache-hit-rate", options.cacheHitRate, 0, 1, "a share from 0 to 1, e.g. 0.2") : base.cacheHitRate,
+        peakToAverage: options.peakToAverage !== undefined ? boundedFlag("--peak-to-average", options.peakToAverage, PEAK_TO_AVERAGE_RANGE.min, PEAK_TO_AVERAGE_RANGE.max, `a peak-hour over average factor from ${PEAK_TO_AVERAGE_RANGE.min} to ${PEAK_TO_AVERAGE_RANGE.max}, e.g. 2`) : base.peakToAverage,
+        cacheHitRate: options.cacheHitRate !== undefined ? boundedFlag("--cache-hit-rate", options.cacheHitRate, CACHE_HIT_RATE_RANGE.min, CACHE_HIT_RATE_RANGE.max, `a share from ${CACHE_HIT_RATE_RANGE.min} to ${CACHE_HIT_RATE_RANGE.max}, e.g. 0.2`) : base.cacheHitRate,
         residencyRequired: options.residency === true || base.residencyRequired,
         api: {
             usdPerMTok,

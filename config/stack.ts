@@ -11,7 +11,7 @@ import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS,
 import { fitModel } from "../cost/memory";
 import { parseTokenCount } from "../cost/units";
 import { ROUTING_TIERS, SELF_HOSTED_ROUTE } from "../cost/gateway";
-import { INPUT_OUTPUT_RATIO_RANGE } from "../cost/workload";
+import { CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, PEAK_TO_AVERAGE_RANGE } from "../cost/workload";
 
 export const NAMESPACE = "llm-breakeven";
 
@@ -52,13 +52,13 @@ export const workloadSchema = z.object({
     /** Input tokens per output token (3 means 3:1). */
     inputOutputRatio: z.number().gt(INPUT_OUTPUT_RATIO_RANGE.min).max(INPUT_OUTPUT_RATIO_RANGE.max).default(3),
     /** Peak-hour rate over the monthly average rate; capacity is sized for the peak. */
-    peakToAverage: z.number().min(1).max(100).default(2),
+    peakToAverage: z.number().min(PEAK_TO_AVERAGE_RANGE.min).max(PEAK_TO_AVERAGE_RANGE.max).default(2),
     /** Share of tokens per tier and the model serving it. Omitted: all traffic at `apiUsdPerMTok`. */
     routing: z.array(routingEntry).min(1).optional(),
     /** A blended API rate given directly (USD per million tokens); overrides the routing mix's rate. */
     apiUsdPerMTok: z.number().positive().optional(),
     /** Share of requests answered by the semantic cache, 0..1. Plan with <= 0.2 unless measured. */
-    cacheHitRate: z.number().min(0).max(1).default(0),
+    cacheHitRate: z.number().min(CACHE_HIT_RATE_RANGE.min).max(CACHE_HIT_RATE_RANGE.max).default(0),
     /** The workload has a data-residency or compliance requirement no managed provider meets. */
     residencyRequired: z.boolean().default(false),
 }).strict();

@@ -60,7 +60,7 @@ export interface ApiMonthlyInput {
 /** Monthly API bill: tokens / 1e6 x rate x (1 - cache hit rate). */
 export function apiMonthlyUsd(input: ApiMonthlyInput): number {
     const cacheHitRate = input.cacheHitRate ?? 0;
-    if (!(cacheHitRate >= 0 && cacheHitRate <= 1)) throw new Error(`cacheHitRate ${cacheHitRate} must be between 0 and 1`);
+    if (!(cacheHitRate >= CACHE_HIT_RATE_RANGE.min && cacheHitRate <= CACHE_HIT_RATE_RANGE.max)) throw new Error(`cacheHitRate ${cacheHitRate} must be between ${CACHE_HIT_RATE_RANGE.min} and ${CACHE_HIT_RATE_RANGE.max}`);
     return (input.tokensPerMonth / TOKENS_PER_MTOK) * input.usdPerMTok * (1 - cacheHitRate);
 }
 
@@ -77,6 +77,10 @@ export function allFrontierRate(inputOutputRatio: number, frontier: ApiModel = a
 
 /** Input tokens per output token accepted by the engine: above 0, at most 1000 (the stack schema's range). */
 export const INPUT_OUTPUT_RATIO_RANGE = { min: 0, max: 1000 } as const;
+/** Peak-hour over average traffic accepted by the engine and the schema: 1 to 100. */
+export const PEAK_TO_AVERAGE_RANGE = { min: 1, max: 100 } as const;
+/** Semantic-cache hit rate: a share from 0 to 1. */
+export const CACHE_HIT_RATE_RANGE = { min: 0, max: 1 } as const;
 
 function assertRatio(ratio: number): void {
     if (!(ratio > INPUT_OUTPUT_RATIO_RANGE.min && ratio <= INPUT_OUTPUT_RATIO_RANGE.max)) {
