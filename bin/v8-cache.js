@@ -30,7 +30,8 @@ function readCache(file) {
 
 /**
  * Writes this run's modules, and keeps the earlier entries of modules this run did not load (so
- * `estimate` and `plan` do not evict each other); an earlier version of a module loaded now is dropped.
+ * `estimate` and `plan` do not evict each other) while their file is unchanged; an earlier version
+ * of a module, or a file since deleted (another checkout, a removed package), is dropped.
  */
 function writeCache(file, scripts, previous) {
     const index = {};
@@ -44,7 +45,8 @@ function writeCache(file, scripts, previous) {
     for (const [key, script] of scripts) add(key, script.createCachedData());
     const loaded = new Set(scripts.map(([key]) => key.slice(0, key.indexOf("\0"))));
     for (const [key, [start, length]] of Object.entries(previous.index)) {
-        if (!loaded.has(key.slice(0, key.indexOf("\0")))) add(key, previous.data.subarray(start, start + length));
+        const [filename, , , sourceLength] = key.split("\0");
+        if (!loaded.has(filename) && cacheKey(filename, Number(sourceLength)) === key) add(key, previous.data.subarray(start, start + length));
     }
     const head = Buffer.from(JSON.stringify(index), "utf8");
     const length = Buffer.alloc(4);
@@ -57,6 +59,20 @@ function writeCache(file, scripts, previous) {
         fs.renameSync(partial, file);
     } catch {
         // Read-only: every run compiles, still correct.
+    }
+}
+
+/**
+ * A module's cache key: its path, its file's size and modification time, and the length of the
+ * source compiled (a transpiled .ts file's differs from the file's). undefined when the file cannot
+ * be read.
+ */
+function cacheKey(filename, contentLength) {
+    try {
+        const stat = fs.statSync(filename);
+        return `${filename}\0${stat.size}\0${stat.mtimeMs}\0${contentLength}`;
+    } catch {
+        return undefined;
     }
 }
 
@@ -78,13 +94,8 @@ function enable(cacheFile) {
     let stale = false;
     const original = Module.prototype._compile;
     Module.prototype._compile = function compileWithCache(content, filename) {
-        let key;
-        try {
-            const stat = fs.statSync(filename);
-            key = `${filename}\0${stat.size}\0${stat.mtimeMs}\0${content.length}`;
-        } catch {
-            return original.call(this, content, filename);
-        }
+        const key = cacheKey(filename, content.length);
+        if (key === undefined) return original.call(this, content, filename);
         const entry = index[key];
         const cachedData = entry === undefined ? undefined : data.subarray(entry[0], entry[0] + entry[1]);
         let script;

@@ -51,3 +51,24 @@ describe("the V8 code cache of the CLI's entry point", () => {
         expect(result.stderr).toContain("SyntaxError");
     });
 });
+
+describe("the cache file", () => {
+    it("keeps entries of modules a run did not load, and drops those whose file is gone", () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "v8cache-"));
+        const cache = path.join(dir, "v8.bin");
+        const load = (files: readonly string[]) => {
+            const requires = files.map((f) => `require(${JSON.stringify(path.join(dir!, f))});`).join("");
+            expect(spawnSync(process.execPath, ["-e", `require(${JSON.stringify(HOOK)}).enable(${JSON.stringify(cache)});${requires}`]).status).toBe(0);
+        };
+        const keys = () => {
+            const raw = fs.readFileSync(cache);
+            return Object.keys(JSON.parse(raw.subarray(4, 4 + raw.readUInt32LE(0)).toString("utf8")) as Record<string, unknown>).map((k) => path.basename(k.split("\0")[0]!)).sort();
+        };
+        for (const f of ["a.js", "b.js", "c.js"]) fs.writeFileSync(path.join(dir, f), `exports.name = ${JSON.stringify(f)};\n`);
+        load(["a.js", "b.js"]);
+        expect(keys()).toEqual(["a.js", "b.js"]);
+        fs.rmSync(path.join(dir, "b.js"));
+        load(["c.js"]); // a.js kept (unchanged, not loaded), b.js dropped (gone)
+        expect(keys()).toEqual(["a.js", "c.js"]);
+    });
+});
