@@ -178,33 +178,27 @@ async function loadProgram(): Promise<Program> {
 
 /**
  * The SDK captures a stack trace for every resource (`Resource.callsites()`: every frame, formatted
- * and parsed, for the engine's source positions) and for every promise it tracks
- * (`debuggablePromise`, kept for PULUMI_DEBUG_PROMISE_LEAKS). The mock monitor drops the source
- * positions, and the captures were a third of a plan's time (more under tsx, which source-maps
- * each frame). While a mock run is in progress resources report no call sites and tracked promises
- * record no trace; everything else, other errors' traces included, is as it was.
+ * and parsed, for the engine's source positions) and tracks every promise it makes
+ * (`debuggablePromise`: three properties defined on the promise, a stack trace, two more promises
+ * chained to it, an entry in a leak set read only at exit, for PULUMI_DEBUG_PROMISE_LEAKS). The
+ * mock monitor drops the source positions, and the bookkeeping was over a third of a mock run's
+ * time (more under tsx, which source-maps each frame). While a mock run is in progress resources
+ * report no call sites and promises are passed through untracked; everything else, other errors'
+ * traces included, is as it was. PULUMI_DEBUG_PROMISE_LEAKS=1 keeps the SDK's own behaviour.
  */
 function skipSdkStackTraces(): () => void {
     if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) return () => undefined;
     const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
-    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (...args: unknown[]) => unknown };
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: unknown, ctx: unknown) => unknown };
     const { callsites } = resource;
     const { debuggablePromise } = debuggable;
     const noCallsites = (): unknown[] => [];
-    const untraced = (...args: unknown[]): unknown => {
-        const limit = Error.stackTraceLimit;
-        Error.stackTraceLimit = 0;
-        try {
-            return debuggablePromise(...args);
-        } finally {
-            Error.stackTraceLimit = limit;
-        }
-    };
+    const untracked = (p: unknown): unknown => p;
     resource.callsites = noCallsites;
-    debuggable.debuggablePromise = untraced;
+    debuggable.debuggablePromise = untracked;
     return () => {
         if (resource.callsites === noCallsites) resource.callsites = callsites;
-        if (debuggable.debuggablePromise === untraced) debuggable.debuggablePromise = debuggablePromise;
+        if (debuggable.debuggablePromise === untracked) debuggable.debuggablePromise = debuggablePromise;
     };
 }
 

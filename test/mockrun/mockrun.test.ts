@@ -57,6 +57,27 @@ describe("mockrun", () => {
         })).rejects.toThrow(/no mock answer for invoke "aws:ec2\/getVpc:getVpc"/);
     });
 
+    it("skips the SDK's call sites and promise tracking only while a run is in progress", async () => {
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
+        const resource = pulumi.Resource as unknown as { callsites: unknown };
+        const before = { promise: debuggable.debuggablePromise, callsites: resource.callsites };
+        let during: { promise: unknown; callsites: unknown } | undefined;
+        await runStack(file, {
+            program: async () => {
+                during = { promise: debuggable.debuggablePromise, callsites: resource.callsites };
+                new aws.ec2.Vpc("net", { cidrBlock: "10.0.0.0/16" });
+            },
+        });
+        expect(during?.promise).not.toBe(before.promise);
+        expect(during?.callsites).not.toBe(before.callsites);
+        expect({ promise: debuggable.debuggablePromise, callsites: resource.callsites }).toEqual(before);
+        // A program's own error keeps its stack trace.
+        const failed = runStack(file, { program: async () => { throw new Error("boom"); } });
+        await expect(failed).rejects.toThrow("boom");
+        await expect(failed.catch((e: Error) => e.stack)).resolves.toMatch(/mockrun\.test\.ts/);
+        expect(debuggable.debuggablePromise).toBe(before.promise);
+    });
+
     it("plans with placeholders for exactly the secrets the stack's program asks for", () => {
         const selfHosted = readStackFile("self-hosted-prod");
         // Streams the weights from an S3 mirror: no Hugging Face token, no provider keys.
