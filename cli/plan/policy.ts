@@ -18,6 +18,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { PACK_NAME, POLICIES } from "../../policies/registry";
+import { withSharedView } from "../../policies/lib/view";
 import { UsageError } from "../errors";
 import type { ResourceState } from "./state";
 
@@ -322,9 +323,9 @@ export async function evaluatePolicies(resources: readonly ResourceState[], opti
     const policies = configuredPolicies(POLICIES, options.policyConfig ?? new Map());
     pulumi.runtime.setAllConfig({ ...options.flatConfig }, [...(options.secretKeys ?? [])]);
     const analyzeStack = server.makeAnalyzeStackRpcFun(PACK_NAME, packVersion(), "advisory", policies);
-    const response = await new Promise<AnyMessage>((resolve, reject) => {
+    const response = await withSharedView(() => new Promise<AnyMessage>((resolve, reject) => {
         void analyzeStack({ request: requestOf(resources) }, (err, res) => (err !== undefined && err !== null ? reject(err) : resolve(res as AnyMessage)));
-    });
+    }));
     const diagnostics = response["getDiagnosticsList"]!() as AnyMessage[];
     const violations = diagnostics.map((d): Violation => {
         const urn = d["getUrn"]!() as string;

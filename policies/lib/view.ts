@@ -118,8 +118,29 @@ export function buildView(resources: readonly StackResource[], stackConfig: Stac
 
 /** The view of a stack policy's arguments, with the stack config from the CLI's PULUMI_CONFIG. */
 export function stackView(args: StackValidationArgs): StackView {
+    if (shared?.view !== undefined) return shared.view;
     const flat = pulumi.runtime.allConfig();
-    return buildView(args.resources.map(toStackResource), readStackConfig(flat), flat);
+    const view = buildView(args.resources.map(toStackResource), readStackConfig(flat), flat);
+    if (shared !== undefined) shared.view = view;
+    return view;
+}
+
+let shared: { view?: StackView } | undefined;
+
+/**
+ * Runs one AnalyzeStack request with one view for all of its policies. The SDK hands each policy
+ * its own copy of the same resources, so under the Pulumi CLI every policy builds (and prices) the
+ * view again; an in-process caller that knows where a request begins and ends (the offline plan)
+ * builds it once. Requests must not overlap: the view belongs to the one in progress.
+ */
+export async function withSharedView<T>(analyze: () => Promise<T>): Promise<T> {
+    if (shared !== undefined) throw new Error("withSharedView: a request is already in progress; analyze one stack at a time");
+    shared = {};
+    try {
+        return await analyze();
+    } finally {
+        shared = undefined;
+    }
 }
 
 function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource | undefined): GpuCapacity[] {

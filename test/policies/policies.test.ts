@@ -20,7 +20,7 @@ import { gatewayBudgetCoversProjection } from "../../policies/gatewayBudget";
 import { gpuRedundancy } from "../../policies/gpuRedundancy";
 import { bindCostEngine, EngineUnavailableError, PolicyEngine } from "../../policies/lib/engine";
 import { failClosed } from "../../policies/lib/failClosed";
-import { rawValue } from "../../policies/lib/view";
+import { rawValue, stackView, withSharedView } from "../../policies/lib/view";
 import { monthlyBudget } from "../../policies/monthlyBudget";
 import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
 import { POLICIES } from "../../policies/registry";
@@ -96,6 +96,22 @@ describe("the pack", () => {
         const proxied = unknownCheckingProxy({ instanceTypes: UNKNOWN, scalingConfig: { desiredSize: 1 } }) as Record<string, unknown>;
         expect(() => proxied["instanceTypes"]).toThrow(/can't be known during preview/);
         expect(rawValue(proxied)["instanceTypes"]).toBe(UNKNOWN);
+    });
+
+    it("builds the view once per policy, or once per request inside withSharedView, and refuses overlapping requests", async () => {
+        const fixture = selfHostedStack();
+        // Each policy gets its own copy of the request's resources, as from the SDK.
+        const first = stackView(stackArgs(fixture));
+        expect(first.resources.length).toBeGreaterThan(0);
+        expect(stackView(stackArgs(fixture))).not.toBe(first);
+        const shared = await withSharedView(async () => {
+            const view = stackView(stackArgs(fixture));
+            expect(stackView(stackArgs(fixture))).toBe(view);
+            await expect(withSharedView(async () => undefined)).rejects.toThrow(/already in progress/);
+            return view;
+        });
+        expect(shared.pricing.monthlyUsd).toBe(first.pricing.monthlyUsd);
+        expect(stackView(stackArgs(fixture))).not.toBe(shared);
     });
 });
 
