@@ -5,7 +5,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { costEngine } from "./lib/engine";
 import { failClosed } from "./lib/failClosed";
-import { formatTokens } from "./lib/format";
+import { formatTokens, formatWhole } from "./lib/format";
 import { stackView } from "./lib/view";
 import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
@@ -64,13 +64,13 @@ export const capacityCoversWorkload: StackValidationPolicy = {
             const capacity = engine.capacity(stack, c.instanceType, workload);
             servedTokensPerSecond += c.nodes * capacity.perNodeTokensPerSecond;
             peakTokensPerSecond = capacity.peakTokensPerSecond;
-            basis.push(`${c.resource.name}: ${c.nodes} x ${c.instanceType} at ${Math.round(capacity.perNodeTokensPerSecond).toLocaleString("en-US")} output tokens/s per node (${capacity.basis}); ${capacity.nodesNeeded} needed`);
+            basis.push(`${c.resource.name}: ${c.nodes} x ${c.instanceType} at ${formatWhole(capacity.perNodeTokensPerSecond)} output tokens/s per node (${capacity.basis}); ${capacity.nodesNeeded} needed`);
         }
         if (problems.length === 0 && servedTokensPerSecond >= peakTokensPerSecond) return;
         reportViolation([
             problems.length > 0
                 ? "Cannot show that the GPU nodes serve the declared peak:"
-                : `The GPU nodes serve ${Math.round(servedTokensPerSecond).toLocaleString("en-US")} output tokens/s, below the declared peak of ${Math.round(peakTokensPerSecond).toLocaleString("en-US")} (${formatTokens(workload.tokensPerMonth)} tokens/month x peak factor ${workload.peakToAverage}).`,
+                : `The GPU nodes serve ${formatWhole(servedTokensPerSecond)} output tokens/s, below the declared peak of ${formatWhole(peakTokensPerSecond)} (${formatTokens(workload.tokensPerMonth)} tokens/month x peak factor ${workload.peakToAverage}).`,
             ...problems.map((p) => `  - ${p}`),
             ...basis.map((b) => `  - ${b}`),
             "Fix: raise llm-breakeven:selfHosted.nodesPerZone or gpuZones, pick a faster instance type, or lower precision (fp8 on H100/H200).",

@@ -51,7 +51,7 @@ function unpricedByType(side: Side): Array<{ readonly type: string; readonly cou
         g.names.push(e.name);
         groups.set(e.type, g);
     }
-    return [...groups.values()].sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+    return [...groups.values()].sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }
 
 function componentTable(side: Side): string {

@@ -42,6 +42,11 @@ export interface ContainerInput {
     readonly metricsLogGroupName: string;
 }
 
+/** Names in code-unit order: the same on every machine and locale, so a task definition only changes when its content does. */
+function byCodeUnit(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The collector's config: scrape LiteLLM, keep only the spend counter, sum its series, write it as EMF. */
 export function renderCollectorConfig(input: { readonly metricsNamespace: string; readonly metricsLogGroupName: string; readonly region: string }): string {
     return stringify({
@@ -95,7 +100,7 @@ export function renderContainerDefinitions(input: ContainerInput): ContainerDefi
         options: { "awslogs-group": input.logGroupName, "awslogs-region": input.region, "awslogs-stream-prefix": prefix },
     });
     const env = (record: Readonly<Record<string, string>>): { name: string; value: string }[] =>
-        Object.entries(record).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
+        Object.entries(record).sort(([a], [b]) => byCodeUnit(a, b)).map(([name, value]) => ({ name, value }));
     return [
         {
             name: LITELLM_CONTAINER,
@@ -105,7 +110,7 @@ export function renderContainerDefinitions(input: ContainerInput): ContainerDefi
             command: [`echo "$${CONFIG_ENV}" | base64 -d > /tmp/litellm-config.yaml && exec litellm --config /tmp/litellm-config.yaml --port ${LITELLM_PORT}`],
             portMappings: [{ containerPort: LITELLM_PORT, protocol: "tcp" }],
             environment: env({ ...input.environment, [CONFIG_ENV]: Buffer.from(input.configYaml, "utf8").toString("base64") }),
-            secrets: [...input.secrets].sort((a, b) => a.name.localeCompare(b.name)),
+            secrets: [...input.secrets].sort((a, b) => byCodeUnit(a.name, b.name)),
             logConfiguration: logs("litellm"),
         },
         {

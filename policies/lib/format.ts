@@ -1,9 +1,9 @@
 /** Message pieces shared by the policies: money, volumes, resource lists and the assumptions line. */
 import { PricedEntry, StackPricing } from "../../cost/resources";
-import { HOURS_PER_MONTH, formatTokens, formatUsd } from "../../cost/units";
+import { HOURS_PER_MONTH, formatTokens, formatUsd, formatWhole } from "../../cost/units";
 import { StackView } from "./view";
 
-export { formatTokens, formatUsd };
+export { formatTokens, formatUsd, formatWhole };
 
 export function perMonth(usd: number): string {
     return `${formatUsd(usd)}/month`;

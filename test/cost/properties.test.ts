@@ -1,6 +1,7 @@
 /** Properties over random scenarios (fast-check): monotone cost and nodes, break-even where the curves cross. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { formatUsd, formatWhole } from "../../cost/units";
 import { CapacityCurve, MAX_FLEET_NODES, apiMonthlyUsd, capacityAwareBreakEven, capacityAwareMonthlyUsd, estimate, fixedNodesBreakEven, nodesNeeded, seedScenario } from "../../cost";
 
 const volume = fc.double({ min: 1e6, max: 1e13, noNaN: true });
@@ -89,5 +90,21 @@ describe("capacity-aware break-even at the edge of never", () => {
         const b = capacityAwareBreakEven({ nodeMonthlyUsd: 1000, overheadMonthlyUsd: 50_000, nodeTokensPerMonth: 1e8, peakToAverage: 1, redundancy: true }, 10.000000000001, 0);
         expect(b.kind).toBe("never");
         expect(b.statement).toMatch(/beyond 10k nodes/);
+    });
+
+    it("formats figures exactly as Intl.NumberFormat(\"en-US\") does, without starting ICU", () => {
+        const whole = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+        const cents = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        const usd = (v: number) => `${v < 0 ? "-" : ""}$${(Math.abs(v) < 10 && v !== Math.round(v) ? cents : whole).format(Math.abs(v))}`;
+        const edges = [0, -0, 0.5, 2.5, -2.5, -0.4, 1.005, 9.995, 999.5, 1234567.891, 1e-7, 1e15 - 0.5, 1e15, 1e20, 1e21, Infinity, -Infinity, NaN];
+        for (const v of edges) {
+            expect(formatWhole(v), String(v)).toBe(whole.format(v));
+            expect(formatUsd(v), String(v)).toBe(usd(v));
+        }
+        const figure = fc.oneof(fc.double({ noNaN: false }), fc.double({ min: -20, max: 20 }), fc.integer().map((i) => i / 1000));
+        fc.assert(fc.property(figure, (v) => {
+            expect(formatWhole(v)).toBe(whole.format(v));
+            expect(formatUsd(v)).toBe(usd(v));
+        }), { numRuns: 20_000 });
     });
 });
