@@ -5,7 +5,7 @@
  * run (which also fills bin/ts-cache.js's transpile cache, as any second run finds it).
  *
  * Rows: `npm start` (node bin/llm-breakeven.js: cached transpile, a V8 code cache, the SDK's
- * closure-serialization dependencies deferred); the floor with that same deferral, and with the code
+ * closure serialization and Automation API deferred); the floor with that same deferral, and with the code
  * cache too, to show how much of the ratio comes from loading faster than the floor; and
  * `tsx cli/main.ts` for comparison.
  *
@@ -49,7 +49,7 @@ function main(): void {
     // Exit 5 only says a shipped stack is blocked by a mandatory policy: the plan ran to the end.
     row("plan --all: npm start (node bin/llm-breakeven.js)", median([BIN, "plan", "--all", "--quiet"], [0, 5]));
     const deferred = `require(${JSON.stringify(path.join(ROOT, "bin", "defer-sdk-deps.js"))}).deferSdkDeps();${LOAD_FLOOR}`;
-    row("  for scale: the floor with the SDK's TypeScript/Arborist deferred", median(["-e", deferred]));
+    row("  for scale: the floor with the SDK modules a plan never calls deferred", median(["-e", deferred]));
     const v8Cache = path.join(os.tmpdir(), `llm-breakeven-bench-floor-${process.pid}.bin`);
     const cached = `require(${JSON.stringify(path.join(ROOT, "bin", "v8-cache.js"))}).enable(${JSON.stringify(v8Cache)});${deferred}`;
     try {

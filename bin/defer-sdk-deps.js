@@ -1,24 +1,35 @@
 "use strict";
 /**
- * @pulumi/pulumi requires two large packages as it loads, for closure serialization only
- * (pulumi.runtime.serializeFunction: function-valued resources, dynamic providers): TypeScript,
- * to parse a function's text, and npm's Arborist, to find the packages a closure needs. Together
- * they are half of the time `require("@pulumi/pulumi")` takes (~0.3 s of ~0.6 s); a plan under
- * mocks never calls either. Each is registered here as already loaded, with exports that load the
- * real package on first use: code that does use them gets the same package, a little later.
+ * The Pulumi SDKs load, as they start, modules a plan under mocks never calls:
  *
- * The CLI's entry point only: tests and the Pulumi program load the SDK as it is.
+ * - @pulumi/pulumi's closure serialization (pulumi.runtime.serializeFunction, computeCodePaths:
+ *   function-valued resources, dynamic providers): TypeScript, to parse a function's text; npm's
+ *   Arborist, normalize-package-data and fdir, to find the packages a closure needs. TypeScript and
+ *   Arborist alone are half of what `require("@pulumi/pulumi")` costs (~0.3 s of ~0.6 s).
+ * - @pulumi/pulumi's Automation API (`pulumi.automation`: driving the Pulumi CLI from code).
+ *
+ * Each is registered here as already loaded, with exports that load the real module on first use:
+ * code that does use one gets the same module, a little later. A module whose file is not where
+ * the SDK would load it from is left alone (the SDK then loads it, or fails, as it would).
+ *
+ * The CLI's entry point only: tests and the Pulumi program load the SDKs as they are.
  */
 const Module = require("module");
 const path = require("path");
 
-/** Registers `request` (as resolved from `fromDir`) with exports that load the real package on first touch. */
-function deferPackage(request, fromDir) {
+/**
+ * How the module's importer binds it (TypeScript's emit): "namespace" for `import * as x`
+ * (__importStar passes an ES-module namespace through untouched and copies every key of anything
+ * else, which would load the module at once) or a plain `require` whose exports are read when
+ * used; "default" for `import x from` a CommonJS function (__importDefault wraps it as
+ * `{ default: module }` unless it says it is an ES module).
+ */
+function deferModule(request, fromDir, interop = "namespace") {
     let filename;
     try {
         filename = require.resolve(request, { paths: [fromDir] });
     } catch {
-        return; // not installed where the SDK looks: the SDK has its own fallback (or fails as it would)
+        return;
     }
     if (Module._cache[filename] !== undefined) return;
     let real;
@@ -29,17 +40,23 @@ function deferPackage(request, fromDir) {
         }
         return real;
     };
-    // The SDK binds both with TypeScript's __importStar, which passes an ES-module namespace through
-    // untouched and copies every key of anything else (which would load the package at once).
-    const exportsProxy = new Proxy({}, {
-        get: (_, key) => (key === "__esModule" && real === undefined ? true : Reflect.get(load(), key)),
+    // A deferred CommonJS function is called through its stand-in: the target is a function then.
+    // (A function's own non-configurable `prototype` must be reported as the target's.)
+    const target = interop === "default" ? function deferred() {} : {};
+    const exportsProxy = new Proxy(target, {
+        get: (_, key) => (key === "__esModule" && real === undefined ? interop === "namespace" : Reflect.get(load(), key)),
         has: (_, key) => Reflect.has(load(), key),
-        ownKeys: () => Reflect.ownKeys(load()),
+        ownKeys: () => {
+            const keys = Reflect.ownKeys(load());
+            return typeof target === "function" && !keys.includes("prototype") ? [...keys, "prototype"] : keys;
+        },
         getOwnPropertyDescriptor: (_, key) => {
+            if (typeof target === "function" && key === "prototype") return Reflect.getOwnPropertyDescriptor(target, key);
             const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
             return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
         },
         set: (_, key, value) => Reflect.set(load(), key, value),
+        apply: (_, thisArg, args) => Reflect.apply(load(), thisArg, args),
     });
     const stub = new Module(filename, null);
     stub.filename = filename;
@@ -56,8 +73,12 @@ function deferSdkDeps() {
     } catch {
         return;
     }
-    deferPackage("typescript", sdkDir); // typescript-shim.js, for runtime/closure/parseFunction.js
-    deferPackage("@npmcli/arborist", path.join(sdkDir, "runtime", "closure")); // codePaths.js
+    const closureDir = path.join(sdkDir, "runtime", "closure");
+    deferModule("typescript", sdkDir); // typescript-shim.js, for closure/parseFunction.js
+    deferModule("@npmcli/arborist", closureDir); // closure/codePaths.js
+    deferModule("normalize-package-data", closureDir, "default"); // closure/codePaths.js
+    deferModule("fdir", closureDir); // closure/codePaths.js
+    deferModule("./automation/index.js", sdkDir); // index.js: pulumi.automation
 }
 
 module.exports = { deferSdkDeps };

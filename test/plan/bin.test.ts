@@ -1,6 +1,6 @@
 /**
  * The command's entry point, bin/llm-breakeven.js (what `npm start` runs): the sources transpiled by
- * bin/ts-cache.js and the SDK's deferred dependencies (bin/defer-sdk-deps.js) must change nothing.
+ * bin/ts-cache.js and the SDK modules it defers (bin/defer-sdk-deps.js) must change nothing.
  * The same plan through the entry point and in process (vitest's own transpile) prints the same
  * JSON; a deferred package still works when something does use it.
  */
@@ -46,23 +46,45 @@ describe("bin/llm-breakeven.js", () => {
         expect(child.stderr).toBe('llm-breakeven: --tokens-per-month "lots" is not a token count; accepted: a number with an optional k, M, B or T suffix, e.g. 500M, 24.9B, 5e8\n');
     });
 
-    it("defers TypeScript and Arborist without breaking closure serialization, which uses both", () => {
-        const script = `
-            require(${JSON.stringify(path.join(ROOT, "bin", "defer-sdk-deps.js"))}).deferSdkDeps();
+    it("defers closure serialization's packages and the Automation API, which then work as without deferral", () => {
+        const script = (defer: boolean) => `
+            ${defer ? `require(${JSON.stringify(path.join(ROOT, "bin", "defer-sdk-deps.js"))}).deferSdkDeps();` : ""}
+            // A stand-in is registered, never compiled: count the files of each module Node compiles.
+            const Module = require("module");
+            const compiled = [];
+            const compile = Module.prototype._compile;
+            Module.prototype._compile = function (content, filename) {
+                compiled.push(filename);
+                return compile.apply(this, arguments);
+            };
+            const files = (part) => compiled.filter((f) => f.includes(part)).length;
+            const parts = ["/@npmcli/arborist/", "/normalize-package-data/", "/fdir/", "/@pulumi/pulumi/automation/", "/typescript/lib/typescript.js"];
             const pulumi = require("@pulumi/pulumi");
-            // The real Arborist is dozens of files; its stand-in is none of them.
-            const arboristFiles = () => Object.keys(require.cache).filter((f) => f.includes("@npmcli/arborist/lib/arborist/")).length;
-            const before = arboristFiles();
+            const before = parts.map(files);
             Promise.all([pulumi.runtime.serializeFunction(() => 6 * 7), pulumi.runtime.computeCodePaths()]).then(([s, paths]) => {
-                process.stdout.write(JSON.stringify({ before, after: arboristFiles(), text: s.text.includes("6 * 7"), paths: paths.size, ts: require("typescript").version }));
+                const automation = typeof pulumi.automation.LocalWorkspace.create;
+                // computeCodePaths walks workspaces with fdir only in a monorepo: use it as codePaths.js does.
+                const closureDir = require("path").join(require.resolve("@pulumi/pulumi/runtime/closure/codePaths.js"), "..");
+                const fdir = require(require.resolve("fdir", { paths: [closureDir] }));
+                if (typeof new fdir.fdir().withBasePath().crawl !== "function") throw new Error("fdir stand-in does not work");
+                process.stdout.write(JSON.stringify({ before, after: parts.map(files), text: s.text.includes("6 * 7"), paths: [...paths.keys()].sort(), automation, ts: require("typescript").version }));
             });`;
-        const child = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
-        expect(child.status).toBe(0);
-        const result = JSON.parse(child.stdout) as { before: number; after: number; text: boolean; paths: number; ts: string };
-        expect(result.before).toBe(0);
-        expect(result.after).toBeGreaterThan(0);
-        expect(result.text).toBe(true);
-        expect(result.paths).toBeGreaterThan(0);
-        expect(result.ts).toBe((JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "typescript", "package.json"), "utf8")) as { version: string }).version);
+        type Result = { before: number[]; after: number[]; text: boolean; paths: string[]; automation: string; ts: string };
+        const run = (defer: boolean): Result => {
+            const child = spawnSync(process.execPath, ["-e", script(defer)], { cwd: ROOT, encoding: "utf8" });
+            // (Loading the Automation API prints Node's experimental-WASI warning, deferred or not.)
+            expect(child.status, child.stderr).toBe(0);
+            return JSON.parse(child.stdout) as Result;
+        };
+        const deferred = run(true);
+        const plain = run(false);
+        expect(deferred.before).toEqual([0, 0, 0, 0, 0]);
+        expect(plain.before.every((n) => n > 0)).toBe(true);
+        expect(deferred.after.every((n) => n > 0)).toBe(true);
+        expect(deferred.paths.length).toBeGreaterThan(0);
+        expect({ ...deferred, before: [], after: [] }).toEqual({ ...plain, before: [], after: [] });
+        expect(deferred.text).toBe(true);
+        expect(deferred.automation).toBe("function");
+        expect(deferred.ts).toBe((JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "typescript", "package.json"), "utf8")) as { version: string }).version);
     });
 });
