@@ -4,10 +4,10 @@
  * at most 1.5x). Each figure is the median of several runs of a fresh process, after one warm-up
  * run (which also fills bin/ts-cache.js's transpile cache, as any second run finds it).
  *
- * Rows: `npm start` (node bin/llm-breakeven.js: cached transpile, a V8 code cache, the SDK's
- * closure serialization and Automation API deferred); the floor with that same deferral, and with the code
- * cache too, to show how much of the ratio comes from loading faster than the floor; and
- * `tsx cli/main.ts` for comparison.
+ * Rows: `npm start` (node bin/llm-breakeven.js: cached transpile, V8 code and resolution caches,
+ * the SDK's closure serialization and Automation API deferred); the floor with that same deferral,
+ * and with both caches too, to show how much of the ratio comes from loading faster than the floor;
+ * and `tsx cli/main.ts` for comparison.
  *
  *   npm run bench:plan            (RUNS=5 to change the number of runs)
  */
@@ -44,18 +44,21 @@ function main(): void {
     const cpus = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
     console.log(`node ${process.version}, ${cpus} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}; median of ${RUNS} runs each; ${stacks} shipped stacks; target: plan --all within 1.5x the floor`);
     const floor = median(["-e", LOAD_FLOOR]);
-    const row = (label: string, ms: number) => console.log(`${label.padEnd(62)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / floor).toFixed(2)}x the floor`);
+    const row = (label: string, ms: number) => console.log(`${label.padEnd(75)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / floor).toFixed(2)}x the floor`);
     row("floor: node loads @pulumi/pulumi, aws, kubernetes", floor);
     // Exit 5 only says a shipped stack is blocked by a mandatory policy: the plan ran to the end.
     row("plan --all: npm start (node bin/llm-breakeven.js)", median([BIN, "plan", "--all", "--quiet"], [0, 5]));
     const deferred = `require(${JSON.stringify(path.join(ROOT, "bin", "defer-sdk-deps.js"))}).deferSdkDeps();${LOAD_FLOOR}`;
     row("  for scale: the floor with the SDK modules a plan never calls deferred", median(["-e", deferred]));
     const v8Cache = path.join(os.tmpdir(), `llm-breakeven-bench-floor-${process.pid}.bin`);
-    const cached = `require(${JSON.stringify(path.join(ROOT, "bin", "v8-cache.js"))}).enable(${JSON.stringify(v8Cache)});${deferred}`;
+    const resolveCache = path.join(os.tmpdir(), `llm-breakeven-bench-floor-${process.pid}.json`);
+    const cached = `require(${JSON.stringify(path.join(ROOT, "bin", "resolve-cache.js"))}).enable(${JSON.stringify(resolveCache)}, ${JSON.stringify(ROOT)});`
+        + `require(${JSON.stringify(path.join(ROOT, "bin", "v8-cache.js"))}).enable(${JSON.stringify(v8Cache)});${deferred}`;
     try {
-        row("  for scale: the same, with the V8 code cache npm start uses", median(["-e", cached]));
+        row("  for scale: the same, with the code and resolution caches npm start uses", median(["-e", cached]));
     } finally {
         fs.rmSync(v8Cache, { force: true });
+        fs.rmSync(resolveCache, { force: true });
     }
     row("plan --all through tsx (tsx cli/main.ts)", median([TSX, "cli/main.ts", "plan", "--all", "--quiet"], [0, 5]));
 }
