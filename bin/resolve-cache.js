@@ -64,7 +64,8 @@ function enable(cacheFile, root) {
         if (isMain || options !== undefined || parent === null || parent === undefined || typeof parent.filename !== "string") {
             return original.apply(this, arguments);
         }
-        const key = `${path.dirname(parent.filename)}\0${request}`;
+        // Node resolves from the requiring file's directory (Module#path) only.
+        const key = `${typeof parent.path === "string" ? parent.path : path.dirname(parent.filename)}\0${request}`;
         const cached = entries.get(key);
         if (cached !== undefined) return cached;
         const filename = original.apply(this, arguments);
