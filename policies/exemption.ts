@@ -5,7 +5,7 @@
  * exemption stops here and projected-spend-below-api-break-even blocks again.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { analyseBreakEven, describeExemption, exemptionState } from "./lib/breakEven";
+import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState, ExemptionSwitch } from "./lib/breakEven";
 import { failClosed } from "./lib/failClosed";
 import { stackView } from "./lib/view";
 import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
@@ -18,8 +18,8 @@ export const breakEvenExemption: StackValidationPolicy = {
     description: `Reports every stack deploying above the API break-even under an approved exemption, quoting its reason, approver and expiry.`,
     enforcementLevel: "advisory",
     configSchema: {
-        // The same overrides as projected-spend-below-api-break-even: set them identically so both analyses agree.
-        properties: { ...WORKLOAD_OVERRIDE_SCHEMA },
+        // The same keys as projected-spend-below-api-break-even: set them alike so both analyses agree.
+        properties: { ...WORKLOAD_OVERRIDE_SCHEMA, ...EXEMPTION_SWITCH_SCHEMA },
     },
     validateStack: failClosed(EXEMPTION_POLICY, (args, reportViolation) => {
         const view = stackView(args);
@@ -27,7 +27,11 @@ export const breakEvenExemption: StackValidationPolicy = {
         if (exemption.kind !== "active") {
             return args.notApplicable(exemption.kind === "none" ? "no llm-breakeven:exemption is recorded" : `the exemption expired on ${exemption.exemption.expires}`);
         }
-        const result = analyseBreakEven(view, args.getConfig<WorkloadOverrides>());
+        const config = args.getConfig<WorkloadOverrides & ExemptionSwitch>();
+        if (!exemptionsAllowed(config)) {
+            return args.notApplicable(`this environment honours no exemption (allowExemptions: false), so ${PROJECTED_SPEND_POLICY} decides`);
+        }
+        const result = analyseBreakEven(view, config);
         if (result.kind === "not-applicable") return args.notApplicable(result.reason);
         if (result.kind === "projected" && !result.above) return;
         const what = result.kind === "projected" ? result.message : `(${result.message})`;

@@ -4,17 +4,14 @@
  * the stack would create, adds the operational overhead, and compares.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { analyseBreakEven, describeExemption, exemptionState } from "./lib/breakEven";
+import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState, ExemptionSwitch } from "./lib/breakEven";
 import { failClosed } from "./lib/failClosed";
 import { stackView } from "./lib/view";
 import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
 export const PROJECTED_SPEND_POLICY = "projected-spend-below-api-break-even";
 
-export interface ProjectedSpendConfig extends WorkloadOverrides {
-    /** Whether an unexpired llm-breakeven:exemption may turn the block into an advisory. Default true. */
-    readonly allowExemptions?: boolean;
-}
+export interface ProjectedSpendConfig extends WorkloadOverrides, ExemptionSwitch {}
 
 export const projectedSpendBelowApiBreakEven: StackValidationPolicy = {
     name: PROJECTED_SPEND_POLICY,
@@ -23,7 +20,7 @@ export const projectedSpendBelowApiBreakEven: StackValidationPolicy = {
     configSchema: {
         properties: {
             ...WORKLOAD_OVERRIDE_SCHEMA,
-            allowExemptions: { type: "boolean", default: true, description: "Whether an unexpired llm-breakeven:exemption turns this block into the break-even-exemption advisory." },
+            ...EXEMPTION_SWITCH_SCHEMA,
         },
     },
     validateStack: failClosed(PROJECTED_SPEND_POLICY, (args, reportViolation) => {
@@ -34,7 +31,7 @@ export const projectedSpendBelowApiBreakEven: StackValidationPolicy = {
         if (result.kind === "cannot-project") return reportViolation(result.message);
         if (!result.above) return;
         const exemption = exemptionState(view);
-        if (exemption.kind === "active" && (config.allowExemptions ?? true)) return; // break-even-exemption reports it.
+        if (exemption.kind === "active" && exemptionsAllowed(config)) return; // break-even-exemption reports it.
         const preface = exemption.kind === "expired"
             ? `The ${describeExemption(exemption.exemption)} has expired, so the block applies again. Renew it (a new expires date, approved again) or fix the cost.\n`
             : exemption.kind === "active" ? "An exemption is recorded, but this environment's policy config does not allow exemptions (allowExemptions: false).\n" : "";

@@ -1,11 +1,11 @@
 /** Every policy of the pack, in the order the CLI lists them. index.ts serves them; tests import them. */
 import { Policies } from "@pulumi/policy";
 import { capacityCoversWorkload } from "./capacity";
-import { breakEvenExemption } from "./exemption";
+import { breakEvenExemption, EXEMPTION_POLICY } from "./exemption";
 import { gatewayBudgetCoversProjection } from "./gatewayBudget";
 import { gpuRedundancy } from "./gpuRedundancy";
 import { monthlyBudget } from "./monthlyBudget";
-import { projectedSpendBelowApiBreakEven } from "./projectedSpend";
+import { PROJECTED_SPEND_POLICY, projectedSpendBelowApiBreakEven } from "./projectedSpend";
 import { selfHostingWouldBeCheaper } from "./selfHostingCheaper";
 
 export const PACK_NAME = "llm-breakeven-cost";
@@ -19,3 +19,9 @@ export const POLICIES: Policies = [
     gatewayBudgetCoversProjection,
     selfHostingWouldBeCheaper,
 ];
+
+/**
+ * [decides, reports]: the second policy reports the first one's analysis, so the config keys they
+ * share must be set alike (checked by the offline plan; the Pulumi CLI hands each policy only its own).
+ */
+export const AGREEING_POLICIES: ReadonlyArray<readonly [string, string]> = [[PROJECTED_SPEND_POLICY, EXEMPTION_POLICY]];

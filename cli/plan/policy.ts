@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import { PACK_NAME, POLICIES } from "../../policies/registry";
+import { AGREEING_POLICIES, PACK_NAME, POLICIES } from "../../policies/registry";
 import { withSharedView } from "../../policies/lib/view";
 import { UsageError } from "../errors";
 import type { ResourceState } from "./state";
@@ -151,8 +151,31 @@ export function normalisePolicyConfig(raw: Readonly<Record<string, unknown>>, so
         problems.push(...checkProperties(policy.name, policy.configSchema, properties));
         result.set(policy.name, { ...(level !== undefined ? { enforcementLevel: level as Level } : {}), properties });
     }
+    problems.push(...disagreements(result));
     if (problems.length > 0) throw new UsageError(`${source}: ${problems.join("; ")}`);
     return result;
+}
+
+/**
+ * The keys a policy shares with the one whose analysis it reports (AGREEING_POLICIES) must be set
+ * alike: otherwise break-even-exemption would describe a different break-even from the one
+ * projected-spend-below-api-break-even decides on. The Pulumi CLI hands each policy only its own
+ * config, so only the offline plan can catch this.
+ */
+function disagreements(config: PolicyPackConfig): string[] {
+    const problems: string[] = [];
+    for (const [decides, reports] of AGREEING_POLICIES) {
+        const a = config.get(decides)?.properties ?? {};
+        const b = config.get(reports)?.properties ?? {};
+        const shared = Object.keys(POLICIES.find((p) => p.name === decides)?.configSchema?.properties ?? {})
+            .filter((key) => key in (POLICIES.find((p) => p.name === reports)?.configSchema?.properties ?? {}));
+        for (const key of shared) {
+            if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
+                problems.push(`"${reports}".${key}: ${JSON.stringify(b[key]) ?? "unset"} differs from "${decides}".${key}: ${JSON.stringify(a[key]) ?? "unset"}; ${reports} reports ${decides}'s analysis, so set ${key} alike on both`);
+            }
+        }
+    }
+    return problems;
 }
 
 function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, unknown> {

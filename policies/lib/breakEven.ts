@@ -88,6 +88,27 @@ export function exemptionState(view: StackView, today: Date = new Date()): Exemp
     return exemption.expires >= todayIso ? { kind: "active", exemption } : { kind: "expired", exemption };
 }
 
+/**
+ * Whether an environment honours exemptions. The same key on both policies of the pair:
+ * projected-spend-below-api-break-even blocks unless it is honoured, break-even-exemption reports
+ * it only when it is (the offline plan checks that the two are set alike).
+ */
+export interface ExemptionSwitch {
+    readonly allowExemptions?: boolean;
+}
+
+export const EXEMPTION_SWITCH_SCHEMA = {
+    allowExemptions: {
+        type: "boolean",
+        default: true,
+        description: "Whether an unexpired llm-breakeven:exemption turns the break-even block into the break-even-exemption advisory; set it alike on both policies.",
+    },
+} as const;
+
+export function exemptionsAllowed(config: ExemptionSwitch): boolean {
+    return config.allowExemptions ?? true;
+}
+
 export function describeExemption(e: ExemptionConfig): string {
     return `${e.kind} exemption approved by ${e.approvedBy}${e.ticket !== undefined ? ` (${e.ticket})` : ""}, expires ${e.expires}: "${e.reason}"`;
 }

@@ -150,6 +150,8 @@ describe("bad input: one clear line, exit 2, nothing written to --out", () => {
         ["a directory for the export", ["--preview", fixture("preview-all-ops.json"), "--export", __dirname], /--export .*: is a directory/],
         ["a bad what-if", ["--stack", "self-hosted-prod", "--input-output-ratio", "0"], /--input-output-ratio 0 is out of range; accepted: input tokens per output token, above 0 and at most 1000/],
         ["a bad policy config", ["--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("preview-gcp.json")], /"config" is not a policy of the pack/],
+        ["a policy config whose paired policies disagree", ["--stack", "self-hosted-prod", "--policy-config", fixture("policy-exemptions-disagree.json")],
+            /"break-even-exemption".tokensPerMonth: unset differs from "projected-spend-below-api-break-even".tokensPerMonth: "6B"; .*"break-even-exemption".allowExemptions: true differs from "projected-spend-below-api-break-even".allowExemptions: false; break-even-exemption reports projected-spend-below-api-break-even's analysis, so set allowExemptions alike on both/],
         ["no source", [], /nothing to plan/],
     ];
     for (const [what, args, message] of cases) {

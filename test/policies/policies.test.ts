@@ -220,9 +220,13 @@ describe("break-even-exemption", () => {
         expect(violations[0]).toContain("Projected monthly spend");
     });
 
-    it("is not applicable without an exemption, or once it has expired", async () => {
+    it("is not applicable without an exemption, once it has expired, or where the environment honours none", async () => {
         expect((await run(breakEvenExemption, low)).notApplicable).toContain("no llm-breakeven:exemption");
         expect((await run(breakEvenExemption, withConfig(low, "exemption", { ...exemption, expires: "2020-01-01" }))).notApplicable).toContain("expired");
+        // allowExemptions: false on both: the block stands, and no advisory claims the stack is exempt.
+        const refused = await run(breakEvenExemption, withConfig(low, "exemption", exemption), { allowExemptions: false });
+        expect(refused.violations).toEqual([]);
+        expect(refused.notApplicable).toContain("honours no exemption (allowExemptions: false), so projected-spend-below-api-break-even decides");
     });
 });
 
