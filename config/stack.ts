@@ -470,6 +470,23 @@ export function parseFlatConfig(flat: Record<string, string>): StackConfig {
     return parseStackConfig(rawConfigFromFlat(flat));
 }
 
+/** A stack's llm-breakeven config as a consumer finds it: parsed, absent (no llm-breakeven keys), or invalid. */
+export type StackConfigState =
+    | { readonly kind: "parsed"; readonly config: StackConfig }
+    | { readonly kind: "absent" }
+    | { readonly kind: "invalid"; readonly problems: readonly string[] };
+
+/** Reads a flat config map (the Pulumi CLI's PULUMI_CONFIG, a stack file, a preview's config) through the schema. */
+export function readFlatConfig(flat: Readonly<Record<string, string>>): StackConfigState {
+    if (!Object.keys(flat).some((k) => k.startsWith(`${NAMESPACE}:`))) return { kind: "absent" };
+    try {
+        return { kind: "parsed", config: parseFlatConfig({ ...flat }) };
+    } catch (error) {
+        if (error instanceof ConfigError) return { kind: "invalid", problems: error.problems };
+        throw error;
+    }
+}
+
 /** What would make a model fit: only the remedies this stack can take (a servable precision, a TP the node has room for). */
 function fitAdvice(precision: Precision, span: number, gpuCount: number): string {
     const lower = SERVABLE_PRECISIONS.filter((p) => BYTES_PER_PARAMETER[p] < BYTES_PER_PARAMETER[precision]);

@@ -7,13 +7,13 @@
  * stack export. Everything that can be wrong with the input is checked before anything is
  * computed or written.
  */
-import { ConfigError, Mode, NAMESPACE, parseFlatConfig, StackConfig } from "../../config/stack";
+import { ConfigError, Mode, NAMESPACE, readFlatConfig, StackConfig, StackConfigState } from "../../config/stack";
 import { estimateStack } from "../../config/scenario";
 import type { Estimate } from "../../cost/estimate";
 import type { PricedResource, StackPricing } from "../../cost/resources";
 import { rateFlag, ratioFlag, tokensFlag } from "../flags";
 import { listStacks, readStackFile, RecordedResource, redactSecrets, runStack, StackFile, STACKS_DIR } from "../../mockrun";
-import { buildView, StackConfigState } from "../../policies/lib/view";
+import { buildView } from "../../policies/lib/view";
 import { UsageError } from "../errors";
 import { evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
 import { applyPreview, Preview, StackExport, StepOp } from "./preview";
@@ -124,10 +124,11 @@ export function parseWhatIf(options: { readonly tokensPerMonth?: string; readonl
     };
 }
 
-/** The stack config a plan compares with: parsed from the flat map, or absent when it has no llm-breakeven keys. */
+/** The stack config a plan compares with (absent when it has no llm-breakeven keys); an invalid one stops the plan before anything runs. */
 function stackConfigState(flat: Readonly<Record<string, string>>): StackConfigState {
-    if (!Object.keys(flat).some((k) => k.startsWith(`${NAMESPACE}:`))) return { kind: "absent" };
-    return { kind: "parsed", config: parseFlatConfig({ ...flat }) };
+    const state = readFlatConfig(flat);
+    if (state.kind === "invalid") throw new ConfigError(state.problems);
+    return state;
 }
 
 /** The policy config of an environment: an explicit file, else policies/config/<env>.json, else the policies' defaults. */

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { EC2_INSTANCE_TYPES, Ec2InstanceType } from "../../cost/catalogue";
 import { isUnknownValue, priceResources, PricingContext, ResourceLike, StackPricing } from "../../cost/resources";
-import { ConfigError, NAMESPACE, StackConfig, parseFlatConfig } from "../../config/stack";
+import { NAMESPACE, readFlatConfig, StackConfigState } from "../../config/stack";
 
 /**
  * The key under which the SDK's proxy returns the object it wraps (`getSpecialProxyTarget` in
@@ -31,23 +31,6 @@ export interface StackResource extends ResourceLike {
     readonly urn: string;
     readonly custom: boolean;
     readonly props: Readonly<Record<string, unknown>>;
-}
-
-export type StackConfigState =
-    | { readonly kind: "parsed"; readonly config: StackConfig }
-    | { readonly kind: "absent" }
-    | { readonly kind: "invalid"; readonly problems: readonly string[] };
-
-/** Reads the stack's config the CLI hands the pack in PULUMI_CONFIG, through the project's schema. */
-function readStackConfig(flat: Record<string, string>): StackConfigState {
-    const own = Object.keys(flat).some((k) => k.startsWith(`${NAMESPACE}:`));
-    if (!own) return { kind: "absent" };
-    try {
-        return { kind: "parsed", config: parseFlatConfig(flat) };
-    } catch (error) {
-        if (error instanceof ConfigError) return { kind: "invalid", problems: error.problems };
-        throw error;
-    }
 }
 
 /** A GPU node group or instance, as the stack will create it. */
@@ -120,7 +103,7 @@ export function buildView(resources: readonly StackResource[], stackConfig: Stac
 export function stackView(args: StackValidationArgs): StackView {
     if (shared?.view !== undefined) return shared.view;
     const flat = pulumi.runtime.allConfig();
-    const view = buildView(args.resources.map(toStackResource), readStackConfig(flat), flat);
+    const view = buildView(args.resources.map(toStackResource), readFlatConfig(flat), flat);
     if (shared !== undefined) shared.view = view;
     return view;
 }

@@ -4,10 +4,9 @@
  * violation, never a pass.
  */
 import { PolicyConfigSchema } from "@pulumi/policy";
-import { StackConfig, Workload, workloadSchema } from "../../config/stack";
+import { StackConfig, StackConfigState, Workload, workloadSchema } from "../../config/stack";
 import { SEED_ASSUMPTIONS } from "../../cost/catalogue";
 import { formatUsd, parseTokenCount } from "../../cost/units";
-import { StackConfigState } from "./view";
 
 /** Policy config keys that override the stack's workload. */
 export interface WorkloadOverrides {

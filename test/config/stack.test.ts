@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseFlatConfig, parseStackConfig } from "../../config/stack";
+import { ConfigError, parseFlatConfig, parseStackConfig, readFlatConfig } from "../../config/stack";
 
 const selfHosted = (overrides: Record<string, unknown> = {}) => ({
     mode: "self-hosted",
@@ -105,5 +105,14 @@ describe("stack config", () => {
         });
         expect(config.mode).toBe("self-hosted");
         expect(JSON.stringify(config)).not.toContain("hf_secret");
+    });
+
+    it("tells a flat map with no llm-breakeven keys from an invalid one and a valid one", () => {
+        expect(readFlatConfig({ "aws:region": "us-east-1" })).toEqual({ kind: "absent" });
+        const valid = readFlatConfig({ "llm-breakeven:mode": "self-hosted", "llm-breakeven:workload": JSON.stringify({ tokensPerMonth: "30B", apiUsdPerMTok: 0.8 }), "llm-breakeven:selfHosted": "{}" });
+        expect(valid.kind === "parsed" && valid.config.mode).toBe("self-hosted");
+        const invalid = readFlatConfig({ "llm-breakeven:mode": "self-hostd" });
+        expect(invalid.kind).toBe("invalid");
+        expect(invalid.kind === "invalid" && invalid.problems.join("\n")).toMatch(/llm-breakeven:mode/);
     });
 });
