@@ -235,7 +235,7 @@ export function renderTable(e: Estimate, chartFile?: string): string {
         ["capacity per node", `${p.replicasPerNode} x TP${p.tensorParallelSize}, batch ${p.batchPerReplica}: ${formatWhole(p.outputTokensPerSecond)} output tok/s, ${formatTokens(p.tokensPerMonth)} tokens/month flat out`],
         [`capacity of ${e.selfHosted.nodes} configured nodes`, `${formatTokens(e.capacity.tokensPerMonth)} tokens/month flat out; ${formatTokens(e.capacity.servableTokensPerMonth)} at peak x${s.peakToAverage}${s.selfHosted.redundancy ? " keeping a spare node" : ""}`],
         ["serves this volume?", yesNo(e.capacity.servesVolume)],
-        [`serves the ${tokens(e.breakEven.tokensPerMonth)} break-even?`, yesNo(e.capacity.servesBreakEven)],
+        [`serves the ${tokens(e.breakEven.tokensPerMonth)} break-even?`, yesNo(e.breakEven.servedByConfiguredNodes)],
         ["nodes needed for this volume", `${e.capacity.nodesNeeded} -> ${perMonth(e.capacity.monthlyUsd)} with overhead`],
         ["break-even, capacity-aware", `routed: ${e.capacity.breakEven.statement}; unrouted: ${e.capacity.unroutedBreakEven.statement}`],
         [pc.bold("decision"), `${pc.bold(e.decision)}: ${e.decisionReason}`],

@@ -88,7 +88,7 @@ export interface Estimate {
         /** Seed-style, at the configured nodes and the routed rate; null when it never breaks even. */
         readonly tokensPerMonth: number | null;
         readonly statement: string;
-        /** Whether the configured nodes can serve the break-even volume at peak. */
+        /** Whether the configured nodes serve the break-even volume at peak (keeping a spare when redundant); absent when it never breaks even. */
         readonly servedByConfiguredNodes?: boolean;
         readonly unroutedTokensPerMonth: number | null;
         /** Break-even at the routed rate over break-even unrouted (the seed's "6x": 6.25). */
@@ -101,8 +101,6 @@ export interface Estimate {
         /** What the configured nodes serve at peak, keeping a spare node when redundant. */
         readonly servableTokensPerMonth: number;
         readonly servesVolume: boolean;
-        /** Whether the configured nodes serve the seed-style break-even volume at peak. */
-        readonly servesBreakEven: boolean | null;
         /** Nodes the volume needs at peak (N+1, at least 2, when redundant). */
         readonly nodesNeeded: number;
         /** Self-hosted cost with those nodes and the overhead. */
@@ -202,7 +200,6 @@ export function estimate(scenario: Scenario): Estimate {
             tokensPerMonth: perNode.tokensPerMonth * scenario.selfHosted.nodes,
             servableTokensPerMonth: servable,
             servesVolume: tokensPerMonth <= servable,
-            servesBreakEven: routed.tokensPerMonth === null ? null : routed.tokensPerMonth <= servable,
             nodesNeeded: needed,
             monthlyUsd: capacityMonthlyUsd,
             breakEven: capacityAwareBreakEven(curve, scenario.api.usdPerMTok, cacheHitRate),

@@ -59,7 +59,8 @@ function expectSeedFigures(json: Estimate): void {
     expect(json.breakEven.unroutedTokensPerMonth).toBeCloseTo(3.988e9, -3);
     expect(formatTokens(json.breakEven.unroutedTokensPerMonth ?? Number.NaN)).toBe("3.99B");
     expect(json.breakEven.routedToUnroutedRatio).toBeCloseTo(6.25, 12);
-    expect(json.capacity.servesBreakEven).toBe(false);
+    expect(json.breakEven.servedByConfiguredNodes).toBe(false);
+    expect(json.capacity).not.toHaveProperty("servesBreakEven");
     expect(json.capacity.nodesNeeded).toBe(2);
     expect(json.capacity.perNode.model).toBe("llama-3.3-70b-instruct");
     expect(json.decision).toBe("stay-managed");
