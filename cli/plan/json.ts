@@ -149,14 +149,13 @@ function unpricedOf(side: Side): { urn: string; type: string; reason: string }[]
 
 export function planReportJson(plan: StackPlan): PlanReportJson {
     const before = plan.before;
-    const delta = before === undefined ? undefined : before.monthlyUsd === null || plan.after.monthlyUsd === null ? null : round2(plan.after.monthlyUsd - before.monthlyUsd);
     return {
         ...planJson(plan),
         source: plan.source,
         complete: plan.complete,
         pricedMonthlyUsd: round2(plan.after.pricedMonthlyUsd)!,
         unpriced: unpricedOf(plan.after),
-        ...(before !== undefined ? { before: { monthlyUsd: round2(before.monthlyUsd), pricedMonthlyUsd: round2(before.pricedMonthlyUsd)! }, deltaMonthlyUsd: delta ?? null } : {}),
+        ...(before !== undefined ? { before: { monthlyUsd: round2(before.monthlyUsd), pricedMonthlyUsd: round2(before.pricedMonthlyUsd)! }, deltaMonthlyUsd: round2(plan.deltaMonthlyUsd ?? null) } : {}),
         ...(plan.deltas !== undefined ? { deltas: plan.deltas.filter((d) => d.op !== "same" || d.deltaMonthlyUsd !== 0) } : {}),
     };
 }

@@ -77,8 +77,7 @@ function deltaTable(plan: StackPlan): string {
     const changed = (plan.deltas ?? []).filter((d) => d.op !== "same");
     for (const d of changed) t.push([d.name, d.type, d.op, money(d.beforeMonthlyUsd), money(d.afterMonthlyUsd), signedUsd(d.deltaMonthlyUsd)]);
     const before = plan.before!;
-    const delta = before.monthlyUsd === null || plan.after.monthlyUsd === null ? null : plan.after.monthlyUsd - before.monthlyUsd;
-    t.push([`Total${plan.complete ? "" : " (changed resources only)"}`, "", "", money(before.monthlyUsd, before.pricedMonthlyUsd), money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd), `${signedUsd(delta)} (${percentChange(before.monthlyUsd, plan.after.monthlyUsd)})`]);
+    t.push([`Total${plan.complete ? "" : " (changed resources only)"}`, "", "", money(before.monthlyUsd, before.pricedMonthlyUsd), money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd), `${signedUsd(plan.deltaMonthlyUsd ?? null)} (${percentChange(before.monthlyUsd, plan.after.monthlyUsd)})`]);
     return changed.length === 0 ? `No resource changes.\n${t.toString()}` : t.toString();
 }
 

@@ -66,6 +66,8 @@ export interface StackPlan {
     /** Preview and export plans: the before side and the per-resource delta. */
     readonly before?: Side;
     readonly deltas?: readonly ResourceDelta[];
+    /** With a before side: after minus before, per month; null when either side cannot be priced. */
+    readonly deltaMonthlyUsd?: number | null;
     /** Whether before/after cover the whole stack (a program run, an export, or a preview with --show-sames). */
     readonly complete: boolean;
     readonly estimate: Estimate | undefined;
@@ -314,7 +316,9 @@ export async function planFiles(prepared: PrepareFiles): Promise<StackPlan> {
     return {
         stack: prepared.stack, source: preview !== undefined ? "preview" : "export", mode: config?.mode ?? null,
         region: flat["aws:region"] ?? config?.region ?? "us-east-1", config,
-        after, before, deltas: deltasOf(before, after, change.ops), complete: change.complete,
+        after, before, deltas: deltasOf(before, after, change.ops),
+        deltaMonthlyUsd: before.monthlyUsd === null || after.monthlyUsd === null ? null : after.monthlyUsd - before.monthlyUsd,
+        complete: change.complete,
         estimate, ...(problem !== undefined ? { estimateProblem: problem } : {}), verdict,
     };
 }
