@@ -89,6 +89,11 @@ export interface UnknownPrice {
 }
 export type PricedResource = Priced | Free | Unpriced | UnknownPrice;
 
+/** Why a resource has no price to trust, in one line (an unknown's reason names its property); "" when it has one. */
+export function unpricedReason(price: PricedResource): string {
+    return price.kind === "unpriced" || price.kind === "unknown" ? price.reason : "";
+}
+
 export interface UsageAssumptions {
     /** GB ingested per month per CloudWatch log group. Default: none (ingest is reported as usage-based). */
     readonly logIngestGBPerMonthPerGroup?: number;

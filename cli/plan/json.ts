@@ -4,6 +4,7 @@
  * report.json adds the before/after delta beside them (`planReportJson`).
  */
 import type { Estimate } from "../../cost/estimate";
+import { unpricedReason } from "../../cost/resources";
 import type { Violation } from "./policy";
 import type { ResourceDelta, Side, StackPlan } from "./plan";
 
@@ -143,7 +144,7 @@ export interface PlanReportJson extends PlanJson {
 function unpricedOf(side: Side): { urn: string; type: string; reason: string }[] {
     return [...side.pricing.unpriced, ...side.pricing.unbounded].map((e) => ({
         urn: e.urn, type: e.type,
-        reason: e.price.kind === "unpriced" ? e.price.reason : e.price.kind === "unknown" ? `${e.price.property}: ${e.price.reason}` : "",
+        reason: unpricedReason(e.price),
     }));
 }
 

@@ -6,6 +6,7 @@
 import Table from "cli-table3";
 import pc from "picocolors";
 import { formatTokens, formatUsd } from "../../cost/units";
+import { unpricedReason } from "../../cost/resources";
 import type { Side, StackPlan } from "./plan";
 import { isBlocking } from "./policy";
 
@@ -45,7 +46,7 @@ export function percentChange(before: number | null | undefined, after: number |
 function unpricedByType(side: Side): Array<{ readonly type: string; readonly count: number; readonly names: readonly string[]; readonly reason: string }> {
     const groups = new Map<string, { type: string; count: number; names: string[]; reason: string }>();
     for (const e of [...side.pricing.unpriced, ...side.pricing.unbounded]) {
-        const reason = e.price.kind === "unpriced" ? e.price.reason : e.price.kind === "unknown" ? `${e.price.property} unknown: ${e.price.reason}` : "";
+        const reason = unpricedReason(e.price);
         const g = groups.get(e.type) ?? { type: e.type, count: 0, names: [], reason };
         g.count += 1;
         g.names.push(e.name);

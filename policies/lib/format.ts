@@ -1,5 +1,5 @@
 /** Message pieces shared by the policies: money, volumes, resource lists and the assumptions line. */
-import { PricedEntry, StackPricing } from "../../cost/resources";
+import { PricedEntry, StackPricing, unpricedReason } from "../../cost/resources";
 import { HOURS_PER_MONTH, formatTokens, formatUsd, formatWhole } from "../../cost/units";
 import { StackView } from "./view";
 
@@ -36,9 +36,7 @@ export function assumptions(view: StackView): string {
 }
 
 function describeEntry(e: PricedEntry): string {
-    const p = e.price;
-    const why = p.kind === "unpriced" ? p.reason : p.kind === "unknown" ? `${p.property}: ${p.reason}` : "";
-    return `${e.name} (${e.type}): ${why}`;
+    return `${e.name} (${e.type}): ${unpricedReason(e.price)}`;
 }
 
 /** The unpriced and unbounded-unknown resources, one per line; empty when the total can be trusted. */
