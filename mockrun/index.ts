@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { API_MODELS, EMBEDDING_MODELS } from "../cost/catalogue";
+import { liteLLMProvider } from "../cost/gateway";
 import { answerInvoke } from "./invokes";
 import { mockState } from "./outputs";
 
@@ -57,9 +59,11 @@ export interface MockRun {
 
 /** Secrets a stack file holds encrypted (`secure:`), or that the program requires; planned with a placeholder. */
 export const PLACEHOLDER_SECRET = "placeholder-secret-for-offline-plan";
+/** A key for every provider of the catalogue's API and embedding models: whichever the routing picks has one. */
+const PROVIDERS = [...new Set([...API_MODELS.keys(), ...EMBEDDING_MODELS.keys()].map(liteLLMProvider))].sort();
 const REQUIRED_SECRETS: Readonly<Record<string, string>> = {
     "llm-breakeven:hfToken": PLACEHOLDER_SECRET,
-    "llm-breakeven:providerApiKeys": JSON.stringify({ openai: PLACEHOLDER_SECRET, anthropic: PLACEHOLDER_SECRET, gemini: PLACEHOLDER_SECRET, groq: PLACEHOLDER_SECRET, deepinfra: PLACEHOLDER_SECRET, together_ai: PLACEHOLDER_SECRET, fireworks_ai: PLACEHOLDER_SECRET }),
+    "llm-breakeven:providerApiKeys": JSON.stringify(Object.fromEntries(PROVIDERS.map((p) => [p, PLACEHOLDER_SECRET]))),
 };
 
 /**
