@@ -102,13 +102,24 @@ function verdictLines(plan: StackPlan, c: Colors): string[] {
     return lines;
 }
 
+/**
+ * The engine counts what the seed counts (GPU nodes and overhead); a self-hosting stack also runs EKS,
+ * NAT, endpoints and more, which the table prices and the policy pack's projection adds. Say how much.
+ */
+function otherResourcesNote(plan: StackPlan): string {
+    const e = plan.estimate;
+    if (e === undefined || plan.mode === "gateway" || plan.after.monthlyUsd === null) return "";
+    const others = plan.after.monthlyUsd - (e.selfHosted.monthlyUsd - e.selfHosted.overheadMonthlyUsd);
+    return others >= 0.5 ? `; the rest of the stack (the table's total beyond the GPU instances) adds ${formatUsd(others)}/month, which the policy pack's projection counts` : "";
+}
+
 function engineLines(plan: StackPlan): string[] {
     const e = plan.estimate;
     if (e === undefined) return [`Cost engine: not run (${plan.estimateProblem ?? "no stack config"})`];
     return [
         "Cost engine",
         `  API-equivalent: ${formatUsd(e.api.monthlyUsd)}/month at ${formatUsd(e.api.usdPerMTok)}/M for ${formatTokens(e.scenario.tokensPerMonth)} tokens (${e.api.basis})`,
-        `  Self-hosted:    ${formatUsd(e.selfHosted.monthlyUsd)}/month: ${e.selfHosted.nodes} x ${e.selfHosted.offerLabel} + ${formatUsd(e.selfHosted.overheadMonthlyUsd)} overhead`,
+        `  Self-hosted:    ${formatUsd(e.selfHosted.monthlyUsd)}/month: ${e.selfHosted.nodes} x ${e.selfHosted.offerLabel} + ${formatUsd(e.selfHosted.overheadMonthlyUsd)} overhead${otherResourcesNote(plan)}`,
         `  Break-even:     ${e.breakEven.statement}`,
         `  Capacity:       ${formatTokens(e.capacity.perNode.tokensPerMonth)} tokens/month per node flat out; ${formatTokens(e.capacity.servableTokensPerMonth)} servable at peak; ${e.capacity.nodesNeeded} node${e.capacity.nodesNeeded === 1 ? "" : "s"} needed`,
         `  Decision:       ${e.decision}: ${e.decisionReason}`,

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
+import { formatUsd } from "../../cost/units";
 import { PLACEHOLDER_SECRET } from "../../mockrun";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -79,6 +80,16 @@ describe("plan --stack self-hosted-prod --json", () => {
         expect(json["capacity"]).toMatchObject({ configuredNodes: 2, tensorParallelSize: 8, nodesNeeded: 2, servesVolume: true });
         expect(Object.keys(json["decision"] as object)).toEqual(["decision", "reason"]);
         expect(json["decision"]).toMatchObject({ decision: "optimize-routing" });
+    });
+
+    it("says how much the stack costs beyond the engine's GPU instances (the pack's projection counts it)", async () => {
+        const text = (await plan("--stack", "self-hosted-prod")).stdout;
+        // The engine's self-hosted figure is the GPU instances plus the seed's $4,100 overhead.
+        const instances = (json["api"] as { selfHostedMonthlyUsd: number }).selfHostedMonthlyUsd - 4_100;
+        const rest = (json["monthlyUsd"] as number) - instances;
+        expect(rest).toBeGreaterThan(100);
+        expect(text).toContain(`the rest of the stack (the table's total beyond the GPU instances) adds ${formatUsd(rest)}/month, which the policy pack's projection counts`);
+        expect((await plan("--stack", "gateway-prod")).stdout).not.toContain("the rest of the stack");
     });
 
     it("streams the weights from its S3 mirror, so it holds no Hugging Face token at all", () => {
