@@ -58,8 +58,9 @@ export function formatTokens(tokens: number): string {
 /**
  * "1234567.891" -> "1,234,567.89": Intl.NumberFormat("en-US") by hand. Intl's first formatter costs
  * the process ~10 ms of ICU start-up, a tenth of `plan --all`'s own work. Rounds as ICU does: the
- * shortest decimal that names the double (1.005, not 1.00499...), half away from zero; a property
- * test pins it to Intl. Figures past 1e15 and non-finite ones go to Intl itself.
+ * shortest decimal that names the double (1.005, not 1.00499...; 1.4649999999999999 stays below the
+ * half), half away from zero, on its digits (no second rounding through a float); a property test
+ * pins it to Intl. Figures past 1e15 and non-finite ones go to Intl itself.
  */
 function grouped(value: number, fractionDigits: 0 | 2): string {
     const magnitude = Math.abs(value);
@@ -67,10 +68,12 @@ function grouped(value: number, fractionDigits: 0 | 2): string {
         return new Intl.NumberFormat("en-US", { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(value);
     }
     // Below 1e-6 a number prints in exponent form, and rounds to zero either way.
-    const scaled = magnitude < 1e-6 ? 0 : Math.round(Number(`${magnitude}e${fractionDigits}`));
-    const unit = 10 ** fractionDigits;
-    const whole = String(Math.floor(scaled / unit)).replace(/\B(?=(\d{3})+$)/g, ",");
-    const text = fractionDigits === 0 ? whole : `${whole}.${String(scaled % unit).padStart(fractionDigits, "0")}`;
+    const [whole = "0", fraction = ""] = magnitude < 1e-6 ? ["0"] : String(magnitude).split(".");
+    let scaled = BigInt(`${whole}${fraction.slice(0, fractionDigits).padEnd(fractionDigits, "0")}`);
+    if ((fraction[fractionDigits] ?? "0") >= "5") scaled += 1n;
+    const digits = scaled.toString().padStart(fractionDigits + 1, "0");
+    const integer = digits.slice(0, digits.length - fractionDigits).replace(/\B(?=(\d{3})+$)/g, ",");
+    const text = fractionDigits === 0 ? integer : `${integer}.${digits.slice(-fractionDigits)}`;
     return value < 0 || Object.is(value, -0) ? `-${text}` : text;
 }
 

@@ -96,15 +96,22 @@ describe("capacity-aware break-even at the edge of never", () => {
         const whole = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
         const cents = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
         const usd = (v: number) => `${v < 0 ? "-" : ""}$${(Math.abs(v) < 10 && v !== Math.round(v) ? cents : whole).format(Math.abs(v))}`;
-        const edges = [0, -0, 0.5, 2.5, -2.5, -0.4, 1.005, 9.995, 999.5, 1234567.891, 1e-7, 1e15 - 0.5, 1e15, 1e20, 1e21, Infinity, -Infinity, NaN];
+        const edges = [0, -0, 0.5, 2.5, -2.5, -0.4, 1.005, 9.995, 999.5, 1234567.891, 0.7 + 0.765, 0.024999999999999998, 1e-7, 1e15 - 0.5, 1e15, 1e20, 1e21, Infinity, -Infinity, NaN];
         for (const v of edges) {
             expect(formatWhole(v), String(v)).toBe(whole.format(v));
             expect(formatUsd(v), String(v)).toBe(usd(v));
         }
-        const figure = fc.oneof(fc.double({ noNaN: false }), fc.double({ min: -20, max: 20 }), fc.integer().map((i) => i / 1000));
+        // A double a few ulps either side of a half (cent or unit): where a second rounding would show.
+        const ulps = (x: number, n: number): number => {
+            const bits = new BigInt64Array(new Float64Array([x]).buffer);
+            bits[0]! += BigInt(n);
+            return new Float64Array(bits.buffer)[0]!;
+        };
+        const nearHalf = fc.tuple(fc.integer({ min: 1, max: 200_000 }), fc.constantFrom(200, 2), fc.integer({ min: -4, max: 4 })).map(([k, d, n]) => ulps(k / d, n));
+        const figure = fc.oneof(fc.double({ noNaN: false }), fc.double({ min: -20, max: 20 }), fc.double({ min: 1e-6, max: 1e15 }), fc.integer().map((i) => i / 1000), nearHalf);
         fc.assert(fc.property(figure, (v) => {
             expect(formatWhole(v)).toBe(whole.format(v));
             expect(formatUsd(v)).toBe(usd(v));
-        }), { numRuns: 20_000 });
+        }), { numRuns: 50_000 });
     });
 });
