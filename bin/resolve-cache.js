@@ -8,9 +8,9 @@
  * Only answers inside node_modules are kept, and only while npm's record of the install is the one
  * they were found under: npm rewrites node_modules/.package-lock.json on every install, update and
  * removal, so any change npm makes drops the whole cache. (A node_modules changed by other means:
- * delete node_modules/.cache/llm-breakeven.) Without that file (another package manager) nothing is
- * cached. Requests that pass `paths`, the main module and this project's own files resolve as
- * Node resolves them, every time.
+ * delete node_modules/.cache/llm-breakeven.) NODE_PATH and node's flags are part of the key too.
+ * Without that file (another package manager) nothing is cached. Requests that pass `paths`, the
+ * main module and this project's own files resolve as Node resolves them, every time.
  */
 const fs = require("fs");
 const Module = require("module");
@@ -19,11 +19,15 @@ const path = require("path");
 const IN_NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const FORMAT = 1;
 
-/** npm's hidden lockfile, rewritten on every change npm makes to node_modules: its size and mtime. */
+/**
+ * npm's hidden lockfile, rewritten on every change npm makes to node_modules (its size and mtime),
+ * and what else steers resolution from outside the tree: NODE_PATH and node's flags (--conditions,
+ * --preserve-symlinks, from the command line or NODE_OPTIONS).
+ */
 function installStamp(root) {
     try {
         const stat = fs.statSync(path.join(root, "node_modules", ".package-lock.json"));
-        return `${stat.size}:${stat.mtimeMs}`;
+        return JSON.stringify([stat.size, stat.mtimeMs, process.env.NODE_PATH ?? "", process.env.NODE_OPTIONS ?? "", process.execArgv]);
     } catch {
         return undefined;
     }
@@ -64,8 +68,8 @@ function enable(cacheFile, root) {
         if (isMain || options !== undefined || parent === null || parent === undefined || typeof parent.filename !== "string") {
             return original.apply(this, arguments);
         }
-        // Node resolves from the requiring file's directory (Module#path) only.
-        const key = `${typeof parent.path === "string" ? parent.path : path.dirname(parent.filename)}\0${request}`;
+        // Node resolves from the requiring file's directory (for `node -e` code: the working directory, which its [eval] filename is in).
+        const key = `${path.dirname(parent.filename)}\0${request}`;
         const cached = entries.get(key);
         if (cached !== undefined) return cached;
         const filename = original.apply(this, arguments);

@@ -61,6 +61,19 @@ describe("the resolution cache of the CLI's entry point", () => {
         expect(Object.values(cached(dir))).toEqual([path.join(dir, "node_modules", "pkg", "b.js")]);
     });
 
+    it("resolves `node -e` code from the working directory it runs in", () => {
+        dir = project({ npmLock: true });
+        const sub = path.join(dir, "sub");
+        fs.mkdirSync(path.join(sub, "node_modules", "pkg"), { recursive: true });
+        fs.writeFileSync(path.join(sub, "node_modules", "pkg", "index.js"), "module.exports = 'sub';\n");
+        const cache = path.join(dir, "node_modules", ".cache", "resolve.json");
+        const script = `require(${JSON.stringify(HOOK)}).enable(${JSON.stringify(cache)}, ${JSON.stringify(dir)}); process.stdout.write(require("pkg"));`;
+        const inDir = (cwd: string) => spawnSync(process.execPath, ["-e", script], { cwd, encoding: "utf8" }).stdout;
+        expect(inDir(dir)).toBe("a");
+        expect(inDir(sub)).toBe("sub");
+        expect(inDir(dir)).toBe("a");
+    });
+
     it("caches nothing without npm's record of the install", () => {
         dir = project({ npmLock: false });
         expect(run(dir)).toBe("a,own");
