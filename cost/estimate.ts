@@ -88,8 +88,8 @@ export interface Estimate {
         /** Seed-style, at the configured nodes and the routed rate; null when it never breaks even. */
         readonly tokensPerMonth: number | null;
         readonly statement: string;
-        /** Whether the configured nodes serve the break-even volume at peak (keeping a spare when redundant); absent when it never breaks even. */
-        readonly servedByConfiguredNodes?: boolean;
+        /** Whether the configured nodes serve the break-even volume at peak (keeping a spare when redundant); null when it never breaks even. */
+        readonly servedByConfiguredNodes: boolean | null;
         readonly unroutedTokensPerMonth: number | null;
         /** Break-even at the routed rate over break-even unrouted (the seed's "6x": 6.25). */
         readonly routedToUnroutedRatio: number | null;
@@ -191,7 +191,7 @@ export function estimate(scenario: Scenario): Estimate {
         breakEven: {
             tokensPerMonth: routed.tokensPerMonth,
             statement: routed.statement,
-            ...(routed.servedByConfiguredNodes !== undefined ? { servedByConfiguredNodes: routed.servedByConfiguredNodes } : {}),
+            servedByConfiguredNodes: routed.servedByConfiguredNodes ?? null,
             unroutedTokensPerMonth: unroutedBreakEven,
             routedToUnroutedRatio: routed.tokensPerMonth !== null && unroutedBreakEven !== null ? routed.tokensPerMonth / unroutedBreakEven : null,
         },

@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import { parseTokenCount } from "../../cost/units";
 import { AGREEING_POLICIES, PACK_NAME, POLICIES } from "../../policies/registry";
 import { withSharedView } from "../../policies/lib/view";
 import { UsageError } from "../errors";
@@ -159,23 +160,31 @@ export function normalisePolicyConfig(raw: Readonly<Record<string, unknown>>, so
 /**
  * The keys a policy shares with the one whose analysis it reports (AGREEING_POLICIES) must be set
  * alike: otherwise break-even-exemption would describe a different break-even from the one
- * projected-spend-below-api-break-even decides on. The Pulumi CLI hands each policy only its own
- * config, so only the offline plan can catch this.
+ * projected-spend-below-api-break-even decides on. Alike means the same value ("6B" and 6e9 are);
+ * a pair with a disabled member has nothing to agree on. The Pulumi CLI hands each policy only its
+ * own config, so only the offline plan can catch this.
  */
 function disagreements(config: PolicyPackConfig): string[] {
     const problems: string[] = [];
+    const policy = (name: string): Policy | undefined => POLICIES.find((p) => p.name === name);
+    const disabled = (name: string): boolean => (config.get(name)?.enforcementLevel ?? policy(name)?.enforcementLevel) === "disabled";
     for (const [decides, reports] of AGREEING_POLICIES) {
+        if (disabled(decides) || disabled(reports)) continue;
         const a = config.get(decides)?.properties ?? {};
         const b = config.get(reports)?.properties ?? {};
-        const shared = Object.keys(POLICIES.find((p) => p.name === decides)?.configSchema?.properties ?? {})
-            .filter((key) => key in (POLICIES.find((p) => p.name === reports)?.configSchema?.properties ?? {}));
+        const shared = Object.keys(policy(decides)?.configSchema?.properties ?? {}).filter((key) => key in (policy(reports)?.configSchema?.properties ?? {}));
         for (const key of shared) {
-            if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
+            if (JSON.stringify(settingValue(key, a[key])) !== JSON.stringify(settingValue(key, b[key]))) {
                 problems.push(`"${reports}".${key}: ${JSON.stringify(b[key]) ?? "unset"} differs from "${decides}".${key}: ${JSON.stringify(a[key]) ?? "unset"}; ${reports} reports ${decides}'s analysis, so set ${key} alike on both`);
             }
         }
     }
     return problems;
+}
+
+/** A setting's value for comparison: a token count as the number it names. */
+function settingValue(key: string, value: unknown): unknown {
+    return key === "tokensPerMonth" && typeof value === "string" ? parseTokenCount(value) ?? value : value;
 }
 
 function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, unknown> {

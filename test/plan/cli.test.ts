@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
 import { formatUsd } from "../../cost/units";
 import { PLACEHOLDER_SECRET } from "../../mockrun";
+import { normalisePolicyConfig } from "../../cli/plan/policy";
 
 const ROOT = path.resolve(__dirname, "../..");
 const fixture = (name: string) => path.join(__dirname, "fixtures", name);
@@ -258,4 +259,21 @@ describe("--all and the reports", () => {
         expect(run.stdout).toMatch(/\| `fixture-prod` \| \$20,147 \| \$80,254 \| \+\$60,107 \| \+298\.3% \| :white_check_mark: pass/);
         expect(run.stdout).toContain("| `self-hosted-prod` | - |");
     }, 120_000);
+});
+
+describe("policy config: the break-even pair set alike", () => {
+    const spend = "projected-spend-below-api-break-even";
+    const exemption = "break-even-exemption";
+
+    it("takes the same value written two ways, and a pair with a disabled member", () => {
+        expect(() => normalisePolicyConfig({ [spend]: { tokensPerMonth: "6B" }, [exemption]: { tokensPerMonth: 6e9 } })).not.toThrow();
+        expect(() => normalisePolicyConfig({ [spend]: { allowExemptions: false }, [exemption]: "disabled" })).not.toThrow();
+        expect(() => normalisePolicyConfig({ all: "disabled", [spend]: { enforcementLevel: "mandatory", allowExemptions: false } })).not.toThrow();
+    });
+
+    it("refuses different values, naming both keys and the fix", () => {
+        expect(() => normalisePolicyConfig({ [spend]: { tokensPerMonth: "6B" }, [exemption]: { tokensPerMonth: "5B" } }))
+            .toThrow(`"${exemption}".tokensPerMonth: "5B" differs from "${spend}".tokensPerMonth: "6B"; ${exemption} reports ${spend}'s analysis, so set tokensPerMonth alike on both`);
+        expect(() => normalisePolicyConfig({ [spend]: { allowExemptions: false } })).toThrow(/"break-even-exemption".allowExemptions: true differs/);
+    });
 });
