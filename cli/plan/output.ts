@@ -5,6 +5,7 @@
  */
 import Table from "cli-table3";
 import pc from "picocolors";
+import type { Estimate } from "../../cost/estimate";
 import { formatTokens, formatUsd } from "../../cost/units";
 import { unpricedReason } from "../../cost/resources";
 import type { Side, StackPlan } from "./plan";
@@ -113,6 +114,12 @@ function otherResourcesNote(plan: StackPlan): string {
     return others >= 0.5 ? `; the rest of the stack (the table's total beyond the GPU instances) adds ${formatUsd(others)}/month, which the policy pack's projection counts` : "";
 }
 
+/** A decision that residency forces says so: it is not the cost comparison the other rows show. */
+function decisionCell(e: Estimate | undefined): string {
+    if (e === undefined) return "-";
+    return e.decision === "self-host" && e.scenario.residencyRequired ? "self-host (residency)" : e.decision;
+}
+
 function engineLines(plan: StackPlan): string[] {
     const e = plan.estimate;
     if (e === undefined) return [`Cost engine: not run (${plan.estimateProblem ?? "no stack config"})`];
@@ -169,7 +176,7 @@ export function renderComparison(plans: readonly StackPlan[], c: Colors): string
     row("Self-hosted /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.selfHosted.monthlyUsd)} (${e(p)!.selfHosted.nodes} nodes)`);
     row("Break-even /month", (p) => e(p) === undefined ? "-" : e(p)!.breakEven.tokensPerMonth === null ? "never" : `${formatTokens(e(p)!.breakEven.tokensPerMonth!)} tokens`);
     row("Nodes needed at peak", (p) => e(p) === undefined ? "-" : String(e(p)!.capacity.nodesNeeded));
-    row("Decision", (p) => e(p)?.decision ?? "-");
+    row("Decision", (p) => decisionCell(e(p)));
     row("Policy verdict", (p) => {
         const mandatory = p.verdict.violations.filter((v) => isBlocking(v.enforcementLevel)).length;
         const advisory = p.verdict.violations.length - mandatory;

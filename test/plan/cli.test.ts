@@ -222,6 +222,8 @@ describe("--all and the reports", () => {
         expect(stacks.length).toBeGreaterThan(1);
         for (const s of stacks) expect(run.stdout).toContain(s);
         for (const row of ["Infrastructure /month", "API-equivalent /month", "Break-even /month", "Decision", "Policy verdict"]) expect(run.stdout).toContain(row);
+        // hybrid-prod self-hosts because its workload must stay in the account, not because it is cheaper: the cell says so.
+        expect(run.stdout).toMatch(/│ Decision +│ .*self-host \(residency\)/);
         expect(run.stdout).not.toMatch(/\x1b\[/); // not a terminal: no colour
         expect(run.stderr).toContain(`[${stacks.length}/${stacks.length}] planning`);
 
