@@ -7,6 +7,8 @@
  *
  * Each command lives in its own module and registers itself here; nothing imports this file.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/stack";
 import { EXIT, UsageError } from "./errors";
@@ -16,6 +18,7 @@ import { registerPlan } from "./plan";
 export async function main(argv: readonly string[]): Promise<number> {
     const program = new Command("llm-breakeven")
         .description("Self-host an open LLM or route through managed APIs: cost, capacity, break-even and the policy verdict.")
+        .version(packageVersion(), "-V, --version", "print the version")
         .exitOverride()
         .showHelpAfterError(false)
         .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -39,6 +42,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         throw error;
     }
+}
+
+/** package.json's version. */
+function packageVersion(): string {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version?: unknown };
+    return typeof pkg.version === "string" ? pkg.version : "0.0.0";
 }
 
 /** Runs the CLI on these arguments and sets the process's exit code (bin/llm-breakeven.js and `tsx cli/main.ts`). */

@@ -40,6 +40,12 @@ describe("bin/llm-breakeven.js", () => {
         expect(child.stdout).toBe(expected);
     });
 
+    it("--version prints package.json's version and exits 0", () => {
+        const child = spawnSync(process.execPath, [BIN, "--version"], { cwd: ROOT, encoding: "utf8" });
+        expect(child.status).toBe(0);
+        expect(child.stdout).toBe(`${(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version}\n`);
+    });
+
     it("passes the exit code through (2 for bad input, with the one-line message)", () => {
         const child = spawnSync(process.execPath, [BIN, "plan", "--tokens-per-month", "lots", "--all"], { cwd: ROOT, encoding: "utf8" });
         expect(child.status).toBe(2);
