@@ -17,6 +17,7 @@ import {
     ServicePrice,
     VALKEY_PRICE_FACTOR,
 } from "./catalogue";
+import { DEFAULT_ALB_LCU_PER_HOUR } from "./resources";
 import { CostLine } from "./selfHosted";
 import { HOURS_PER_MONTH, TOKENS_PER_MTOK } from "./units";
 import { apiModel, apiMonthlyUsd, blendedUsdPerMTok } from "./workload";
@@ -173,7 +174,7 @@ function hourlyLine(id: string, label: string, count: number, hourlyUsd: number,
 /**
  * The gateway's infrastructure per month, from the catalogue. Fails closed: a cache node type or DB
  * class the catalogue has no price for is an error naming the config key, never $0. The load balancer
- * is priced at 1 LCU, the smallest steady load (the same assumption as cost/resources.ts).
+ * is priced at DEFAULT_ALB_LCU_PER_HOUR, the smallest steady load (the assumption cost/resources.ts prices a load balancer at).
  */
 export function gatewayInfraMonthlyCost(input: GatewayInfraInput): GatewayInfraCost {
     const vcpu = input.cpuUnits / 1024;
@@ -182,7 +183,7 @@ export function gatewayInfraMonthlyCost(input: GatewayInfraInput): GatewayInfraC
         serviceLine("fargate-vcpu", "fargateVcpuHour", input.tasks * vcpu * HOURS_PER_MONTH, `${input.tasks} LiteLLM tasks x ${vcpu} vCPU, ${HOURS_PER_MONTH} h`),
         serviceLine("fargate-memory", "fargateGBHour", input.tasks * gb * HOURS_PER_MONTH, `${input.tasks} LiteLLM tasks x ${gb} GB, ${HOURS_PER_MONTH} h`),
         serviceLine("alb-hours", "albHour", HOURS_PER_MONTH, `Application Load Balancer, ${HOURS_PER_MONTH} h`),
-        serviceLine("alb-lcu", "albLcuHour", HOURS_PER_MONTH, `1 LCU x ${HOURS_PER_MONTH} h (stated assumption: the smallest steady load)`),
+        serviceLine("alb-lcu", "albLcuHour", DEFAULT_ALB_LCU_PER_HOUR * HOURS_PER_MONTH, `${DEFAULT_ALB_LCU_PER_HOUR} LCU x ${HOURS_PER_MONTH} h (stated assumption: the smallest steady load)`),
     ];
     if (input.loadBalancerPublicIpv4 > 0) {
         lines.push(serviceLine("alb-public-ipv4", "publicIpv4Hour", input.loadBalancerPublicIpv4 * HOURS_PER_MONTH, `${input.loadBalancerPublicIpv4} public IPv4 addresses of the internet-facing load balancer`));

@@ -94,12 +94,15 @@ export function unpricedReason(price: PricedResource): string {
     return price.kind === "unpriced" || price.kind === "unknown" ? price.reason : "";
 }
 
+/** LCUs an application load balancer is priced at when no usage is given: 1, the smallest steady load (a stated assumption). */
+export const DEFAULT_ALB_LCU_PER_HOUR = 1;
+
 export interface UsageAssumptions {
     /** GB ingested per month per CloudWatch log group. Default: none (ingest is reported as usage-based). */
     readonly logIngestGBPerMonthPerGroup?: number;
     /** GB processed per month per NAT gateway. Default: none (processing is reported as usage-based). */
     readonly natProcessedGBPerMonthPerGateway?: number;
-    /** Load balancer capacity units used per hour, per ALB. Default 1 (the smallest steady load). */
+    /** Load balancer capacity units used per hour, per ALB. Default DEFAULT_ALB_LCU_PER_HOUR. */
     readonly albLcuPerHour?: number;
     /** Requests per month through each WAF web ACL. Default: none (request charges are usage-based). */
     readonly wafRequestsPerMonth?: number;
@@ -490,7 +493,7 @@ function priceLoadBalancer(r: ResourceLike, ctx: PricingContext): PricedResource
     return guarded(() => {
         const type = optionalString(r.props, "loadBalancerType", "load balancer type") ?? "application";
         if (type !== "application") return { kind: "unpriced", reason: `${type} load balancers have no catalogue price (application only)` };
-        const lcu = ctx.usage?.albLcuPerHour ?? 1;
+        const lcu = ctx.usage?.albLcuPerHour ?? DEFAULT_ALB_LCU_PER_HOUR;
         const lines = [
             hourly("Application Load Balancer", 1, AWS_SERVICES.albHour),
             line(`${lcu} LCU x ${HOURS_PER_MONTH} h at ${usd(AWS_SERVICES.albLcuHour.usd)}/LCU-hour (stated assumption: ${lcu} LCU)`, lcu * HOURS_PER_MONTH, AWS_SERVICES.albLcuHour.unit, AWS_SERVICES.albLcuHour.usd, AWS_SERVICES.albLcuHour.provenance),
