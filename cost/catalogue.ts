@@ -228,6 +228,17 @@ export const AWS_SERVICES = {
 
 export type AwsServiceKey = keyof typeof AWS_SERVICES;
 
+/**
+ * Data transfer out to the internet is tiered by the month's volume: each tier's rate applies to the
+ * GB up to its bound (1 TB = 1,024 GB). The last listed tier (next 100 TB, to 150 TB) is also applied
+ * beyond its bound, an upper bound on the lower rate AWS charges past 150 TB.
+ */
+export const DATA_TRANSFER_OUT_TIERS: ReadonlyArray<{ readonly id: string; readonly upToGB: number; readonly price: AwsServiceKey; readonly label: string }> = [
+    { id: "egress-first-10tb", upToGB: 10 * 1024, price: "dataTransferOutFirst10TBPerGB", label: "data transfer out, first 10 TB" },
+    { id: "egress-next-40tb", upToGB: 50 * 1024, price: "dataTransferOutNext40TBPerGB", label: "data transfer out, next 40 TB" },
+    { id: "egress-next-100tb", upToGB: Number.POSITIVE_INFINITY, price: "dataTransferOutNext100TBPerGB", label: "data transfer out, beyond 50 TB (priced at the next-100-TB rate)" },
+];
+
 /** Hourly prices of ElastiCache and RDS node classes (low-confidence public tables, 2026-10). */
 export const ELASTICACHE_NODES: Readonly<Record<string, { readonly redisOssHourUsd: number; readonly provenance: Provenance }>> = {
     "cache.t4g.medium": { redisOssHourUsd: 0.065, provenance: PUBLIC_TABLES },

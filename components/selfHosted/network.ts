@@ -9,7 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_SERVICES, AwsServiceKey } from "../../cost/catalogue";
+import { AWS_SERVICES, AwsServiceKey, DATA_TRANSFER_OUT_TIERS } from "../../cost/catalogue";
 import { CostLine } from "../../cost/selfHosted";
 import { HOURS_PER_MONTH } from "../../cost/units";
 
@@ -106,19 +106,20 @@ export function networkMonthlyCost(input: NetworkCostInput): NetworkCost {
     const { zones, interfaceEndpoints, egressGBPerMonth: gb } = input;
     if (!(Number.isInteger(zones) && zones >= 1)) throw new Error(`zones ${zones} must be a whole number, 1 or more`);
     if (!(Number.isFinite(gb) && gb >= 0)) throw new Error(`egressGBPerMonth ${gb} must be a finite volume, 0 or more`);
-    const first = Math.min(gb, 10_240);
-    const next = Math.min(Math.max(gb - 10_240, 0), 40_960);
-    const rest = Math.max(gb - 51_200, 0);
+    let below = 0;
+    const transferOut = DATA_TRANSFER_OUT_TIERS.map((tier) => {
+        const inTier = Math.max(Math.min(gb, tier.upToGB) - below, 0);
+        below = tier.upToGB;
+        return line(tier.id, tier.price, inTier, tier.label);
+    });
     const lines = [
         line("nat-gateway-hours", "natGatewayHour", zones * HOURS_PER_MONTH, `${zones} NAT gateways (one per zone), ${HOURS_PER_MONTH} h`),
         line("nat-public-ipv4", "publicIpv4Hour", zones * HOURS_PER_MONTH, `${zones} Elastic IPs on the NAT gateways, ${HOURS_PER_MONTH} h`),
         line("interface-endpoint-hours", "vpcInterfaceEndpointAzHour", interfaceEndpoints * zones * HOURS_PER_MONTH, `${interfaceEndpoints} interface endpoints x ${zones} zones, ${HOURS_PER_MONTH} h`),
         line("nat-processing", "natGatewayPerGB", gb, `${gb} GB/month through NAT`),
-        line("egress-first-10tb", "dataTransferOutFirst10TBPerGB", first, "data transfer out, first 10 TB"),
-        line("egress-next-40tb", "dataTransferOutNext40TBPerGB", next, "data transfer out, next 40 TB"),
-        line("egress-next-100tb", "dataTransferOutNext100TBPerGB", rest, "data transfer out, beyond 50 TB (priced at the next-100-TB rate)"),
+        ...transferOut,
     ];
-    const egressIds = new Set(["nat-processing", "egress-first-10tb", "egress-next-40tb", "egress-next-100tb"]);
+    const egressIds = new Set(["nat-processing", ...DATA_TRANSFER_OUT_TIERS.map((t) => t.id)]);
     return {
         lines,
         monthlyUsd: lines.reduce((sum, l) => sum + l.monthlyUsd, 0),
