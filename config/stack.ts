@@ -490,9 +490,10 @@ export function readFlatConfig(flat: Readonly<Record<string, string>>): StackCon
 /** What would make a model fit: only the remedies this stack can take (a servable precision, a TP the node has room for). */
 function fitAdvice(precision: Precision, span: number, gpuCount: number): string {
     const lower = SERVABLE_PRECISIONS.filter((p) => BYTES_PER_PARAMETER[p] < BYTES_PER_PARAMETER[precision]);
-    return [
+    const remedies = [
         ...(span < gpuCount ? [`a larger tensorParallelSize (up to ${gpuCount})`] : []),
         ...(lower.length > 0 ? [`a lower precision (${lower.join(", ")})`] : []),
         "a larger-memory instance type (p4de.24xlarge)",
-    ].join(", or ").replace(/^/, "use ");
+    ];
+    return `use ${remedies.join(", or ")}`;
 }

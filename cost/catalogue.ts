@@ -230,8 +230,8 @@ export type AwsServiceKey = keyof typeof AWS_SERVICES;
 
 /**
  * Data transfer out to the internet is tiered by the month's volume: each tier's rate applies to the
- * GB up to its bound (1 TB = 1,024 GB). The last listed tier (next 100 TB, to 150 TB) is also applied
- * beyond its bound, an upper bound on the lower rate AWS charges past 150 TB.
+ * GB up to its bound (1 TB = 1,024 GB). The last tier is open-ended: AWS's next-100-TB rate, applied
+ * past 150 TB too, an upper bound on the lower rate AWS charges there.
  */
 export const DATA_TRANSFER_OUT_TIERS: ReadonlyArray<{ readonly id: string; readonly upToGB: number; readonly price: AwsServiceKey; readonly label: string }> = [
     { id: "egress-first-10tb", upToGB: 10 * 1024, price: "dataTransferOutFirst10TBPerGB", label: "data transfer out, first 10 TB" },

@@ -174,7 +174,8 @@ function hourlyLine(id: string, label: string, count: number, hourlyUsd: number,
 /**
  * The gateway's infrastructure per month, from the catalogue. Fails closed: a cache node type or DB
  * class the catalogue has no price for is an error naming the config key, never $0. The load balancer
- * is priced at DEFAULT_ALB_LCU_PER_HOUR, the smallest steady load (the assumption cost/resources.ts prices a load balancer at).
+ * is priced at DEFAULT_ALB_LCU_PER_HOUR, the smallest steady load: what cost/resources.ts prices a load
+ * balancer at when no usage is given (test/gateway/gatewayProd.test.ts checks the two bills agree).
  */
 export function gatewayInfraMonthlyCost(input: GatewayInfraInput): GatewayInfraCost {
     const vcpu = input.cpuUnits / 1024;

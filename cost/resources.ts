@@ -25,13 +25,13 @@ import { HOURS_PER_MONTH, quotedHourlyUsd } from "./units";
 /** The region every AWS price in the catalogue is for. */
 export const CATALOGUE_REGION = "us-east-1";
 
+/** The string sentinel: the one the engine sends for every value unknown at preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /**
  * The sentinels the Pulumi engine and the policy SDK use for values unknown during preview. The
  * engine sends every unknown as the string sentinel; the SDK has one per JSON type.
  */
-/** The string sentinel: the one the engine sends for every value unknown at preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
     UNKNOWN, // string
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean

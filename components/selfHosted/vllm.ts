@@ -48,7 +48,7 @@ export const MODEL_CACHE_HOST_PATH = "/opt/llm-breakeven/model-cache";
 export const MODEL_CACHE_MOUNT = "/models";
 /** Tensor parallelism exchanges activations through shared memory: 16-20 GiB for 8 GPUs (facts.md section 6). */
 export const SHM_SIZE = "20Gi";
-/** Llama 3.3 70B in BF16 (141.2 GB, from the catalogue): the weights the 10-minute startup budget is for. */
+/** Llama 3.3 70B's weights in BF16, from the catalogue: what the 10-minute startup budget is for. */
 export const STARTUP_REFERENCE_WEIGHTS_GB = weightsGB(openModel("llama-3.3-70b-instruct"), "bf16");
 /** Probe period for the startup budget. */
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
@@ -90,7 +90,6 @@ export function precisionFlags(precision: Precision): string[] {
             throw new Error(`precision ${precision} needs a pre-quantized (GPTQ/AWQ) checkpoint, which the catalogue does not name; use bf16, fp16 or fp8`);
     }
 }
-
 
 /** The vLLM server's arguments, in a fixed order. */
 export function renderVllmArgs(input: VllmArgsInput): string[] {
