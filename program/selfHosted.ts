@@ -25,7 +25,8 @@ import { Cluster } from "../components/selfHosted/cluster";
 import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
-import { Network, parseCidr, parseVpcCidr } from "../components/selfHosted/network";
+import { parseCidr } from "../components/cidr";
+import { Network, parseVpcCidr } from "../components/selfHosted/network";
 import { ServingModelSource, VllmServing, precisionFlags, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
 

@@ -9,7 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../selfHosted/network";
+import { formatCidr, parseCidr } from "../cidr";
 
 export const GATEWAY_NETWORK_TYPE = "llm-breakeven:gateway:Network";
 
@@ -17,10 +17,6 @@ export interface GatewaySubnetPlan {
     readonly zone: string;
     readonly publicCidr: string;
     readonly privateCidr: string;
-}
-
-function intToIp(value: number): string {
-    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 }
 
 /** Up to 6 zones; the VPC must be a /16../20. */
@@ -46,8 +42,8 @@ export function planGatewaySubnets(vpcCidr: string, zones: readonly string[]): G
     const block = size / 16;
     return zones.map((zone, i) => ({
         zone,
-        privateCidr: `${intToIp(base + i * block)}/${prefix + 4}`,
-        publicCidr: `${intToIp(base + (8 + i) * block)}/${prefix + 4}`,
+        privateCidr: formatCidr(base + i * block, prefix + 4),
+        publicCidr: formatCidr(base + (8 + i) * block, prefix + 4),
     }));
 }
 

@@ -11,7 +11,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "./network";
+import { parseCidr } from "../cidr";
 
 export const SERVING_EGRESS_TYPE = "llm-breakeven:selfHosted:ServingEgressPolicy";
 

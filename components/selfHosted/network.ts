@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AWS_SERVICES, AwsServiceKey, DATA_TRANSFER_OUT_TIERS } from "../../cost/catalogue";
 import { CostLine } from "../../cost/selfHosted";
 import { HOURS_PER_MONTH } from "../../cost/units";
+import { formatCidr, parseCidr } from "../cidr";
 
 export const NETWORK_TYPE = "llm-breakeven:selfHosted:Network";
 
@@ -24,27 +25,6 @@ export interface SubnetPlan {
     readonly privateCidr: string;
     /** Holds only the zone's NAT gateway. */
     readonly publicCidr: string;
-}
-
-function ipToInt(ip: string): number {
-    return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
-}
-
-function intToIp(value: number): string {
-    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
-}
-
-/** Parses "a.b.c.d/n", checking the octets and that the address is the network's first. */
-export function parseCidr(cidr: string): { readonly base: number; readonly prefix: number } {
-    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-    if (match === null) throw new Error(`"${cidr}" is not an IPv4 CIDR such as 10.40.0.0/16`);
-    const octets = match.slice(1, 5).map(Number);
-    const prefix = Number(match[5]);
-    if (octets.some((o) => o > 255) || prefix > 32) throw new Error(`"${cidr}" is not an IPv4 CIDR: octets must be 0-255 and the prefix 0-32`);
-    const base = ipToInt(octets.join("."));
-    const size = 2 ** (32 - prefix);
-    if (base % size !== 0) throw new Error(`"${cidr}" is not aligned: the network address of a /${prefix} there is ${intToIp(base - (base % size))}`);
-    return { base, prefix };
 }
 
 /** Up to 6 zones: the VPC is cut in 8 private blocks (/N+3) and the last of those is cut again into /N+8 public blocks. */
@@ -72,8 +52,8 @@ export function planSubnets(vpcCidr: string, zones: readonly string[]): SubnetPl
     const publicBase = base + MAX_ZONES * privateSize;
     return zones.map((zone, i) => ({
         zone,
-        privateCidr: `${intToIp(base + i * privateSize)}/${prefix + 3}`,
-        publicCidr: `${intToIp(publicBase + i * publicSize)}/${prefix + 8}`,
+        privateCidr: formatCidr(base + i * privateSize, prefix + 3),
+        publicCidr: formatCidr(publicBase + i * publicSize, prefix + 8),
     }));
 }
 
