@@ -7,6 +7,7 @@ import { PolicyConfigSchema } from "@pulumi/policy";
 import { StackConfig, StackConfigState, Workload, workloadSchema } from "../../config/stack";
 import { SEED_ASSUMPTIONS } from "../../cost/catalogue";
 import { formatUsd, parseTokenCount } from "../../cost/units";
+import { INPUT_OUTPUT_RATIO_RANGE } from "../../cost/workload";
 
 /** Policy config keys that override the stack's workload. */
 export interface WorkloadOverrides {
@@ -33,7 +34,8 @@ export const WORKLOAD_OVERRIDE_SCHEMA = {
     },
     inputOutputRatio: {
         type: "number",
-        exclusiveMinimum: 0,
+        exclusiveMinimum: INPUT_OUTPUT_RATIO_RANGE.min,
+        maximum: INPUT_OUTPUT_RATIO_RANGE.max,
         description: "Input tokens per output token, for the blended rate of the routing mix; overrides llm-breakeven:workload.inputOutputRatio.",
     },
     overheadMonthlyUsd: {

@@ -14,6 +14,7 @@ import { ReportViolation, StackValidationPolicy, unknownCheckingProxy } from "@p
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EC2_INSTANCE_TYPES } from "../../cost/catalogue";
 import { HOURS_PER_MONTH } from "../../cost/units";
+import { INPUT_OUTPUT_RATIO_RANGE, PEAK_TO_AVERAGE_RANGE } from "../../cost/workload";
 import { capacityCoversWorkload } from "../../policies/capacity";
 import { breakEvenExemption } from "../../policies/exemption";
 import { gatewayBudgetCoversProjection } from "../../policies/gatewayBudget";
@@ -90,6 +91,19 @@ describe("the pack", () => {
                 for (const key of Object.keys(properties)) expect(Object.keys(policy.configSchema?.properties ?? {}), `${env} ${policy.name}.${key}`).toContain(key);
             }
         }
+    });
+
+    it("bounds every workload override in its config schema by the range the engine accepts", () => {
+        for (const p of POLICIES) {
+            const props = (p.configSchema?.properties ?? {}) as Record<string, { minimum?: number; maximum?: number; exclusiveMinimum?: number }>;
+            if (props["inputOutputRatio"] !== undefined) {
+                expect(props["inputOutputRatio"], p.name).toMatchObject({ exclusiveMinimum: INPUT_OUTPUT_RATIO_RANGE.min, maximum: INPUT_OUTPUT_RATIO_RANGE.max });
+            }
+            if (props["peakToAverage"] !== undefined) {
+                expect(props["peakToAverage"], p.name).toMatchObject({ minimum: PEAK_TO_AVERAGE_RANGE.min, maximum: PEAK_TO_AVERAGE_RANGE.max });
+            }
+        }
+        expect(Object.keys(capacityCoversWorkload.configSchema?.properties ?? {})).toContain("peakToAverage");
     });
 
     it("reads raw properties behind the SDK's unknown-checking proxy instead of throwing", () => {
