@@ -105,12 +105,14 @@ function verdictLines(plan: StackPlan, c: Colors): string[] {
 
 /**
  * The engine counts what the seed counts (GPU nodes and overhead); a self-hosting stack also runs EKS,
- * NAT, endpoints and more, which the table prices and the policy pack's projection adds. Say how much.
+ * NAT, endpoints and more, which the table prices and the policy pack's projection adds. Say how much,
+ * when the table is the whole stack priced as it is (not a preview's changes, not a worst case).
  */
 function otherResourcesNote(plan: StackPlan): string {
     const e = plan.estimate;
-    if (e === undefined || plan.mode === "gateway" || plan.after.monthlyUsd === null) return "";
-    const others = plan.after.monthlyUsd - (e.selfHosted.monthlyUsd - e.selfHosted.overheadMonthlyUsd);
+    const whole = plan.complete && plan.after.monthlyUsd !== null && plan.after.pricing.unknown.length === 0;
+    if (e === undefined || plan.mode === "gateway" || !whole) return "";
+    const others = plan.after.pricedMonthlyUsd - e.selfHosted.gpuMonthlyUsd;
     return others >= 0.5 ? `; the rest of the stack (the table's total beyond the GPU instances) adds ${formatUsd(others)}/month, which the policy pack's projection counts` : "";
 }
 
@@ -167,10 +169,10 @@ export function renderComparison(plans: readonly StackPlan[], c: Colors): string
     row("Infrastructure /month", (p) => money(p.after.monthlyUsd, p.after.pricedMonthlyUsd));
     // Hybrid: the engine weighs the self-hosted tiers' share of the workload; say so beside the whole.
     row("Tokens /month", (p) => {
-        if (e(p) === undefined) return "-";
-        const priced = e(p)!.scenario.tokensPerMonth;
-        const declared = p.config?.workload.tokensPerMonth;
-        return declared !== undefined && declared !== priced ? `${formatTokens(priced)} of ${formatTokens(declared)} (self-hosted tiers)` : formatTokens(priced);
+        const est = e(p);
+        if (est === undefined) return "-";
+        const priced = formatTokens(est.scenario.tokensPerMonth);
+        return p.mode === "hybrid" && p.config !== undefined ? `${priced} of ${formatTokens(p.config.workload.tokensPerMonth)} (self-hosted tiers)` : priced;
     });
     row("API-equivalent /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.api.monthlyUsd)} at ${formatUsd(e(p)!.api.usdPerMTok)}/M`);
     row("Self-hosted /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.selfHosted.monthlyUsd)} (${e(p)!.selfHosted.nodes} nodes)`);

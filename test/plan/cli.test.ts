@@ -10,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
-import { formatUsd } from "../../cost/units";
+import { GPU_OFFERS } from "../../cost/catalogue";
+import { formatUsd, offerMonthlyUsd } from "../../cost/units";
 import { PLACEHOLDER_SECRET } from "../../mockrun";
 import { normalisePolicyConfig } from "../../cli/plan/policy";
 
@@ -85,12 +86,19 @@ describe("plan --stack self-hosted-prod --json", () => {
 
     it("says how much the stack costs beyond the engine's GPU instances (the pack's projection counts it)", async () => {
         const text = (await plan("--stack", "self-hosted-prod")).stdout;
-        // The engine's self-hosted figure is the GPU instances plus the seed's $4,100 overhead.
-        const instances = (json["api"] as { selfHostedMonthlyUsd: number }).selfHostedMonthlyUsd - 4_100;
-        const rest = (json["monthlyUsd"] as number) - instances;
+        // From the priced resources and the catalogue: everything but the two p4de instances at the
+        // 1-year reserved rate (a GPU node group's own bill also holds its root volume).
+        const instance = offerMonthlyUsd(GPU_OFFERS.get("aws-p4de.24xlarge-reserved-1y")!);
+        const resources = json["resources"] as Array<{ type: string; name: string; monthlyUsd: number }>;
+        const rest = resources.reduce((sum, r) => sum + r.monthlyUsd, 0) - 2 * instance;
+        expect(resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name.startsWith("llm-gpu-us-east-1")).length).toBe(2);
         expect(rest).toBeGreaterThan(100);
         expect(text).toContain(`the rest of the stack (the table's total beyond the GPU instances) adds ${formatUsd(rest)}/month, which the policy pack's projection counts`);
         expect((await plan("--stack", "gateway-prod")).stdout).not.toContain("the rest of the stack");
+        // A preview's changed resources are not the whole stack, and a worst case is not a price: no note.
+        const changesOnly = await plan("--preview", fixture("preview-changes-only.json"), "--policy-config", fixture("policy-advisory.json"));
+        expect(changesOnly.stdout).toContain("Self-hosted:");
+        expect(changesOnly.stdout).not.toContain("the rest of the stack");
     });
 
     it("streams the weights from its S3 mirror, so it holds no Hugging Face token at all", () => {
