@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { readFlatConfig } from "../config/stack";
 import { API_MODELS, EMBEDDING_MODELS } from "../cost/catalogue";
 import { liteLLMProvider } from "../cost/gateway";
 import { answerInvoke } from "./invokes";
@@ -69,22 +70,17 @@ const REQUIRED_SECRETS: Readonly<Record<string, string>> = {
 /**
  * The secrets the program asks for with this config, so a plan injects no more than `pulumi up`
  * would need: provider keys for a gateway, the Hugging Face token only where vLLM downloads from
- * Hugging Face (an S3 mirror needs none).
+ * Hugging Face (an S3 mirror needs none). Read through the stack schema, defaults included; a config
+ * it rejects gets every placeholder, so the program runs far enough to name its problems.
  */
 function requiredSecrets(config: Readonly<Record<string, string>>): string[] {
-    const mode = config["llm-breakeven:mode"];
-    const keys: string[] = [];
-    if (mode !== "self-hosted") keys.push("llm-breakeven:providerApiKeys");
-    if (mode !== "gateway") {
-        let source: unknown;
-        try {
-            source = (JSON.parse(config["llm-breakeven:selfHosted"] ?? "{}") as { modelSource?: { kind?: unknown } }).modelSource?.kind;
-        } catch {
-            source = undefined; // malformed: the program's own config check names it
-        }
-        if (source === undefined || source === "huggingface") keys.push("llm-breakeven:hfToken");
-    }
-    return keys;
+    const state = readFlatConfig(config);
+    if (state.kind !== "parsed") return Object.keys(REQUIRED_SECRETS);
+    const { mode, selfHosted } = state.config;
+    return [
+        ...(mode !== "self-hosted" ? ["llm-breakeven:providerApiKeys"] : []),
+        ...(mode !== "gateway" && selfHosted?.modelSource.kind === "huggingface" ? ["llm-breakeven:hfToken"] : []),
+    ];
 }
 
 /** The environments shipped in stacks/ (Pulumi.<env>.yaml), sorted. */
