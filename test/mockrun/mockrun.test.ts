@@ -1,7 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { PLACEHOLDER_SECRET, isSecret, readStackFile, redactSecrets, runStack } from "../../mockrun";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PLACEHOLDER_SECRET, STACKS_DIR, isSecret, readStackFile, redactSecrets, runStack } from "../../mockrun";
 
 const file = { stack: "unit", config: { "llm-breakeven:hfToken": "hf_plaintext" }, secretKeys: ["llm-breakeven:hfToken"] };
 
@@ -58,18 +61,23 @@ describe("mockrun", () => {
     });
 
     it("skips the SDK's call sites and promise tracking only while a run is in progress", async () => {
-        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
-        const resource = pulumi.Resource as unknown as { callsites: unknown };
+        type Tracker = (p: Promise<unknown>, ctx: string) => Promise<unknown>;
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: Tracker };
+        const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
         const before = { promise: debuggable.debuggablePromise, callsites: resource.callsites };
-        let during: { promise: unknown; callsites: unknown } | undefined;
+        let during: { promise: Tracker; callsites: () => unknown[] } | undefined;
         await runStack(file, {
             program: async () => {
                 during = { promise: debuggable.debuggablePromise, callsites: resource.callsites };
                 new aws.ec2.Vpc("net", { cidrBlock: "10.0.0.0/16" });
             },
         });
-        expect(during?.promise).not.toBe(before.promise);
-        expect(during?.callsites).not.toBe(before.callsites);
+        if (during === undefined) throw new Error("the program did not run");
+        // During the run: the very promise back, untracked (the SDK's returns a new one), and no call sites.
+        const p = Promise.resolve(42);
+        expect(during.promise(p, "ctx")).toBe(p);
+        expect(before.promise(p, "ctx")).not.toBe(p);
+        expect(during.callsites()).toEqual([]);
         expect({ promise: debuggable.debuggablePromise, callsites: resource.callsites }).toEqual(before);
         // A program's own error keeps its stack trace.
         const failed = runStack(file, { program: async () => { throw new Error("boom"); } });
@@ -86,5 +94,20 @@ describe("mockrun", () => {
         const gateway = readStackFile("gateway-prod");
         expect(gateway.secretKeys).toEqual(["llm-breakeven:providerApiKeys"]);
         expect(gateway.config["llm-breakeven:providerApiKeys"]).toContain(PLACEHOLDER_SECRET);
+        // Hybrid from the S3 mirror: the gateway's provider keys only.
+        expect(readStackFile("hybrid-prod").secretKeys).toEqual(["llm-breakeven:providerApiKeys"]);
+        // The same self-hosted stack downloading from Hugging Face (also the schema's default source): the token.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mockrun-"));
+        try {
+            const shipped = fs.readFileSync(path.join(STACKS_DIR, "Pulumi.self-hosted-prod.yaml"), "utf8");
+            const fromHub = shipped.replace(/\n    modelSource:\n(      .*\n)+/, "\n    egressAllowedCidrs: [\"18.160.0.0/15\"]\n");
+            expect(fromHub).not.toContain("kind: s3");
+            fs.writeFileSync(path.join(dir, "Pulumi.hub.yaml"), fromHub);
+            const hub = readStackFile("hub", dir);
+            expect(hub.secretKeys).toEqual(["llm-breakeven:hfToken"]);
+            expect(hub.config["llm-breakeven:hfToken"]).toBe(PLACEHOLDER_SECRET);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
