@@ -84,4 +84,4 @@ function enable(cacheFile, root) {
     });
 }
 
-module.exports = { enable, installStamp };
+module.exports = { enable };

@@ -13,6 +13,7 @@
  */
 import type { Command } from "commander";
 import { EXIT, UsageError } from "./errors";
+import { RATIO_ACCEPTED } from "./flags";
 import { planJson } from "./plan/json";
 import { colorsFor, renderComparison, renderQuiet, renderStack } from "./plan/output";
 import { allStacks, parseWhatIf, planFiles, planStack, prepareFiles, prepareStack, StackPlan } from "./plan/plan";
@@ -50,7 +51,7 @@ export function registerPlan(program: Command, setExitCode: (code: number) => vo
         .option("--quiet", "no progress line; one summary line per stack")
         .option("--tokens-per-month <count>", "what-if: override the workload's tokens per month (500M, 24.9B, 5e8)")
         .option("--api-usd-per-mtok <usd>", "what-if: override the blended API rate, USD per million tokens")
-        .option("--input-output-ratio <r>", "what-if: override input tokens per output token (3 means 3:1)")
+        .option("--input-output-ratio <r>", `what-if: override the workload's ${RATIO_ACCEPTED}`)
         .action(async (options: PlanOptions) => {
             setExitCode(await runPlan(options));
         });

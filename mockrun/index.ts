@@ -16,14 +16,11 @@ import { liteLLMProvider } from "../cost/gateway";
 import { answerInvoke } from "./invokes";
 import { mockState } from "./outputs";
 
-/** The unknown-value sentinel the engine uses in previews (facts.md section 11). */
-export { UNKNOWN } from "../cost/resources";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 export const PROJECT = "llm-breakeven";
-export const ROOT_DIR = path.resolve(__dirname, "..");
-export const STACKS_DIR = path.join(ROOT_DIR, "stacks");
+export const STACKS_DIR = path.join(__dirname, "..", "stacks");
 
 export interface RecordedResource {
     readonly urn: string;

@@ -18,7 +18,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawn } from "child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listStacks, readStackFile, UNKNOWN } from "../../mockrun";
+import { UNKNOWN } from "../../cost/resources";
+import { listStacks, readStackFile } from "../../mockrun";
 import { Diagnostic, Level, PACK_DIR, PolicyPackProcess } from "./analyzer";
 import { programError, RecordedStack, recordStack, withConfigObject, withGpuInstanceType } from "./recorded";
 

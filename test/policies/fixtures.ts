@@ -5,7 +5,6 @@
  */
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 
-export { UNKNOWN } from "../../cost/resources";
 
 interface Fixture {
     readonly urn: string;

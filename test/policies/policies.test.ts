@@ -26,7 +26,8 @@ import { monthlyBudget } from "../../policies/monthlyBudget";
 import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
 import { POLICIES } from "../../policies/registry";
 import { selfHostingWouldBeCheaper } from "../../policies/selfHostingCheaper";
-import { gatewayStack, NotApplicable, selfHostedStack, StackFixture, stackArgs, UNKNOWN, withConfig, withResource } from "./fixtures";
+import { UNKNOWN } from "../../cost/resources";
+import { gatewayStack, NotApplicable, selfHostedStack, StackFixture, stackArgs, withConfig, withResource } from "./fixtures";
 
 /** Round-number stand-in for the cost engine: $1/M for routed mixes, tokens x rate, 2,000 tok/s per node. */
 const STUB_ENGINE: PolicyEngine = {
@@ -368,7 +369,7 @@ describe("self-hosting-would-be-cheaper", () => {
 });
 
 describe("fail closed on a read of an unknown value", () => {
-    it("an UnknownValueError escaping a policy becomes a violation at the policy's own level, not the SDK's advisory", async () => {
+    it("an UnknownValueError escaping a policy is reported as its violation, not thrown to the SDK (which would make it an advisory; the level is checked in e2e.test.ts)", async () => {
         const validate = failClosed("some-policy", (args) => {
             const props = unknownCheckingProxy(args.resources[0]!.props) as Record<string, unknown>;
             if (props["instanceTypes"] === "p4de.24xlarge") return; // the read throws first: never a pass

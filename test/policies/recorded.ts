@@ -10,7 +10,8 @@
  * - urn, parent, dependencies, propertyDependencies: as mockrun records them off the program's
  *   RegisterResource requests.
  */
-import { RecordedResource, runStack, StackFile, UNKNOWN } from "../../mockrun";
+import { UNKNOWN } from "../../cost/resources";
+import { RecordedResource, runStack, StackFile } from "../../mockrun";
 import { WireResource } from "./analyzer";
 
 export interface RecordedStack {
