@@ -7,7 +7,7 @@
  * with `config.requireSecret` / `config.getSecretObject` so that they stay Pulumi secrets.
  */
 import { z } from "zod";
-import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, SERVABLE_PRECISIONS } from "../cost/catalogue";
+import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, SERVABLE_PRECISIONS, UNSERVABLE_PRECISION } from "../cost/catalogue";
 import { fitModel } from "../cost/memory";
 import { parseTokenCount } from "../cost/units";
 import { ROUTING_TIERS, SELF_HOSTED_ROUTE } from "../cost/gateway";
@@ -285,6 +285,9 @@ function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx
         if (s.gpuZones < 2) issue(ctx, ["selfHosted", "gpuZones"], `${s.gpuZones} zone cannot be redundant: use at least 2, or set selfHosted.redundancy to false (not allowed in production)`, s.gpuZones);
     } else if (environment === "production") {
         issue(ctx, ["selfHosted", "redundancy"], "false is not allowed when environment is \"production\": production needs at least two GPU nodes across two zones", false);
+    }
+    if (!SERVABLE_PRECISIONS.includes(s.precision)) {
+        issue(ctx, ["selfHosted", "precision"], `"${s.precision}" cannot be served: ${UNSERVABLE_PRECISION}; allowed: ${SERVABLE_PRECISIONS.join(", ")}`);
     }
     if (s.nodesPerZone < 1) {
         issue(ctx, ["selfHosted", "nodesPerZone"], `${s.nodesPerZone} GPU nodes per zone serves nothing: use at least 1`, s.nodesPerZone);

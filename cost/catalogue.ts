@@ -311,6 +311,8 @@ export const BYTES_PER_PARAMETER: Readonly<Record<Precision, number>> = { bf16: 
  * estimate them, a stack cannot deploy them.
  */
 export const SERVABLE_PRECISIONS: readonly Precision[] = ["bf16", "fp16", "fp8"];
+/** Why a precision outside SERVABLE_PRECISIONS cannot be deployed. */
+export const UNSERVABLE_PRECISION = "it needs a pre-quantized (GPTQ/AWQ) checkpoint, which the catalogue does not name";
 
 export interface OpenModel {
     readonly id: string;

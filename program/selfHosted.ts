@@ -14,7 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EC2_INSTANCE_TYPES, Ec2InstanceType, OPEN_MODELS, OpenModel, Precision, SERVABLE_PRECISIONS } from "../cost/catalogue";
+import { EC2_INSTANCE_TYPES, Ec2InstanceType, OPEN_MODELS, OpenModel, Precision } from "../cost/catalogue";
 import { Estimate } from "../cost/estimate";
 import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
@@ -27,7 +27,7 @@ import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
 import { parseCidr } from "../components/cidr";
 import { Network, parseVpcCidr } from "../components/selfHosted/network";
-import { ServingModelSource, VllmServing, precisionFlags, vllmServiceAccountName } from "../components/selfHosted/vllm";
+import { ServingModelSource, VllmServing, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
 
 export const SERVING_NAMESPACE = "vllm";
@@ -80,11 +80,6 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     }
     const model = OPEN_MODELS.get(selfHosted.model);
     const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
-    try {
-        precisionFlags(selfHosted.precision);
-    } catch (error) {
-        problems.push(`${key("selfHosted.precision")}: "${selfHosted.precision}" cannot be served: ${(error as Error).message}; allowed: ${SERVABLE_PRECISIONS.join(", ")}`);
-    }
     if (model !== undefined && instance?.gpu !== undefined) {
         const needed = rootVolumeNeededGiB(model, selfHosted.precision, selfHosted.modelSource.kind);
         if (selfHosted.rootVolumeSizeGiB < needed) {

@@ -25,7 +25,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
-import { Precision } from "../../cost/catalogue";
+import { Precision, SERVABLE_PRECISIONS, UNSERVABLE_PRECISION } from "../../cost/catalogue";
 import { openModel } from "../../cost/estimate";
 import { weightsGB } from "../../cost/memory";
 import { ServingEgressPolicy } from "./egress";
@@ -87,7 +87,7 @@ export function precisionFlags(precision: Precision): string[] {
             return ["--quantization", "fp8"];
         case "int8":
         case "int4":
-            throw new Error(`precision ${precision} needs a pre-quantized (GPTQ/AWQ) checkpoint, which the catalogue does not name; use bf16, fp16 or fp8`);
+            throw new Error(`precision ${precision} cannot be served: ${UNSERVABLE_PRECISION}; allowed: ${SERVABLE_PRECISIONS.join(", ")} (the stack schema refuses it first)`);
     }
 }
 

@@ -51,6 +51,8 @@ describe("stack config", () => {
         // Only remedies the stack can take: a TP the node has room for, a precision vLLM serves (never int4).
         ["a model that does not fit, with the remedies", { instanceType: "p4d.24xlarge", tensorParallelSize: 2 }, "llm-breakeven:selfHosted.tensorParallelSize: Llama 3.3 70B Instruct at bf16 needs 141 GB of weights plus KV cache, but 2x A100 40GB at 0.9 utilisation give 72 GB: use a larger tensorParallelSize (up to 8), or a lower precision (fp8), or a larger-memory instance type (p4de.24xlarge)"],
         ["zero nodes", { nodesPerZone: 0 }, "llm-breakeven:selfHosted.nodesPerZone: 0 GPU nodes per zone serves nothing"],
+        // The engine estimates int4; a stack cannot deploy it, so the schema (plan, pack, estimate --stack) refuses it.
+        ["a precision vLLM cannot serve", { precision: "int4" }, "llm-breakeven:selfHosted.precision: \"int4\" cannot be served: it needs a pre-quantized (GPTQ/AWQ) checkpoint, which the catalogue does not name; allowed: bf16, fp16, fp8"],
         ["a TP size that does not divide the GPUs", { tensorParallelSize: 3 }, "llm-breakeven:selfHosted.tensorParallelSize: 3 does not divide the 8 GPUs of p4de.24xlarge; allowed: 1, 2, 4, 8"],
         ["a typo", { instanceTyp: "p4de.24xlarge" }, "llm-breakeven:selfHosted: unknown key \"instanceTyp\""],
         ["an unknown model source", { modelSource: { kind: "gcs" } }, "llm-breakeven:selfHosted.modelSource.kind: Invalid discriminator value. Expected 's3' | 'huggingface' (got \"gcs\")"],

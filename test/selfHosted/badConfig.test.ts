@@ -70,8 +70,8 @@ describe("bad self-hosted config is rejected before any resource exists", () => 
     });
 
     it("lists every preflight problem at once too", async () => {
-        const { error, recorded } = await attempt({ selfHosted: { precision: "int4", vpcCidr: "10.40.0.0/22", modelSource: { kind: "huggingface" } }, dropSecret: "llm-breakeven:hfToken" });
-        for (const key of ["hfToken", "selfHosted.precision", "selfHosted.vpcCidr", "selfHosted.egressAllowedCidrs"]) expect(error?.message).toContain(`llm-breakeven:${key}`);
+        const { error, recorded } = await attempt({ selfHosted: { rootVolumeSizeGiB: 150, vpcCidr: "10.40.0.0/22", modelSource: { kind: "huggingface" } }, dropSecret: "llm-breakeven:hfToken" });
+        for (const key of ["hfToken", "selfHosted.rootVolumeSizeGiB", "selfHosted.vpcCidr", "selfHosted.egressAllowedCidrs"]) expect(error?.message).toContain(`llm-breakeven:${key}`);
         expect(recorded).toBe(0);
     });
 
