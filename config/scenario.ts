@@ -17,7 +17,7 @@ import { capacityAwareBreakEven } from "../cost/breakEven";
 import { NodeCapacity, SECONDS_PER_MONTH, nodeCapacity, nodesNeeded } from "../cost/capacity";
 import { Estimate, Scenario, estimate } from "../cost/estimate";
 import { overheadMonthlyUsd } from "../cost/selfHosted";
-import { offerMonthlyUsd } from "../cost/units";
+import { offerMonthlyUsd, TOKENS_PER_MTOK } from "../cost/units";
 import { allFrontierRate, apiModel, apiMonthlyUsd, blendedUsdPerMTok, routedUsdPerMTok } from "../cost/workload";
 import { SELF_HOSTED_ROUTE } from "../cost/gateway";
 import { ConfigError, Mode, SelfHostedConfig, StackConfig, Workload, selfHostedSchema } from "./stack";
@@ -186,6 +186,8 @@ export interface ApiSpend {
     readonly allApiMonthlyUsd: number;
     readonly selfHostedShare: number;
     readonly remainingApiMonthlyUsd: number;
+    /** The API bill self-hosting saves per million tokens of the workload (all minus remaining, net of cache hits). */
+    readonly savedUsdPerMTok: number;
 }
 
 /**
@@ -210,7 +212,8 @@ export function apiSpend(workload: Workload, mode: Mode, selfHostedModel: string
     const remainingApiMonthlyUsd = mode === "self-hosted" ? 0
         : mode === "gateway" ? allApiMonthlyUsd
             : tier === undefined ? 0 : apiMonthlyUsd({ tokensPerMonth: workload.tokensPerMonth * (1 - selfHostedShare), usdPerMTok: tier.usdPerMTok, cacheHitRate: workload.cacheHitRate });
-    return { allApiUsdPerMTok, allApiMonthlyUsd, selfHostedShare, remainingApiMonthlyUsd };
+    const savedUsdPerMTok = ((allApiMonthlyUsd - remainingApiMonthlyUsd) / workload.tokensPerMonth) * TOKENS_PER_MTOK;
+    return { allApiUsdPerMTok, allApiMonthlyUsd, selfHostedShare, remainingApiMonthlyUsd, savedUsdPerMTok };
 }
 
 /** One node's capacity for the stack's model and vLLM settings. */

@@ -4,7 +4,6 @@
  * does not serve itself) against the API bill of the whole declared workload.
  */
 import { ExemptionConfig } from "../../config/stack";
-import { TOKENS_PER_MTOK } from "../../cost/units";
 import { costEngine } from "./engine";
 import { assumptions, formatTokens, perMonth, rate, topResources, unpricedProblems } from "./format";
 import { overheadMonthlyUsd, resolveWorkload, WorkloadOverrides } from "./workload";
@@ -52,8 +51,7 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides):
     const fixedMonthlyUsd = view.pricing.monthlyUsd + overhead.monthlyUsd;
     const projectedMonthlyUsd = fixedMonthlyUsd + spend.remainingApiMonthlyUsd;
     // The break-even volume is where the API bill the stack saves equals its fixed cost.
-    const savedUsdPerMTok = ((spend.allApiMonthlyUsd - spend.remainingApiMonthlyUsd) / tokensPerMonth) * TOKENS_PER_MTOK;
-    const breakEvenTokensPerMonth = savedUsdPerMTok > 0 ? engine.breakEvenTokensPerMonth(fixedMonthlyUsd, savedUsdPerMTok, 0) : Infinity;
+    const breakEvenTokensPerMonth = spend.savedUsdPerMTok > 0 ? engine.breakEvenTokensPerMonth(fixedMonthlyUsd, spend.savedUsdPerMTok, 0) : Infinity;
     const above = projectedMonthlyUsd > spend.allApiMonthlyUsd;
     const lines = [
         above

@@ -6,6 +6,7 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { StackConfig, StackConfigState, Workload, workloadSchema } from "../../config/stack";
 import { SEED_ASSUMPTIONS } from "../../cost/catalogue";
+import { overheadMonthlyUsd as sumOverhead } from "../../cost/selfHosted";
 import { formatUsd, parseTokenCount } from "../../cost/units";
 import { INPUT_OUTPUT_RATIO_RANGE } from "../../cost/workload";
 
@@ -99,7 +100,7 @@ export function overheadMonthlyUsd(config: StackConfig | undefined, overrides: W
     if (overrides.overheadMonthlyUsd !== undefined) return { monthlyUsd: overrides.overheadMonthlyUsd, source: "policy config overheadMonthlyUsd" };
     const o = config?.overhead ?? SEED_ASSUMPTIONS.overhead;
     return {
-        monthlyUsd: o.engineeringMonthlyUsd + o.monitoringMonthlyUsd + o.storageNetworkEgressMonthlyUsd,
+        monthlyUsd: sumOverhead(o),
         source: `${config !== undefined ? "stack config llm-breakeven:overhead" : "no stack config, so llm-breakeven:overhead's default"}: engineering ${formatUsd(o.engineeringMonthlyUsd)} + monitoring ${formatUsd(o.monitoringMonthlyUsd)} + storage/network/egress ${formatUsd(o.storageNetworkEgressMonthlyUsd)}`,
     };
 }

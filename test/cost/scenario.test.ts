@@ -99,6 +99,8 @@ describe("what the policy pack asks the engine", () => {
         expect(spend.allApiMonthlyUsd).toBeCloseTo(24_000, 6);
         expect(spend.selfHostedShare).toBe(share);
         expect(spend.remainingApiMonthlyUsd).toBeCloseTo(24_000 * remainingShare, 6);
+        // 30B tokens: self-hosting saves the whole $0.80/M, or nothing.
+        expect(spend.savedUsdPerMTok).toBeCloseTo(0.8 * share, 12);
     });
 
     it("apiSpend in hybrid mode bills only the API tiers", () => {
@@ -111,6 +113,8 @@ describe("what the policy pack asks the engine", () => {
         const allApiRate = 0.6 * ((3 * 0.13 + 0.4) / 4) + 0.3 * ((3 * 0.4 + 1.6) / 4) + 0.1 * 4.375;
         expect(spend.allApiUsdPerMTok).toBeCloseTo(allApiRate, 12);
         expect(spend.allApiMonthlyUsd).toBeCloseTo(10e3 * allApiRate, 6);
+        // What the 60% served in-house would have cost per million tokens of the whole workload.
+        expect(spend.savedUsdPerMTok).toBeCloseTo(((10e3 * allApiRate - split.apiMonthlyUsd) / 10e3), 9);
     });
 
     it("capacityFor: per-node output tokens/s, the peak, the nodes needed and the basis", () => {

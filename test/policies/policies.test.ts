@@ -35,7 +35,7 @@ const STUB_ENGINE: PolicyEngine = {
         const rate = workload.apiUsdPerMTok ?? 1;
         const all = (workload.tokensPerMonth / 1e6) * rate * (1 - workload.cacheHitRate);
         const selfHostedShare = mode === "self-hosted" ? 1 : mode === "gateway" ? 0 : 0.5;
-        return { allApiUsdPerMTok: rate, allApiMonthlyUsd: all, selfHostedShare, remainingApiMonthlyUsd: all * (1 - selfHostedShare) };
+        return { allApiUsdPerMTok: rate, allApiMonthlyUsd: all, selfHostedShare, remainingApiMonthlyUsd: all * (1 - selfHostedShare), savedUsdPerMTok: rate * (1 - workload.cacheHitRate) * selfHostedShare };
     },
     breakEvenTokensPerMonth: (monthlyUsd, usdPerMTok) => (monthlyUsd / usdPerMTok) * 1e6,
     capacity(_config, _instanceType, workload) {
