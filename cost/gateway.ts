@@ -48,6 +48,11 @@ export interface ApiBillInput {
     /** Share of requests answered by the semantic cache, 0..1. */
     readonly cacheHitRate: number;
     readonly routing: readonly TierRoute[];
+    /**
+     * A blended API rate given directly (llm-breakeven:workload.apiUsdPerMTok: a negotiated price, say):
+     * every API tier is billed at it instead of its model's list prices, as the engine bills the workload.
+     */
+    readonly usdPerMTok?: number;
     /** Whether prompts are embedded for the semantic cache (an API bill of its own). Default true. */
     readonly semanticCache?: boolean;
 }
@@ -85,11 +90,14 @@ export function apiBillByTier(input: ApiBillInput): ApiBill {
             };
         }
         const model = apiModel(route.model);
-        const blended = blendedUsdPerMTok(model, input.inputOutputRatio);
+        const blended = input.usdPerMTok ?? blendedUsdPerMTok(model, input.inputOutputRatio);
+        const rate = input.usdPerMTok !== undefined
+            ? `at the workload's given rate $${blended}/M (llm-breakeven:workload.apiUsdPerMTok, not list prices)`
+            : `at $${model.inputUsdPerMTok}/$${model.outputUsdPerMTok} per M in/out, blended $${blended.toFixed(4)}/M at ${input.inputOutputRatio}:1`;
         const monthlyUsd = apiMonthlyUsd({ tokensPerMonth, usdPerMTok: blended, cacheHitRate: input.cacheHitRate });
         return {
             id: `api-${route.tier}`,
-            label: `${route.tier} tier: ${(route.share * 100).toFixed(0)}% of tokens to ${model.label} at $${model.inputUsdPerMTok}/$${model.outputUsdPerMTok} per M in/out, blended $${blended.toFixed(4)}/M at ${input.inputOutputRatio}:1, less ${(input.cacheHitRate * 100).toFixed(0)}% cache hits`,
+            label: `${route.tier} tier: ${(route.share * 100).toFixed(0)}% of tokens to ${model.label} ${rate}, less ${(input.cacheHitRate * 100).toFixed(0)}% cache hits`,
             quantity: (tokensPerMonth / TOKENS_PER_MTOK) * (1 - input.cacheHitRate),
             unit: "MTok billed (after cache hits)",
             unitUsd: blended,

@@ -151,6 +151,7 @@ export async function createGateway(config: StackConfig, secrets: StackSecrets, 
     const api = apiBillByTier({
         tokensPerMonth: config.workload.tokensPerMonth, inputOutputRatio: config.workload.inputOutputRatio, cacheHitRate: config.workload.cacheHitRate,
         routing: config.workload.routing ?? [],
+        ...(config.workload.apiUsdPerMTok !== undefined ? { usdPerMTok: config.workload.apiUsdPerMTok } : {}),
     });
     return {
         gateway: component,

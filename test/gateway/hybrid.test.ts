@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { MockRun, runShippedStack } from "../../mockrun";
+import { MockRun, readStackFile, runShippedStack, runStack } from "../../mockrun";
 import { of } from "./helpers";
 
 describe("hybrid-prod under mocks", () => {
@@ -50,5 +50,16 @@ describe("hybrid-prod under mocks", () => {
         const apiTiers = gatewaySpend.api.filter((l) => l.id === "api-complex" || l.id === "api-reasoning").reduce((sum, l) => sum + l.monthlyUsd, 0);
         expect(apiTiers).toBeCloseTo(split.apiMonthlyUsd, 6);
         expect(run.outputs["projectedMonthlyUsd"]).toBeCloseTo((run.outputs["selfHostedMonthlyUsd"] as number) + gatewaySpend.monthlyUsd, 6);
+    });
+
+    it("with a rate given directly (workload.apiUsdPerMTok), the split and the gateway's tier lines still bill one figure", async () => {
+        const file = readStackFile("hybrid-prod");
+        const workload = { ...(JSON.parse(file.config["llm-breakeven:workload"]!) as object), apiUsdPerMTok: 2.5 };
+        const negotiated = await runStack({ ...file, config: { ...file.config, "llm-breakeven:workload": JSON.stringify(workload) } });
+        const split = negotiated.outputs["split"] as { apiMonthlyUsd: number };
+        expect(split.apiMonthlyUsd).toBeCloseTo(2400 * 2.5 * 0.8, 6);
+        const gatewaySpend = negotiated.outputs["gatewaySpend"] as { api: { id: string; monthlyUsd: number }[] };
+        const apiTiers = gatewaySpend.api.filter((l) => l.id.startsWith("api-") && l.id !== "api-cache-embeddings").reduce((sum, l) => sum + l.monthlyUsd, 0);
+        expect(apiTiers).toBeCloseTo(split.apiMonthlyUsd, 6);
     });
 });

@@ -81,4 +81,13 @@ describe("hybrid-prod's split", () => {
         expect(bill.tiers.filter((t) => t.model === "self-hosted").map((t) => t.monthlyUsd)).toEqual([0, 0]);
         expect(bill.selfHostedTokensPerMonth).toBeCloseTo(split.selfHostedTokensPerMonth, 0);
     });
+
+    it("with a rate given directly (workload.apiUsdPerMTok), the engine's split and the gateway's tier lines bill it alike", () => {
+        const negotiated = { ...hybrid, workload: { ...hybrid.workload, apiUsdPerMTok: 2.5 } };
+        const split = hybridSplit(negotiated);
+        expect(split.apiMonthlyUsd).toBeCloseTo(2400 * 2.5 * 0.8, 6); // $4,800, not the $8,320 of list prices
+        const bill = apiBillByTier({ tokensPerMonth: 8e9, inputOutputRatio: 3, cacheHitRate: 0.2, routing: hybrid.workload.routing!, usdPerMTok: 2.5 });
+        expect(bill.tiersMonthlyUsd).toBeCloseTo(split.apiMonthlyUsd, 6);
+        expect(bill.tiers.find((t) => t.model !== "self-hosted")?.label).toContain("given rate $2.5/M (llm-breakeven:workload.apiUsdPerMTok, not list prices)");
+    });
 });
