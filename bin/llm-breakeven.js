@@ -6,10 +6,9 @@
 // used (./defer-sdk-deps.js). No build step.
 "use strict";
 const path = require("path");
-const { CACHE_DIR } = require("./ts-cache");
-const caches = path.join(CACHE_DIR, "..");
-require("./resolve-cache").enable(path.join(caches, `resolve-${process.version}.json`), path.resolve(__dirname, ".."));
-require("./v8-cache").enable(path.join(caches, `v8-${process.version}-${process.arch}.bin`));
+const { CACHE_ROOT } = require("./ts-cache");
+require("./resolve-cache").enable(path.join(CACHE_ROOT, `resolve-${process.version}.json`), path.resolve(__dirname, ".."));
+require("./v8-cache").enable(path.join(CACHE_ROOT, `v8-${process.version}-${process.arch}.bin`));
 require("./defer-sdk-deps").deferSdkDeps();
 require("./ts-cache").register();
 require("../cli/main.ts").runCli(process.argv.slice(2));

@@ -18,7 +18,9 @@ const Module = require("module");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
-const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "llm-breakeven", "ts");
+/** Every cache of the entry point lives here: LLM_BREAKEVEN_CACHE_DIR (a read-only install, a cold-run benchmark), else node_modules/.cache. */
+const CACHE_ROOT = process.env.LLM_BREAKEVEN_CACHE_DIR || path.join(ROOT, "node_modules", ".cache", "llm-breakeven");
+const CACHE_DIR = path.join(CACHE_ROOT, "ts");
 
 /** The options tsx passes esbuild, plus what running from node's CommonJS loader needs. */
 function esbuildOptions(compilerOptions) {
@@ -93,4 +95,4 @@ function register() {
     return true;
 }
 
-module.exports = { register, CACHE_DIR };
+module.exports = { register, CACHE_ROOT };

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
@@ -44,6 +45,21 @@ describe("bin/llm-breakeven.js", () => {
         const child = spawnSync(process.execPath, [BIN, "--version"], { cwd: ROOT, encoding: "utf8" });
         expect(child.status).toBe(0);
         expect(child.stdout).toBe(`${(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version}\n`);
+    });
+
+    it("keeps its caches where LLM_BREAKEVEN_CACHE_DIR says, and prints the same from an empty one", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llm-breakeven-caches-"));
+        try {
+            const args = [BIN, "plan", "--stack", "gateway-dev", "--quiet"];
+            const warm = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+            const cold = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, LLM_BREAKEVEN_CACHE_DIR: dir } });
+            expect(cold.status, cold.stderr).toBe(0);
+            expect(cold.stdout).toBe(warm.stdout);
+            expect(fs.readdirSync(dir).sort()).toEqual([`resolve-${process.version}.json`, "ts", `v8-${process.version}-${process.arch}.bin`]);
+            expect(fs.readdirSync(path.join(dir, "ts")).length).toBeGreaterThan(10);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("passes the exit code through (2 for bad input, with the one-line message)", () => {
