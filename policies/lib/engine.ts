@@ -23,12 +23,6 @@ export interface PolicyEngine {
     selfHostedAlternative(config: StackConfig, workload: Workload): SelfHostedAlternative;
 }
 
-/**
- * Raised by an engine that cannot answer; every policy reports it as a violation (lib/failClosed.ts),
- * never as a pass.
- */
-export class EngineUnavailableError extends Error {}
-
 /** cost/index.ts as the policies ask it; the compiler checks each signature. */
 const COST_ENGINE: PolicyEngine = {
     apiSpend: cost.apiSpend,

@@ -19,7 +19,7 @@ import { capacityCoversWorkload } from "../../policies/capacity";
 import { breakEvenExemption } from "../../policies/exemption";
 import { gatewayBudgetCoversProjection } from "../../policies/gatewayBudget";
 import { gpuRedundancy } from "../../policies/gpuRedundancy";
-import { bindCostEngine, EngineUnavailableError, PolicyEngine } from "../../policies/lib/engine";
+import { bindCostEngine, PolicyEngine } from "../../policies/lib/engine";
 import { failClosed } from "../../policies/lib/failClosed";
 import { rawValue, stackView, withSharedView } from "../../policies/lib/view";
 import { monthlyBudget } from "../../policies/monthlyBudget";
@@ -383,12 +383,11 @@ describe("fail closed on a read of an unknown value", () => {
     });
 });
 
-describe("fail closed without the engine", () => {
-    it("a policy that needs the engine reports a violation when it cannot load", async () => {
-        bindCostEngine({ ...STUB_ENGINE, apiSpend: () => { throw new EngineUnavailableError("engine missing"); } });
+describe("fail closed when the engine fails", () => {
+    it("a policy whose engine call throws fails with the error (the SDK fails the preview), never passes", async () => {
+        bindCostEngine({ ...STUB_ENGINE, apiSpend: () => { throw new Error("engine broke"); }, capacity: () => { throw new Error("engine broke"); } });
         for (const policy of [projectedSpendBelowApiBreakEven, capacityCoversWorkload]) {
-            const { violations } = await run(policy, selfHostedStack());
-            expect(violations[0], policy.name).toContain("cannot run: engine missing");
+            await expect(run(policy, selfHostedStack()), policy.name).rejects.toThrow("engine broke");
         }
     });
 });
