@@ -17,9 +17,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import { parseTokenCount } from "../../cost/units";
 import { AGREEING_POLICIES, PACK_NAME, POLICIES } from "../../policies/registry";
 import { withSharedView } from "../../policies/lib/view";
+import { overrideTokenCount } from "../../policies/lib/workload";
 import { UsageError } from "../errors";
 import type { ResourceState } from "./state";
 
@@ -182,9 +182,9 @@ function disagreements(config: PolicyPackConfig): string[] {
     return problems;
 }
 
-/** A setting's value for comparison: a token count as the number it names. */
+/** A setting's value for comparison: a token count as the number it names, as the policies read it. */
 function settingValue(key: string, value: unknown): unknown {
-    return key === "tokensPerMonth" && typeof value === "string" ? parseTokenCount(value) ?? value : value;
+    return key === "tokensPerMonth" && (typeof value === "string" || typeof value === "number") ? overrideTokenCount(value) ?? value : value;
 }
 
 function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, unknown> {

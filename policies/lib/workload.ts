@@ -58,6 +58,11 @@ export type WorkloadResult = { readonly ok: true; readonly value: ResolvedWorklo
 
 const FIX = "set llm-breakeven:workload in the stack config (pulumi config set --path 'llm-breakeven:workload.tokensPerMonth' 500M) or tokensPerMonth and apiUsdPerMTok in the policy config (--policy-pack-config)";
 
+/** A tokensPerMonth override as the number of tokens it names (5e8, "500M"); undefined when it names none. */
+export function overrideTokenCount(value: number | string): number | undefined {
+    return typeof value === "number" ? value : parseTokenCount(value);
+}
+
 export function resolveWorkload(stack: StackConfigState, overrides: WorkloadOverrides): WorkloadResult {
     if (stack.kind === "invalid" && (overrides.tokensPerMonth === undefined || overrides.apiUsdPerMTok === undefined)) {
         return { ok: false, problem: `the stack config is invalid, so the declared workload cannot be read:\n  - ${stack.problems.join("\n  - ")}` };
@@ -66,7 +71,7 @@ export function resolveWorkload(stack: StackConfigState, overrides: WorkloadOver
     let tokensPerMonth = base?.tokensPerMonth;
     let tokensSource = "stack config llm-breakeven:workload.tokensPerMonth";
     if (overrides.tokensPerMonth !== undefined) {
-        const parsed = typeof overrides.tokensPerMonth === "number" ? overrides.tokensPerMonth : parseTokenCount(overrides.tokensPerMonth);
+        const parsed = overrideTokenCount(overrides.tokensPerMonth);
         if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
             return { ok: false, problem: `policy config tokensPerMonth ${JSON.stringify(overrides.tokensPerMonth)} is not a positive token count (5e8, "500M", "24.9B")` };
         }
