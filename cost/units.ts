@@ -64,9 +64,7 @@ export function formatTokens(tokens: number): string {
  */
 function grouped(value: number, fractionDigits: 0 | 2): string {
     const magnitude = Math.abs(value);
-    if (!Number.isFinite(magnitude) || magnitude >= 1e15) {
-        return new Intl.NumberFormat("en-US", { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(value);
-    }
+    if (!Number.isFinite(magnitude) || magnitude >= 1e15) return intlFormatter(fractionDigits).format(value);
     // Below 1e-6 a number prints in exponent form, and rounds to zero either way.
     const [whole = "0", fraction = ""] = magnitude < 1e-6 ? ["0"] : String(magnitude).split(".");
     let scaled = BigInt(`${whole}${fraction.slice(0, fractionDigits).padEnd(fractionDigits, "0")}`);
@@ -75,6 +73,18 @@ function grouped(value: number, fractionDigits: 0 | 2): string {
     const integer = digits.slice(0, digits.length - fractionDigits).replace(/\B(?=(\d{3})+$)/g, ",");
     const text = fractionDigits === 0 ? integer : `${integer}.${digits.slice(-fractionDigits)}`;
     return value < 0 || Object.is(value, -0) ? `-${text}` : text;
+}
+
+const intlFormatters = new Map<number, Intl.NumberFormat>();
+
+/** Built on first use only (starting ICU is the cost grouped() avoids), then kept. */
+function intlFormatter(fractionDigits: 0 | 2): Intl.NumberFormat {
+    let formatter = intlFormatters.get(fractionDigits);
+    if (formatter === undefined) {
+        formatter = new Intl.NumberFormat("en-US", { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+        intlFormatters.set(fractionDigits, formatter);
+    }
+    return formatter;
 }
 
 /** 19940 -> "$19,940"; 0.8 -> "$0.80". */
