@@ -126,6 +126,11 @@ export async function withSharedView<T>(analyze: () => Promise<T>): Promise<T> {
     }
 }
 
+/** The catalogue's entry for an instance type; undefined when the type is unknown at preview or not catalogued (it may have GPUs). */
+function cataloguedType(instanceType: string | undefined): Ec2InstanceType | undefined {
+    return instanceType === undefined ? undefined : EC2_INSTANCE_TYPES[instanceType];
+}
+
 function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource | undefined): GpuCapacity[] {
     if (r.type === "aws:eks/nodeGroup:NodeGroup") {
         const listed = r.props["instanceTypes"];
@@ -136,7 +141,7 @@ function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource 
             const fromTemplate = launchTemplateOf(r, lookup)?.props["instanceType"];
             instanceType = typeof fromTemplate === "string" && !isUnknownValue(fromTemplate) ? fromTemplate : undefined;
         }
-        const type = instanceType === undefined ? undefined : EC2_INSTANCE_TYPES[instanceType];
+        const type = cataloguedType(instanceType);
         if (type !== undefined && type.gpu === undefined) return [];
         const desired = (r.props["scalingConfig"] as Record<string, unknown> | undefined)?.["desiredSize"];
         const subnets = r.props["subnetIds"];
@@ -149,7 +154,7 @@ function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource 
     if (r.type === "aws:ec2/instance:Instance") {
         const listed = r.props["instanceType"];
         const instanceType = typeof listed === "string" && !isUnknownValue(listed) ? listed : undefined;
-        const type = instanceType === undefined ? undefined : EC2_INSTANCE_TYPES[instanceType];
+        const type = cataloguedType(instanceType);
         if (type !== undefined && type.gpu === undefined) return [];
         const subnet = r.props["subnetId"];
         const subnetRefs = [...(typeof subnet === "string" && !isUnknownValue(subnet) ? [subnet] : []), ...(r.propertyDependencies?.["subnetId"] ?? [])];
