@@ -8,7 +8,7 @@
  *  - the batch is limited by the KV-cache memory left after the weights and by --max-num-seqs;
  *  - the bandwidth efficiency is fitted to published vLLM runs (VLLM_CALIBRATION) and scaled by the
  *    vLLM 0.6 speedup; the prefill efficiency is the project's kernel measurement.
- * Every figure is stated in `assumptions`, so a reader can check it against facts.md section 6.
+ * Every figure is stated in `assumptions`, so a reader can check it against docs/sources.md §6.
  */
 import {
     GPUS, GpuId, OPEN_MODELS, OpenModel, PREFILL_COMPUTE_EFFICIENCY, Precision, TENSOR_PARALLEL_ALL_REDUCE, VLLM_CALIBRATION,
@@ -24,7 +24,7 @@ export const DEFAULT_MAX_NUM_SEQS = 256;
 export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
 /**
  * Tokens held in the KV cache per running sequence (prompt plus the output so far), on average.
- * 2,048 is the context of the project's node-ceiling measurement (facts.md section 6).
+ * 2,048 is the context of the project's node-ceiling measurement (docs/sources.md §6).
  */
 export const DEFAULT_CONTEXT_TOKENS = 2048;
 /** The calibration runs' prompts and outputs are not published per run; assume 1,024 tokens in flight per sequence. */

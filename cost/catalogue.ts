@@ -29,7 +29,7 @@ export interface QuotedPrice {
 // ---------------------------------------------------------------------------------------------
 
 const SEED: Provenance = {
-    source: "NeuralRouting, 'When Is Self-Hosting LLMs Cheaper Than the API? The 2026 Break-Even Analysis' (shared/reference/seed-self-hosting-break-even.txt)",
+    source: "NeuralRouting, 'When Is Self-Hosting LLMs Cheaper Than the API? The 2026 Break-Even Analysis' (docs/sources.md §1)",
     region: "as quoted",
     date: "2026-03-26",
 };
@@ -65,7 +65,7 @@ export interface GpuSpec {
     readonly provenance: Provenance;
 }
 
-const NVIDIA_DATASHEET = (gpu: string): Provenance => ({ source: `NVIDIA ${gpu} datasheet; bandwidth as in facts.md section 6`, region: "global", date: "2024" });
+const NVIDIA_DATASHEET = (gpu: string): Provenance => ({ source: `NVIDIA ${gpu} datasheet; bandwidth as in docs/sources.md §6`, region: "global", date: "2024" });
 
 export const GPUS: Readonly<Record<GpuId, GpuSpec>> = {
     "a100-40gb": { id: "a100-40gb", label: "A100 40GB", memoryGB: 40, memoryBandwidthTBps: 1.555, bf16Tflops: 312, fp8: false, provenance: NVIDIA_DATASHEET("A100") },
@@ -119,7 +119,7 @@ export const RESERVED_1Y_DISCOUNT: Readonly<Record<string, { readonly fraction: 
 };
 
 // ---------------------------------------------------------------------------------------------
-// GPU node offers: what one 8-GPU node costs, from each provider the seed and facts.md name.
+// GPU node offers: what one 8-GPU node costs, from each provider the seed and docs/sources.md name.
 // ---------------------------------------------------------------------------------------------
 
 export type OfferPricing = "on-demand" | "reserved-1y" | "spot" | "marketplace" | "as-quoted";
@@ -171,7 +171,7 @@ const OFFER_LIST: readonly GpuOffer[] = [
     awsOffer("p4de.24xlarge", "reserved-1y"),
     awsOffer("p5.48xlarge", "on-demand"),
     awsOffer("p5en.48xlarge", "on-demand"),
-    // Current per-GPU-hour figures for 8x A100 80GB elsewhere (facts.md section 4).
+    // Current per-GPU-hour figures for 8x A100 80GB elsewhere (docs/sources.md §4).
     { id: "lambda-8xa100", provider: "lambda", label: "Lambda 8x A100 80GB", gpu: "a100-80gb", gpuCount: 8, pricing: "on-demand", price: { usdPerGpuHour: 2.79 }, provenance: { source: "lambda.ai/instances", region: "global", date: "2026-09" } },
     { id: "runpod-8xa100-secure", provider: "runpod", label: "RunPod secure cloud 8x A100 80GB", gpu: "a100-80gb", gpuCount: 8, pricing: "on-demand", price: { usdPerGpuHour: 1.79 }, provenance: { source: "RunPod pricing page", region: "global", date: "2026-11" } },
     { id: "runpod-8xa100-community", provider: "runpod", label: "RunPod community cloud 8x A100 80GB", gpu: "a100-80gb", gpuCount: 8, pricing: "marketplace", price: { usdPerGpuHour: 1.39 }, provenance: { source: "RunPod pricing page", region: "global", date: "2026-11" } },
@@ -211,14 +211,14 @@ export const AWS_SERVICES = {
     cloudwatchAlarmMonth: { usd: 0.10, unit: "standard-resolution alarm-month", provenance: AWS_PAGE("Amazon CloudWatch", "2025") },
     managedPrometheusPer10MSamples: { usd: 0.90, unit: "10M samples ingested (first 2B/month)", provenance: AWS_PAGE("Amazon Managed Service for Prometheus", "2025") },
     secretsManagerSecretMonth: { usd: 0.40, unit: "secret-month", provenance: INFRACOST_2024_07 },
-    // Not in facts.md; the providers' long-standing list prices, read from their pricing pages.
+    // Not in docs/sources.md; the providers' long-standing list prices, read from their pricing pages.
     vpcInterfaceEndpointAzHour: { usd: 0.01, unit: "interface endpoint-AZ-hour", provenance: AWS_PAGE("AWS PrivateLink", "2025") },
     vpcInterfaceEndpointPerGB: { usd: 0.01, unit: "GB processed by an interface endpoint", provenance: AWS_PAGE("AWS PrivateLink", "2025") },
     kmsKeyMonth: { usd: 1.0, unit: "customer managed key-month", provenance: AWS_PAGE("AWS KMS", "2025") },
     wafWebAclMonth: { usd: 5.0, unit: "web ACL-month", provenance: AWS_PAGE("AWS WAF", "2025") },
     wafRuleMonth: { usd: 1.0, unit: "rule-month", provenance: AWS_PAGE("AWS WAF", "2025") },
     wafPerMRequests: { usd: 0.60, unit: "million requests", provenance: AWS_PAGE("AWS WAF", "2025") },
-    // Added for the resource pricer (cost/resources.ts); not in facts.md, read from the AWS pricing pages.
+    // Added for the resource pricer (cost/resources.ts); not in docs/sources.md, read from the AWS pricing pages.
     ebsGp2GBMonth: { usd: 0.10, unit: "GB-month gp2", provenance: AWS_PAGE("Amazon EBS", "2025") },
     /** The first 3 dashboards of an account are free; a stack cannot know how many the account has, so each is priced. */
     cloudwatchDashboardMonth: { usd: 3.0, unit: "dashboard-month", provenance: AWS_PAGE("Amazon CloudWatch", "2025") },
@@ -250,7 +250,7 @@ export const VALKEY_PRICE_FACTOR = { factor: 0.8, provenance: PUBLIC_TABLES } as
 export const RDS_POSTGRES_INSTANCES: Readonly<Record<string, { readonly singleAzHourUsd: number; readonly multiAzHourUsd: number; readonly provenance: Provenance }>> = {
     "db.t4g.medium": { singleAzHourUsd: 0.065, multiAzHourUsd: 0.130, provenance: PUBLIC_TABLES },
 };
-/** RDS gp3 storage; not in facts.md (AWS RDS pricing page, us-east-1). */
+/** RDS gp3 storage; not in docs/sources.md (AWS RDS pricing page, us-east-1). */
 export const RDS_GP3_GB_MONTH: ServicePrice = { usd: 0.115, unit: "GB-month RDS gp3 (single-AZ; x2 multi-AZ)", provenance: AWS_PAGE("Amazon RDS for PostgreSQL", "2025") };
 
 // ---------------------------------------------------------------------------------------------
@@ -369,7 +369,7 @@ export const DECISION_THRESHOLDS = {
 
 /**
  * Capacity calibration points (output tokens per second per 8-GPU node) from published vLLM runs,
- * facts.md section 6. The capacity model's efficiency factor is fitted to these.
+ * docs/sources.md §6. The capacity model's efficiency factor is fitted to these.
  */
 export const VLLM_CALIBRATION = [
     { id: "lambda-a100-fp8-tp8", gpu: "a100-80gb" as GpuId, model: "llama-3.1-70b-instruct", precision: "fp8" as Precision, engine: "vLLM 0.5.4", concurrentSequences: 320, outputTokensPerSecond: 1163, provenance: { source: "LambdaLabsML/vllm-benchmark (320 prompts, TP8)", region: "global", date: "2024-08" } },
@@ -377,7 +377,7 @@ export const VLLM_CALIBRATION = [
 ] as const;
 
 /**
- * Per-output-token latency of the VLLM_CALIBRATION runs (facts.md section 6: 74 ms on A100, 34 ms on
+ * Per-output-token latency of the VLLM_CALIBRATION runs (docs/sources.md §6: 74 ms on A100, 34 ms on
  * H100). Sequences in flight = output tokens/s x latency (~86 for both), which is the batch the
  * capacity model's efficiency is fitted at; the 320 prompts were not all in flight at once.
  */
@@ -399,17 +399,17 @@ export const VLLM_ENGINE_SPEEDUP = {
 } as const;
 
 /**
- * Prefill runs at about 30% of dense BF16 peak: the project's kernel measurement (facts.md section 6)
+ * Prefill runs at about 30% of dense BF16 peak: the project's kernel measurement (docs/sources.md §6)
  * put the H100 node's prefill ceiling at 14,800-18,800 tok/s for a 70B model (141 GFLOP per token),
  * 26-34% of 8 x 989 TFLOP/s.
  */
 export const PREFILL_COMPUTE_EFFICIENCY = {
     fraction: 0.3,
-    provenance: { source: "llm-breakeven kernel measurement, facts.md section 6 (prefill ceiling per H100 node)", region: "global", date: "2026-11-26" },
+    provenance: { source: "llm-breakeven kernel measurement, docs/sources.md §6 (prefill ceiling per H100 node)", region: "global", date: "2026-11-26" },
 } as const;
 
 /**
- * Tensor parallelism costs two all-reduces per layer per decode step (facts.md section 6: 160 per
+ * Tensor parallelism costs two all-reduces per layer per decode step (docs/sources.md §6: 160 per
  * step for a 80-layer model). Small-message all-reduce over NVLink/NVSwitch takes on the order of
  * 10-20 µs; 15 µs is assumed. It is why several small replicas beat one TP8 replica once each has a
  * full batch. Low confidence: an order-of-magnitude figure, not a measurement of these nodes.
@@ -435,7 +435,7 @@ export interface EmbeddingModel {
 }
 
 const EMBEDDING_LIST: readonly EmbeddingModel[] = [
-    // Not in facts.md: OpenAI's list price for text-embedding-3-small, read from its pricing page.
+    // Not in docs/sources.md: OpenAI's list price for text-embedding-3-small, read from its pricing page.
     { id: "openai/text-embedding-3-small", litellmModel: "openai/text-embedding-3-small", label: "OpenAI text-embedding-3-small", inputUsdPerMTok: 0.02, provenance: VENDOR("OpenAI") },
 ];
 

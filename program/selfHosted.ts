@@ -32,7 +32,7 @@ import type { StackOutputs } from "./index";
 
 export const SERVING_NAMESPACE = "vllm";
 export const MONITORING_NAMESPACE = "monitoring";
-/** The vllm/vllm-openai image, ~16.5 GB unpacked (facts.md section 6), cached on the node's root volume too. */
+/** The vllm/vllm-openai image, ~16.5 GB unpacked (docs/sources.md §6), cached on the node's root volume too. */
 export const VLLM_IMAGE_GIB = 16;
 /** The AL2023 AMI, kubelet images, logs. */
 export const NODE_BASE_GIB = 30;

@@ -1,5 +1,5 @@
 /**
- * Reads `pulumi preview --json` and `pulumi stack export` (facts.md section 11).
+ * Reads `pulumi preview --json` and `pulumi stack export` (docs/sources.md §11).
  *
  * Preview: `{ config, steps[], diagnostics?, duration, changeSummary }`; each step
  * `{ op, urn, provider?, oldState?, newState?, diffReasons?, detailedDiff }`. `create` has only a

@@ -16,7 +16,7 @@ export const MONITORING_TYPE = "llm-breakeven:selfHosted:Monitoring";
 export const KUBE_PROMETHEUS_STACK_CHART = { chart: "kube-prometheus-stack", version: "79.7.1", repo: "https://prometheus-community.github.io/helm-charts" } as const;
 export const DCGM_EXPORTER_CHART = { chart: "dcgm-exporter", version: "3.5.0", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" } as const;
 
-/** The metric names the rules and the dashboard use (facts.md section 6; the old vllm:gpu_cache_usage_perc is gone). */
+/** The metric names the rules and the dashboard use (docs/sources.md §6; the old vllm:gpu_cache_usage_perc is gone). */
 export const METRICS = {
     running: "vllm:num_requests_running",
     waiting: "vllm:num_requests_waiting",

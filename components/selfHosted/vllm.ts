@@ -46,7 +46,7 @@ export const IRSA_REGIONAL_STS_ANNOTATION = "eks.amazonaws.com/sts-regional-endp
 /** On the node's root volume (see the module comment). */
 export const MODEL_CACHE_HOST_PATH = "/opt/llm-breakeven/model-cache";
 export const MODEL_CACHE_MOUNT = "/models";
-/** Tensor parallelism exchanges activations through shared memory: 16-20 GiB for 8 GPUs (facts.md section 6). */
+/** Tensor parallelism exchanges activations through shared memory: 16-20 GiB for 8 GPUs (docs/sources.md §6). */
 export const SHM_SIZE = "20Gi";
 /** Llama 3.3 70B's weights in BF16, from the catalogue: what the 10-minute startup budget is for. */
 export const STARTUP_REFERENCE_WEIGHTS_GB = weightsGB(openModel("llama-3.3-70b-instruct"), "bf16");
@@ -121,8 +121,8 @@ export function renderVllmArgs(input: VllmArgsInput): string[] {
 }
 
 /**
- * Startup budget: ~10 minutes for Llama 3.3 70B's ~141 GB of BF16 weights (download plus load, facts.md
- * section 6), scaled with the weights, never below 5 minutes (CUDA graph capture alone takes a minute).
+ * Startup budget: ~10 minutes for Llama 3.3 70B's ~141 GB of BF16 weights (download plus load, docs/sources.md
+ * §6), scaled with the weights, never below 5 minutes (CUDA graph capture alone takes a minute).
  * Returned as the startup probe's failureThreshold at a 10 s period.
  */
 export function startupProbeFailureThreshold(weightsGB: number): number {

@@ -43,7 +43,7 @@ async function usageError(args: readonly string[]): Promise<string> {
     throw new Error(`expected ${args.join(" ")} to be rejected`);
 }
 
-/** Every figure of the seed (facts.md section 1) in the estimate's JSON, under the issue's field names. */
+/** Every figure of the seed (docs/sources.md §1) in the estimate's JSON, under the issue's field names. */
 function expectSeedFigures(json: Estimate): void {
     expect(json.selfHosted.nodeMonthlyUsd).toBe(7_920);
     expect(json.selfHosted.gpuMonthlyUsd).toBe(15_840);

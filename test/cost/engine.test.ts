@@ -85,7 +85,7 @@ describe("capacity (roofline)", () => {
         }
         const mean = (e.calibration[0]!.bandwidthEfficiency + e.calibration[1]!.bandwidthEfficiency) / 2;
         expect(e.bandwidth).toBeCloseTo(mean * 2, 12);
-        // facts.md section 6: kernels reach ~0.6 of peak and vLLM ~30% of the kernel ceiling: ~0.18.
+        // docs/sources.md §6: kernels reach ~0.6 of peak and vLLM ~30% of the kernel ceiling: ~0.18.
         expect(e.bandwidth).toBeGreaterThan(0.12);
         expect(e.bandwidth).toBeLessThan(0.24);
         expect(e.prefillCompute).toBe(0.3);

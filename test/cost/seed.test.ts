@@ -1,5 +1,5 @@
 /**
- * The seed article, reproduced to the dollar (facts.md section 1), and what its model leaves out:
+ * The seed article, reproduced to the dollar (docs/sources.md §1), and what its model leaves out:
  * what the two nodes can actually serve.
  */
 import { describe, expect, it } from "vitest";
@@ -55,7 +55,7 @@ describe("what the seed leaves out: the capacity of its two nodes (Llama 3.3 70B
     it("reports a per-node figure from the roofline, calibrated and stated", () => {
         const node = seed.capacity.perNode;
         expect(node).toMatchObject({ model: "llama-3.3-70b-instruct", precision: "bf16", gpu: "a100-80gb", gpusPerNode: 8 });
-        // facts.md section 6: planning values for an 8x A100 80GB node are ~2,000-2,500 decode tok/s at
+        // docs/sources.md §6: planning values for an 8x A100 80GB node are ~2,000-2,500 decode tok/s at
         // 2:1 prefill shares the GPUs, so output lands below that, well above 0.
         expect(node.outputTokensPerSecond).toBeGreaterThan(800);
         expect(node.outputTokensPerSecond).toBeLessThan(2500);

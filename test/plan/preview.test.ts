@@ -1,5 +1,5 @@
 /**
- * The preview and export parsers on files written in the documented formats (facts.md section 11):
+ * The preview and export parsers on files written in the documented formats (docs/sources.md §11):
  * every step kind, the unknown-value sentinel, "[secret]", component resources with and without
  * inputs, replacements in three steps; and the before/after delta they give.
  */
