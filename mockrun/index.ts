@@ -15,6 +15,7 @@ import { API_MODELS, EMBEDDING_MODELS } from "../cost/catalogue";
 import { liteLLMProvider } from "../cost/gateway";
 import { answerInvoke } from "./invokes";
 import { mockState } from "./outputs";
+import { checkPromiseLeaks, drainRegistrations, onRegistration, skipSdkBookkeeping } from "./sdkInternals";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -157,6 +158,11 @@ export interface RunOptions {
      * nothing (mocks not installed, a program that returned early) must never pass for a plan.
      */
     readonly requireResources?: boolean;
+    /**
+     * Keep the SDK's per-promise bookkeeping and, after the run, fail on any promise it tracked that
+     * never settled: the check `pulumi up` makes at exit. Default false (it costs a third of a run).
+     */
+    readonly checkPromiseLeaks?: boolean;
 }
 
 /** Runs one stack's config through the program under mocks. Throws what the program throws. */
@@ -173,38 +179,16 @@ async function loadProgram(): Promise<Program> {
     return candidate as Program;
 }
 
-/**
- * The SDK captures a stack trace for every resource (`Resource.callsites()`: every frame, formatted
- * and parsed, for the engine's source positions) and tracks every promise it makes
- * (`debuggablePromise`: three properties defined on the promise, a stack trace, two more promises
- * chained to it, an entry in a leak set read only at exit, for PULUMI_DEBUG_PROMISE_LEAKS). The
- * mock monitor drops the source positions, and the bookkeeping was over a third of a mock run's
- * time (more under tsx, which source-maps each frame). While a mock run is in progress resources
- * report no call sites and promises are passed through untracked; everything else, other errors'
- * traces included, is as it was. PULUMI_DEBUG_PROMISE_LEAKS=1 keeps the SDK's own behaviour.
- */
-function skipSdkStackTraces(): () => void {
-    if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) return () => undefined;
-    const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
-    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: unknown, ctx: unknown) => unknown };
-    const { callsites } = resource;
-    const { debuggablePromise } = debuggable;
-    const noCallsites = (): unknown[] => [];
-    const untracked = (p: unknown): unknown => p;
-    resource.callsites = noCallsites;
-    debuggable.debuggablePromise = untracked;
-    return () => {
-        if (resource.callsites === noCallsites) resource.callsites = callsites;
-        if (debuggable.debuggablePromise === untracked) debuggable.debuggablePromise = debuggablePromise;
-    };
-}
-
 async function runNow(file: StackFile, options: RunOptions): Promise<MockRun> {
-    const restoreStackTraces = skipSdkStackTraces();
+    // PULUMI_DEBUG_PROMISE_LEAKS=1 keeps the SDK's own bookkeeping, as `pulumi up` would.
+    const checkLeaks = (options.checkPromiseLeaks ?? false) || Boolean(process.env["PULUMI_DEBUG_PROMISE_LEAKS"]);
+    const restore = skipSdkBookkeeping(checkLeaks);
     try {
-        return await runProgram(file, options);
+        const run = await runProgram(file, options);
+        if (checkLeaks) checkPromiseLeaks(file.stack);
+        return run;
     } finally {
-        restoreStackTraces();
+        restore();
     }
 }
 
@@ -226,8 +210,10 @@ async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun
         },
     }, PROJECT, file.stack, options.preview ?? false);
     // The mock monitor does not hand the mocks a resource's URN, parent or dependencies: read them off the request.
-    const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike | undefined }).getMonitor();
-    if (monitor !== undefined) wrapMonitor(monitor, byKey);
+    onRegistration((type, name, registration) => {
+        const entry = byKey.get(`${type}::${name}`);
+        if (entry !== undefined) Object.assign(entry, registration);
+    });
 
     const config = { ...file.config, "aws:region": region };
     pulumi.runtime.setAllConfig(config, [...file.secretKeys]);
@@ -243,12 +229,7 @@ async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun
             return {};
         }
     });
-    const runtime = pulumi.runtime as unknown as { awaitStackRegistrations?: () => Promise<void>; waitForRPCs?: () => Promise<void> };
-    await runtime.awaitStackRegistrations?.();
-    // Drain the RPC queue: the stack's last registrations (its outputs, resources created in an
-    // apply) may still be in flight. Returned early, they would miss their URN and parent here and
-    // reach the next run's mocks as unknown resources.
-    await runtime.waitForRPCs?.();
+    await drainRegistrations();
     if (failure !== undefined) throw failure.error;
     const resources = recorded.map((r): RecordedResource => ({
         ...r, urn: r.urn ?? `urn:pulumi:${file.stack}::${PROJECT}::${r.type}::${r.name}`, parent: r.parent,
@@ -264,35 +245,6 @@ async function runProgram(file: StackFile, options: RunOptions): Promise<MockRun
 /** What a registration answer adds to the mocks' record (filled in when the monitor answers). */
 type Registered = "urn" | "parent" | "dependencies" | "propertyDependencies";
 type Registration = { -readonly [K in Registered]?: RecordedResource[K] };
-
-interface RegisterRequestLike {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
-}
-interface MonitorLike {
-    registerResource(req: RegisterRequestLike, callback: (err: unknown, response: { getUrn(): string } | undefined) => void): Promise<void>;
-}
-
-function wrapMonitor(monitor: MonitorLike, byKey: Map<string, Registration>): void {
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) => original(req, (err, response) => {
-        const entry = byKey.get(`${req.getType()}::${req.getName()}`);
-        if (entry !== undefined && response !== undefined) {
-            entry.urn = response.getUrn();
-            entry.parent = req.getParent() || undefined;
-            entry.dependencies = req.getDependenciesList();
-            const propertyDependencies: Record<string, string[]> = {};
-            req.getPropertydependenciesMap().forEach((deps, key) => {
-                propertyDependencies[key] = deps.getUrnsList();
-            });
-            entry.propertyDependencies = propertyDependencies;
-        }
-        callback(err, response);
-    });
-}
 
 /** Plans a shipped stack by name. */
 export async function runShippedStack(stack: string, options: RunOptions = {}): Promise<MockRun> {
