@@ -16,7 +16,14 @@ export const MONITORING_TYPE = "llm-breakeven:selfHosted:Monitoring";
 export const KUBE_PROMETHEUS_STACK_CHART = { chart: "kube-prometheus-stack", version: "79.7.1", repo: "https://prometheus-community.github.io/helm-charts" } as const;
 export const DCGM_EXPORTER_CHART = { chart: "dcgm-exporter", version: "3.5.0", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" } as const;
 
-/** The metric names the rules and the dashboard use (docs/sources.md §6; the old vllm:gpu_cache_usage_perc is gone). */
+/**
+ * The metric names the rules and the dashboard use, each as its exporter emits it at the pinned version
+ * (docs/sources.md §12): vLLM v0.11.0's vllm/v1/metrics/loggers.py (PrometheusStatLogger; the counters
+ * vllm:prompt_tokens and vllm:generation_tokens get prometheus_client's _total suffix; the old
+ * vllm:gpu_cache_usage_perc is hidden from 0.11 and removed after), NVIDIA dcgm-exporter's
+ * etc/default-counters.csv (labels gpu, Hostname) and kube-state-metrics' deployment metrics.
+ * test/monitoring/rules.test.ts runs the rules and queries through promtool on series with those names.
+ */
 export const METRICS = {
     running: "vllm:num_requests_running",
     waiting: "vllm:num_requests_waiting",
