@@ -9,4 +9,6 @@ export const EXIT = {
     usage: 2,
     /** A mandatory policy failed (the Pulumi CLI's exit code for a policy violation). */
     policyViolation: 5,
+    /** A bug in llm-breakeven (never the user's input): the message says so and what to report. */
+    bug: 1,
 } as const;

@@ -44,6 +44,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
 }
 
+/**
+ * Anything main() did not turn into exit 2 or 5 is a bug in llm-breakeven, not the user's input:
+ * say so first, then what to report (package.json names no repository, so no address is invented
+ * here), then the trace a maintainer needs.
+ */
+export function internalErrorText(error: unknown, argv: readonly string[]): string {
+    const message = error instanceof Error ? error.message : String(error);
+    const stack = error instanceof Error && error.stack !== undefined ? `${error.stack}\n` : "";
+    return [
+        `llm-breakeven: internal error (a bug in llm-breakeven, not in your input): ${message.split("\n")[0] ?? ""}`,
+        `llm-breakeven: please report it to the llm-breakeven maintainers with the command (llm-breakeven ${argv.join(" ")}), the version (${packageVersion()}) and this output.`,
+        stack,
+    ].join("\n");
+}
+
 /** package.json's version. */
 function packageVersion(): string {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version?: unknown };
@@ -57,8 +72,8 @@ export function runCli(argv: readonly string[]): void {
             process.exitCode = code;
         },
         (error: unknown) => {
-            process.stderr.write(`llm-breakeven: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-            process.exitCode = 1;
+            process.stderr.write(internalErrorText(error, argv));
+            process.exitCode = EXIT.bug;
         },
     );
 }
