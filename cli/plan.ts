@@ -13,19 +13,21 @@
  */
 import type { Command } from "commander";
 import { EXIT, UsageError } from "./errors";
-import { RATIO_ACCEPTED } from "./flags";
+import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED } from "./flags";
 import { planJson } from "./plan/json";
 import { colorsFor, renderComparison, renderQuiet, renderStack } from "./plan/output";
 import { allStacks, parseWhatIf, planFiles, planStack, prepareFiles, prepareStack, StackPlan } from "./plan/plan";
 import { readExport, readPreview } from "./plan/preview";
 import { progressLine, SILENT } from "./plan/progress";
-import { checkOutDir, readReports, renderMarkdown, renderReport, writeReport } from "./plan/report";
+import { readReports, renderMarkdown, renderReport, writeReport } from "./plan/report";
+import { outputDir } from "./output/write";
 
 export interface PlanOptions {
     readonly stack?: string;
     readonly all?: boolean;
     readonly preview?: string;
     readonly export?: string;
+    readonly forceStack?: boolean;
     readonly policyConfig?: string;
     readonly combine?: readonly string[];
     readonly json?: boolean;
@@ -44,13 +46,14 @@ export function registerPlan(program: Command, setExitCode: (code: number) => vo
         .option("--all", "plan every stack in stacks/ and compare them side by side")
         .option("--preview <file>", "price the output of `pulumi preview --json` (the after side)")
         .option("--export <file>", "price the output of `pulumi stack export` (the before side, with --preview)")
+        .option("--force-stack", "with --stack and --preview/--export: price a preview or export whose URNs name another stack or project under --stack anyway")
         .option("--policy-config <file>", "policy-pack-config file (default: policies/config/<env>.json)")
         .option("--combine <reports...>", "merge report.json files of several environments into one report")
         .option("--json", "print the plan as JSON (one object per stack; an array with --all)")
         .option("--out <dir>", "write report.md (pull-request comment), report.json and breakeven.svg")
         .option("--quiet", "no progress line; one summary line per stack")
-        .option("--tokens-per-month <count>", "what-if: override the workload's tokens per month (500M, 24.9B, 5e8)")
-        .option("--api-usd-per-mtok <usd>", "what-if: override the blended API rate, USD per million tokens")
+        .option("--tokens-per-month <count>", `what-if: override the workload's ${TOKENS_ACCEPTED}`)
+        .option("--api-usd-per-mtok <usd>", `what-if: override the blended API rate, ${RATE_ACCEPTED}`)
         .option("--input-output-ratio <r>", `what-if: override the workload's ${RATIO_ACCEPTED}`)
         .action(async (options: PlanOptions) => {
             setExitCode(await runPlan(options));
@@ -60,6 +63,9 @@ export function registerPlan(program: Command, setExitCode: (code: number) => vo
 function checkCombination(o: PlanOptions): void {
     const sources = [o.all === true ? "--all" : undefined, o.preview !== undefined || o.export !== undefined ? "--preview/--export" : undefined, o.combine !== undefined ? "--combine" : undefined].filter((s) => s !== undefined);
     if (sources.length > 1) throw new UsageError(`${sources.join(" and ")} cannot be combined; choose one`);
+    if (o.forceStack === true && (o.stack === undefined || (o.preview === undefined && o.export === undefined))) {
+        throw new UsageError("--force-stack prices a --preview/--export under --stack <env> although its URNs name another stack: it needs both");
+    }
     if (o.all === true && o.stack !== undefined) throw new UsageError("--all plans every stack; drop --stack, or drop --all to plan one");
     if (sources.length === 0 && o.stack === undefined) throw new UsageError("nothing to plan: pass --stack <env>, --all, --preview <file> (with --export <file> for a delta), or --combine <report.json...>");
     if (o.combine !== undefined && (o.stack !== undefined || o.tokensPerMonth !== undefined || o.apiUsdPerMtok !== undefined || o.inputOutputRatio !== undefined || o.json === true)) {
@@ -70,14 +76,15 @@ function checkCombination(o: PlanOptions): void {
 /** The command, as a function of its options: returns the exit code; throws UsageError / ConfigError for bad input. */
 export async function runPlan(o: PlanOptions): Promise<number> {
     checkCombination(o);
-    if (o.out !== undefined) checkOutDir(o.out);
+    // Checked before any work: a path that cannot be written is one line and exit 2, not a failure after the plan.
+    const out = o.out !== undefined ? outputDir("--out", o.out) : undefined;
     const stdout = process.stdout;
 
     if (o.combine !== undefined) {
         const report = readReports(o.combine);
         const md = renderMarkdown(report);
-        if (o.out !== undefined) writeReport(o.out, { md, json: `${JSON.stringify(report, null, 2)}\n`, svg: undefined });
-        if (o.quiet !== true || o.out === undefined) stdout.write(md);
+        if (out !== undefined) writeReport(out, { md, json: `${JSON.stringify(report, null, 2)}\n`, svg: undefined });
+        if (o.quiet !== true || out === undefined) stdout.write(md);
         return report.stacks.some((s) => s.verdict === "blocked") ? EXIT.policyViolation : EXIT.ok;
     }
 
@@ -89,7 +96,7 @@ export async function runPlan(o: PlanOptions): Promise<number> {
         const base = o.export !== undefined ? readExport(o.export) : undefined;
         const prepared = prepareFiles({
             ...(preview !== undefined ? { preview } : {}), ...(base !== undefined ? { base } : {}), ...(o.stack !== undefined ? { stack: o.stack } : {}),
-            whatIf, ...(o.policyConfig !== undefined ? { policyConfigFile: o.policyConfig } : {}),
+            forceStack: o.forceStack === true, whatIf, ...(o.policyConfig !== undefined ? { policyConfigFile: o.policyConfig } : {}),
         });
         plans = [await planFiles(prepared)];
     } else {
@@ -108,7 +115,7 @@ export async function runPlan(o: PlanOptions): Promise<number> {
     }
 
     // Render everything in memory; write only once all of it succeeded.
-    const rendered = o.out !== undefined ? await renderReport(plans) : undefined;
+    const rendered = out !== undefined ? await renderReport(plans) : undefined;
     let text: string;
     if (o.json === true) {
         const json = plans.map(planJson);
@@ -119,8 +126,8 @@ export async function runPlan(o: PlanOptions): Promise<number> {
         const c = colorsFor(stdout);
         text = `${plans.length > 1 ? renderComparison(plans, c) : renderStack(plans[0]!, c)}\n`;
     }
-    if (rendered !== undefined) {
-        const files = writeReport(o.out!, rendered);
+    if (out !== undefined && rendered !== undefined) {
+        const files = writeReport(out, rendered);
         if (o.quiet !== true && o.json !== true) text += `\nWrote ${files.join(", ")}\n`;
     }
     stdout.write(text);

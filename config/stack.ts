@@ -11,7 +11,10 @@ import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS,
 import { fitModel } from "../cost/memory";
 import { parseTokenCount } from "../cost/units";
 import { ROUTING_TIERS, SELF_HOSTED_ROUTE } from "../cost/gateway";
-import { CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, PEAK_TO_AVERAGE_RANGE } from "../cost/workload";
+import { formatTokens } from "../cost/units";
+import {
+    BUDGET_USD_RANGE, CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange,
+} from "../cost/workload";
 
 export const NAMESPACE = "llm-breakeven";
 
@@ -23,12 +26,18 @@ export const SECRET_KEYS = {
 
 const tokenCount = z.union([z.number(), z.string()]).transform((value, ctx) => {
     const tokens = typeof value === "number" ? value : parseTokenCount(value);
-    if (tokens === undefined || !Number.isFinite(tokens) || tokens <= 0) {
-        ctx.addIssue({ code: "custom", message: "must be a positive token count such as 500000000, 5e8, \"500M\" or \"24.9B\"" });
+    if (tokens === undefined || !inRange(tokens, TOKENS_PER_MONTH_RANGE)) {
+        ctx.addIssue({ code: "custom", message: `must be a positive token count, at most ${formatTokens(TOKENS_PER_MONTH_RANGE.max)} (cost/workload.ts says why), such as 500000000, 5e8, "500M" or "24.9B" (got ${JSON.stringify(value)})` });
         return z.NEVER;
     }
     return tokens;
 });
+
+/** A number held to one of cost/workload.ts's ranges: the schema, the CLI and the policy pack share them. */
+function ranged(range: Range): z.ZodNumber {
+    const above = range.minExclusive ? z.number().gt(range.min) : z.number().min(range.min);
+    return above.max(range.max);
+}
 
 export const MODES = ["self-hosted", "gateway", "hybrid"] as const;
 export type Mode = (typeof MODES)[number];
@@ -50,15 +59,15 @@ const routingEntry = z.object({
 export const workloadSchema = z.object({
     tokensPerMonth: tokenCount,
     /** Input tokens per output token (3 means 3:1). */
-    inputOutputRatio: z.number().gt(INPUT_OUTPUT_RATIO_RANGE.min).max(INPUT_OUTPUT_RATIO_RANGE.max).default(3),
+    inputOutputRatio: ranged(INPUT_OUTPUT_RATIO_RANGE).default(3),
     /** Peak-hour rate over the monthly average rate; capacity is sized for the peak. */
-    peakToAverage: z.number().min(PEAK_TO_AVERAGE_RANGE.min).max(PEAK_TO_AVERAGE_RANGE.max).default(2),
+    peakToAverage: ranged(PEAK_TO_AVERAGE_RANGE).default(2),
     /** Share of tokens per tier and the model serving it. Omitted: all traffic at `apiUsdPerMTok`. */
     routing: z.array(routingEntry).min(1).optional(),
     /** A blended API rate given directly (USD per million tokens); overrides the routing mix's rate. */
-    apiUsdPerMTok: z.number().positive().optional(),
+    apiUsdPerMTok: ranged(USD_PER_MTOK_RANGE).optional(),
     /** Share of requests answered by the semantic cache, 0..1. Plan with <= 0.2 unless measured. */
-    cacheHitRate: z.number().min(CACHE_HIT_RATE_RANGE.min).max(CACHE_HIT_RATE_RANGE.max).default(0),
+    cacheHitRate: ranged(CACHE_HIT_RATE_RANGE).default(0),
     /** The workload has a data-residency or compliance requirement no managed provider meets. */
     residencyRequired: z.boolean().default(false),
 }).strict();
@@ -170,9 +179,9 @@ export const gatewaySchema = z.object({
     }).strict().default({ enabled: true, instanceClass: "db.t4g.medium", multiAz: false, allocatedStorageGiB: 20 }),
     budgets: z.object({
         /** LiteLLM global max_budget per month, USD. */
-        monthlyUsd: z.number().positive(),
+        monthlyUsd: ranged(BUDGET_USD_RANGE),
         /** Per-provider monthly budgets (provider name -> USD). */
-        perProviderMonthlyUsd: z.record(z.string(), z.number().positive()).default({}),
+        perProviderMonthlyUsd: z.record(z.string(), ranged(BUDGET_USD_RANGE)).default({}),
     }).strict(),
     logRetentionDays: z.number().int().min(1).max(3653).default(30),
     /** Requests per month, for load balancer and WAF request charges. */
@@ -180,9 +189,9 @@ export const gatewaySchema = z.object({
 }).strict();
 
 export const overheadSchema = z.object({
-    engineeringMonthlyUsd: z.number().min(0),
-    monitoringMonthlyUsd: z.number().min(0),
-    storageNetworkEgressMonthlyUsd: z.number().min(0),
+    engineeringMonthlyUsd: ranged(OVERHEAD_USD_RANGE),
+    monitoringMonthlyUsd: ranged(OVERHEAD_USD_RANGE),
+    storageNetworkEgressMonthlyUsd: ranged(OVERHEAD_USD_RANGE),
 }).strict();
 
 export const EXEMPTION_KINDS = ["data-residency", "compliance", "fine-tuned-model", "amortized-gpus"] as const;
@@ -365,8 +374,9 @@ function checkRouting(w: Workload, mode: Mode, ctx: Ctx): void {
 
 /** Every problem with a stack's config, each naming its key, the value and what is allowed. */
 export class ConfigError extends Error {
-    constructor(readonly problems: readonly string[]) {
-        super(`Invalid llm-breakeven stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    /** `where`: the file or stack the config came from, when the reader knows it (`stacks/Pulumi.gateway-dev.yaml (stack gateway-dev)`). */
+    constructor(readonly problems: readonly string[], readonly where?: string) {
+        super(`${where !== undefined ? `${where}: invalid` : "Invalid"} llm-breakeven stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "ConfigError";
     }
 }

@@ -8,7 +8,7 @@ import { CapacityAwareBreakEven, CapacityCurve, breakEvenTokensPerMonth, capacit
 import { NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from "./capacity";
 import { Decision, decide } from "./decision";
 import { CostLine, Overhead, selfHostedCost } from "./selfHosted";
-import { CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, PEAK_TO_AVERAGE_RANGE, apiMonthlyUsd } from "./workload";
+import { CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, MAX_NODES, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, apiMonthlyUsd, inRange, rangeText } from "./workload";
 import { HOURS_PER_MONTH, formatUsd } from "./units";
 
 export interface Scenario {
@@ -129,13 +129,16 @@ export function openModel(id: string): OpenModel {
 
 function checkScenario(s: Scenario): void {
     const problems: string[] = [];
-    if (!(Number.isFinite(s.tokensPerMonth) && s.tokensPerMonth > 0)) problems.push(`tokensPerMonth ${s.tokensPerMonth} must be above 0`);
-    if (!(s.inputOutputRatio > INPUT_OUTPUT_RATIO_RANGE.min && s.inputOutputRatio <= INPUT_OUTPUT_RATIO_RANGE.max)) problems.push(`inputOutputRatio ${s.inputOutputRatio} must be above ${INPUT_OUTPUT_RATIO_RANGE.min} and at most ${INPUT_OUTPUT_RATIO_RANGE.max}`);
-    if (!(s.peakToAverage >= PEAK_TO_AVERAGE_RANGE.min && s.peakToAverage <= PEAK_TO_AVERAGE_RANGE.max)) problems.push(`peakToAverage ${s.peakToAverage} must be between ${PEAK_TO_AVERAGE_RANGE.min} and ${PEAK_TO_AVERAGE_RANGE.max}`);
-    if (!(s.cacheHitRate >= CACHE_HIT_RATE_RANGE.min && s.cacheHitRate <= CACHE_HIT_RATE_RANGE.max)) problems.push(`cacheHitRate ${s.cacheHitRate} must be between ${CACHE_HIT_RATE_RANGE.min} and ${CACHE_HIT_RATE_RANGE.max}`);
-    if (!(s.api.usdPerMTok > 0 && Number.isFinite(s.api.usdPerMTok))) problems.push(`api.usdPerMTok ${s.api.usdPerMTok} must be above 0`);
-    if (!(s.api.unroutedUsdPerMTok > 0 && Number.isFinite(s.api.unroutedUsdPerMTok))) problems.push(`api.unroutedUsdPerMTok ${s.api.unroutedUsdPerMTok} must be above 0`);
-    if (!(Number.isInteger(s.selfHosted.nodes) && s.selfHosted.nodes >= 1)) problems.push(`selfHosted.nodes ${s.selfHosted.nodes} must be a whole number, 1 or more`);
+    const check = (key: string, value: number, range: Range): void => {
+        if (!inRange(value, range)) problems.push(`${key} ${value} must be ${rangeText(range)}`);
+    };
+    check("tokensPerMonth", s.tokensPerMonth, TOKENS_PER_MONTH_RANGE);
+    check("inputOutputRatio", s.inputOutputRatio, INPUT_OUTPUT_RATIO_RANGE);
+    check("peakToAverage", s.peakToAverage, PEAK_TO_AVERAGE_RANGE);
+    check("cacheHitRate", s.cacheHitRate, CACHE_HIT_RATE_RANGE);
+    check("api.usdPerMTok", s.api.usdPerMTok, USD_PER_MTOK_RANGE);
+    check("api.unroutedUsdPerMTok", s.api.unroutedUsdPerMTok, USD_PER_MTOK_RANGE);
+    if (!(Number.isInteger(s.selfHosted.nodes) && s.selfHosted.nodes >= 1 && s.selfHosted.nodes <= MAX_NODES)) problems.push(`selfHosted.nodes ${s.selfHosted.nodes} must be a whole number from 1 to ${MAX_NODES}`);
     if (problems.length > 0) throw new Error(`scenario "${s.name}": ${problems.join("; ")}`);
 }
 

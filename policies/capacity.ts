@@ -3,7 +3,7 @@
  * peak, by the cost engine's capacity model for the stack's model, precision and instance type.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { PEAK_TO_AVERAGE_RANGE } from "../cost/workload";
+import { PEAK_TO_AVERAGE_RANGE, jsonSchemaRange } from "../cost/workload";
 import { costEngine } from "./lib/engine";
 import { failClosed } from "./lib/failClosed";
 import { formatTokens, formatWhole } from "./lib/format";
@@ -25,7 +25,7 @@ export const capacityCoversWorkload: StackValidationPolicy = {
         properties: {
             tokensPerMonth: WORKLOAD_OVERRIDE_SCHEMA.tokensPerMonth,
             inputOutputRatio: WORKLOAD_OVERRIDE_SCHEMA.inputOutputRatio,
-            peakToAverage: { type: "number", minimum: PEAK_TO_AVERAGE_RANGE.min, maximum: PEAK_TO_AVERAGE_RANGE.max, description: "Peak-hour rate over the monthly average; overrides llm-breakeven:workload.peakToAverage." },
+            peakToAverage: { type: "number", ...jsonSchemaRange(PEAK_TO_AVERAGE_RANGE), description: "Peak-hour rate over the monthly average; overrides llm-breakeven:workload.peakToAverage." },
         },
     },
     validateStack: failClosed(CAPACITY_POLICY, (args, reportViolation) => {

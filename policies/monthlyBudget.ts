@@ -8,6 +8,7 @@ import { selfHosts } from "./lib/breakEven";
 import { costEngine } from "./lib/engine";
 import { failClosed } from "./lib/failClosed";
 import { perMonth, topResources, unpricedProblems, assumptions } from "./lib/format";
+import { BUDGET_USD_RANGE, jsonSchemaRange } from "../cost/workload";
 import { stackView } from "./lib/view";
 import { overheadMonthlyUsd, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
@@ -26,7 +27,7 @@ export const monthlyBudget: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            maxMonthlyUsd: { type: "number", exclusiveMinimum: 0, description: "The ceiling in USD per month (set per environment in policies/config/<env>.json)." },
+            maxMonthlyUsd: { type: "number", ...jsonSchemaRange(BUDGET_USD_RANGE), description: "The ceiling in USD per month (set per environment in policies/config/<env>.json)." },
             includeApiSpend: { type: "boolean", default: true, description: "Count the API bill of the tokens routed to managed APIs against the ceiling." },
             ...WORKLOAD_OVERRIDE_SCHEMA,
         },

@@ -1,26 +1,20 @@
 /**
  * What `plan` prints on a terminal: one stack in detail (per-component cost table, unpriced types,
  * the engine's figures, the verdict with every violation), or a side-by-side comparison of many.
- * Colour only when the stream is a terminal (and NO_COLOR is unset).
+ * Colour only when the stream is a terminal and NO_COLOR is unset (cli/output/color.ts).
  */
-import Table from "cli-table3";
-import pc from "picocolors";
+import type Table from "cli-table3";
 import type { Estimate } from "../../cost/estimate";
 import { formatTokens, formatUsd } from "../../cost/units";
 import { unpricedReason } from "../../cost/resources";
 import type { Side, StackPlan } from "./plan";
 import { isBlocking } from "./policy";
+import { Align, Colors, plainTable } from "../output/color";
 
-export type Colors = ReturnType<typeof pc.createColors>;
+export { Colors, colorsFor } from "../output/color";
 
-export function colorsFor(stream: NodeJS.WriteStream | { isTTY?: boolean }): Colors {
-    const enabled = stream.isTTY === true && process.env["NO_COLOR"] === undefined && process.env["TERM"] !== "dumb";
-    return pc.createColors(enabled);
-}
-
-/** cli-table3 colours its header red by default: plain borders and headers, colour added by us. */
-function table(head: string[], colAligns?: Array<"left" | "right" | "center">): Table.Table {
-    return new Table({ head, style: { head: [], border: [], compact: false }, ...(colAligns !== undefined ? { colAligns } : {}) });
+function table(head: string[], colAligns?: Align[]): Table.Table {
+    return plainTable(head, colAligns !== undefined ? { colAligns } : {});
 }
 
 export function money(usd: number | null, floor?: number): string {

@@ -12,7 +12,7 @@ import { estimateStack } from "../../config/scenario";
 import type { Estimate } from "../../cost/estimate";
 import type { PricedResource, StackPricing } from "../../cost/resources";
 import { rateFlag, ratioFlag, tokensFlag } from "../flags";
-import { listStacks, readStackFile, RecordedResource, redactSecrets, runStack, StackFile, STACKS_DIR } from "../../mockrun";
+import { listStacks, PROJECT, readStackFile, RecordedResource, redactSecrets, runStack, StackFile, STACKS_DIR } from "../../mockrun";
 import { buildView } from "../../policies/lib/view";
 import { UsageError } from "../errors";
 import { evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
@@ -127,9 +127,9 @@ export function parseWhatIf(options: { readonly tokensPerMonth?: string; readonl
 }
 
 /** The stack config a plan compares with (absent when it has no llm-breakeven keys); an invalid one stops the plan before anything runs. */
-function stackConfigState(flat: Readonly<Record<string, string>>): StackConfigState {
+function stackConfigState(flat: Readonly<Record<string, string>>, where: string): StackConfigState {
     const state = readFlatConfig(flat);
-    if (state.kind === "invalid") throw new ConfigError(state.problems);
+    if (state.kind === "invalid") throw new ConfigError(state.problems, where);
     return state;
 }
 
@@ -249,8 +249,9 @@ export interface PrepareStack {
 /** Reads and checks a shipped stack (file, what-ifs, config schema, policy config) without running anything. */
 export function prepareStack(stack: string, whatIf: WhatIf, policyConfigFile?: string): PrepareStack {
     const file = stackFileFor(stack);
-    const config = applyWhatIf(file.config, whatIf, `stacks/Pulumi.${stack}.yaml`);
-    return { file: { ...file, config }, configState: stackConfigState(config), policy: policyConfigFor(stack, policyConfigFile) };
+    const where = `stacks/Pulumi.${stack}.yaml (stack ${stack})`;
+    const config = applyWhatIf(file.config, whatIf, where);
+    return { file: { ...file, config }, configState: stackConfigState(config, where), policy: policyConfigFor(stack, policyConfigFile) };
 }
 
 /** Plans a shipped stack: runs its program under mocks, prices what it registers, estimates and checks it. */
@@ -281,14 +282,19 @@ export interface PrepareFiles {
 /**
  * Checks a preview and/or an export plan. The stack is `--stack`, else the one the URNs name; its
  * config is the preview's own, else stacks/Pulumi.<stack>.yaml when it exists.
+ *
+ * A preview belongs to the stack and project its URNs name: with `--stack` naming another stack (or
+ * the URNs another project), its resources would be priced and judged under the wrong stack's config
+ * and policy config, so that is an error unless `--force-stack` says it is meant.
  */
-export function prepareFiles(input: { readonly preview?: Preview; readonly base?: StackExport; readonly stack?: string; readonly whatIf: WhatIf; readonly policyConfigFile?: string }): PrepareFiles {
+export function prepareFiles(input: { readonly preview?: Preview; readonly base?: StackExport; readonly stack?: string; readonly forceStack?: boolean; readonly whatIf: WhatIf; readonly policyConfigFile?: string }): PrepareFiles {
     const { preview, base } = input;
     const stack = input.stack ?? preview?.stack ?? base?.stack;
     if (stack === undefined) throw new UsageError(`${preview !== undefined ? `--preview ${preview.file}` : `--export ${base?.file ?? ""}`}: names no stack (no resource URNs); pass --stack <env>`);
-    if (preview?.stack !== undefined && base?.stack !== undefined && preview.stack !== base.stack) {
-        throw new UsageError(`--preview ${preview.file} is of stack "${preview.stack}" but --export ${base.file} is of stack "${base.stack}": compare a stack with itself`);
+    if (preview?.stack !== undefined && base?.stack !== undefined && (preview.stack !== base.stack || preview.project !== base.project)) {
+        throw new UsageError(`--preview ${preview.file} is of stack "${preview.stack}" (project ${preview.project ?? "?"}) but --export ${base.file} is of stack "${base.stack}" (project ${base.project ?? "?"}): compare a stack with itself`);
     }
+    if (input.forceStack !== true) checkOwner(stack, input.stack !== undefined, preview ?? base);
     let flat: Record<string, string> = {};
     let secretKeys: string[] = [];
     const own = preview !== undefined && Object.keys(preview.config).some((k) => k.startsWith(`${NAMESPACE}:`));
@@ -301,8 +307,22 @@ export function prepareFiles(input: { readonly preview?: Preview; readonly base?
     } else if (preview !== undefined) {
         flat = { ...preview.config };
     }
-    flat = applyWhatIf(flat, input.whatIf, own ? `--preview ${preview.file}` : `stack "${stack}"`);
-    return { stack, preview, base, flat, secretKeys, configState: stackConfigState(flat), policy: policyConfigFor(stack, input.policyConfigFile) };
+    const where = own ? `--preview ${preview.file} (stack ${stack})` : listStacks().includes(stack) ? `stacks/Pulumi.${stack}.yaml (stack ${stack})` : `stack "${stack}"`;
+    flat = applyWhatIf(flat, input.whatIf, where);
+    return { stack, preview, base, flat, secretKeys, configState: stackConfigState(flat, where), policy: policyConfigFor(stack, input.policyConfigFile) };
+}
+
+/** The file's URNs must name this project and, when --stack is given, that stack. */
+function checkOwner(stack: string, explicit: boolean, file: { readonly file: string; readonly stack: string | undefined; readonly project: string | undefined } | undefined): void {
+    if (file === undefined) return;
+    const flag = "steps" in file ? "--preview" : "--export";
+    const force = "; pass --force-stack to price it under --stack anyway";
+    if (file.project !== undefined && file.project !== PROJECT) {
+        throw new UsageError(`${flag} ${file.file}: its resources belong to project "${file.project}", not "${PROJECT}" (their URNs name urn:pulumi:${file.stack ?? "?"}::${file.project}::...): it is not a preview of this project's stacks${force}`);
+    }
+    if (explicit && file.stack !== undefined && file.stack !== stack) {
+        throw new UsageError(`${flag} ${file.file}: is of stack "${file.stack}" (its URNs name urn:pulumi:${file.stack}::${file.project ?? PROJECT}::...) but --stack is "${stack}": it would be priced under ${stack}'s config and policy config; pass the ${flag === "--preview" ? "preview" : "export"} of ${stack}, or drop --stack${force}`);
+    }
 }
 
 export async function planFiles(prepared: PrepareFiles): Promise<StackPlan> {

@@ -203,21 +203,42 @@ function jsonType(value: unknown): string {
     return typeof value;
 }
 
+interface PropertySchema {
+    readonly type?: string | string[];
+    readonly minimum?: number;
+    readonly exclusiveMinimum?: number;
+    readonly maximum?: number;
+    readonly exclusiveMaximum?: number;
+}
+
+/** The JSON-schema bounds the Pulumi CLI checks a numeric property against (draft-07 keywords, as the pack declares them). */
+function boundProblem(value: number, p: PropertySchema): string | undefined {
+    if (p.exclusiveMinimum !== undefined && !(value > p.exclusiveMinimum)) return `must be above ${p.exclusiveMinimum}`;
+    if (p.minimum !== undefined && !(value >= p.minimum)) return `must be ${p.minimum} or more`;
+    if (p.exclusiveMaximum !== undefined && !(value < p.exclusiveMaximum)) return `must be below ${p.exclusiveMaximum}`;
+    if (p.maximum !== undefined && !(value <= p.maximum)) return `must be at most ${p.maximum}`;
+    return undefined;
+}
+
 function checkProperties(policy: string, schema: PolicyConfigSchema | undefined, properties: Readonly<Record<string, unknown>>): string[] {
     const problems: string[] = [];
     const declared = schema?.properties ?? {};
     for (const [key, value] of Object.entries(properties)) {
-        const property = declared[key] as { type?: string | string[] } | undefined;
+        const property = declared[key] as PropertySchema | undefined;
         if (property === undefined) {
             problems.push(`"${policy}".${key}: not a config property of the policy; allowed: ${Object.keys(declared).join(", ") || "none"}`);
             continue;
         }
-        if (property.type === undefined) continue;
-        const allowed = Array.isArray(property.type) ? property.type : [property.type];
-        const actual = jsonType(value);
-        if (!allowed.includes(actual) && !(actual === "integer" && allowed.includes("number"))) {
-            problems.push(`"${policy}".${key}: ${JSON.stringify(value)} is a ${actual}; must be ${allowed.join(" or ")}`);
+        if (property.type !== undefined) {
+            const allowed = Array.isArray(property.type) ? property.type : [property.type];
+            const actual = jsonType(value);
+            if (!allowed.includes(actual) && !(actual === "integer" && allowed.includes("number"))) {
+                problems.push(`"${policy}".${key}: ${JSON.stringify(value)} is a ${actual}; must be ${allowed.join(" or ")}`);
+                continue;
+            }
         }
+        const bound = typeof value === "number" ? boundProblem(value, property) : undefined;
+        if (bound !== undefined) problems.push(`"${policy}".${key}: ${JSON.stringify(value)} ${bound}`);
     }
     for (const key of schema?.required ?? []) {
         if (!(key in properties)) problems.push(`"${policy}".${key}: is required`);

@@ -43,6 +43,8 @@ export interface Preview {
     readonly file: string;
     /** The stack named by the steps' URNs (the preview file does not say it otherwise). */
     readonly stack: string | undefined;
+    /** The project named by the steps' URNs. */
+    readonly project: string | undefined;
     /** The stack config the preview ran with, flat (`llm-breakeven:workload` -> JSON text); secrets "[secret]". */
     readonly config: Readonly<Record<string, string>>;
     readonly steps: readonly PreviewStep[];
@@ -53,18 +55,20 @@ export interface Preview {
 export interface StackExport {
     readonly file: string;
     readonly stack: string | undefined;
+    readonly project: string | undefined;
     readonly resources: readonly ResourceState[];
 }
 
 const PREVIEW = "`pulumi preview --json`";
 const EXPORT = "`pulumi stack export`";
 
-function stackOf(urns: readonly string[]): string | undefined {
+/** The stack and project the first URN names (every URN of one deployment names the same pair). */
+function ownerOf(urns: readonly string[]): { readonly stack: string | undefined; readonly project: string | undefined } {
     for (const urn of urns) {
-        const stack = parseUrn(urn)?.stack;
-        if (stack !== undefined) return stack;
+        const parts = parseUrn(urn);
+        if (parts !== undefined) return { stack: parts.stack, project: parts.project };
     }
-    return undefined;
+    return { stack: undefined, project: undefined };
 }
 
 /** Parses preview JSON text. Every problem is a UsageError naming the file, the step and the field. */
@@ -108,7 +112,7 @@ export function parsePreview(text: string, file: string): Preview {
         for (const [key, value] of Object.entries(rawConfig)) config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
     requireAwsResources(steps.flatMap((s) => [s.oldState, s.newState]).filter((s): s is ResourceState => s !== undefined), file, flag);
-    return { file, stack: stackOf(steps.map((s) => s.urn)), config, steps, showsSames: steps.some((s) => s.op === "same") };
+    return { file, ...ownerOf(steps.map((s) => s.urn)), config, steps, showsSames: steps.some((s) => s.op === "same") };
 }
 
 export function readPreview(file: string): Preview {
@@ -134,7 +138,7 @@ export function parseExport(text: string, file: string): StackExport {
         }
     });
     requireAwsResources(resources, file, flag);
-    return { file, stack: stackOf(resources.map((r) => r.urn)), resources };
+    return { file, ...ownerOf(resources.map((r) => r.urn)), resources };
 }
 
 export function readExport(file: string): StackExport {

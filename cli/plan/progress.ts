@@ -3,7 +3,7 @@
  * `--json` stays parseable). On a terminal it rewrites one line; elsewhere (CI logs) it writes one
  * line per stack. Silent for a single stack and with --quiet.
  */
-import { Colors, colorsFor } from "./output";
+import { Colors, colorsFor } from "../output/color";
 
 export interface Progress {
     start(index: number, stack: string): void;

@@ -7,12 +7,11 @@
  *
  * Everything is rendered in memory first; files are written only when all of it succeeded.
  */
-import * as fs from "fs";
-import * as path from "path";
 import type { TopLevelSpec } from "vega-lite";
 import { HOURS_PER_MONTH, formatTokens, formatUsd } from "../../cost/units";
 import { priceDates } from "../../policies/lib/format";
 import { UsageError } from "../errors";
+import type { OutputDir } from "../output/write";
 import { PlanReportJson, planReportJson } from "./json";
 import { percentChange, signedUsd } from "./output";
 import type { StackPlan } from "./plan";
@@ -151,17 +150,6 @@ async function renderSvg(plans: readonly StackPlan[]): Promise<string | undefine
     }
 }
 
-/** Checks --out before any work: an existing path must be a directory. */
-export function checkOutDir(dir: string): void {
-    let stat: fs.Stats | undefined;
-    try {
-        stat = fs.statSync(dir);
-    } catch {
-        return; // created when writing
-    }
-    if (!stat.isDirectory()) throw new UsageError(`--out ${dir}: exists and is not a directory; pass a directory for report.md, report.json and breakeven.svg`);
-}
-
 export interface RenderedReport {
     readonly md: string;
     readonly json: string;
@@ -173,15 +161,13 @@ export async function renderReport(plans: readonly StackPlan[]): Promise<Rendere
     return { md: renderMarkdown(report), json: `${JSON.stringify(report, null, 2)}\n`, svg: await renderSvg(plans) };
 }
 
-/** Writes the rendered files; returns the paths written. */
-export function writeReport(dir: string, rendered: RenderedReport): string[] {
-    fs.mkdirSync(dir, { recursive: true });
-    const files: Array<[string, string]> = [["report.md", rendered.md], ["report.json", rendered.json], ...(rendered.svg !== undefined ? [["breakeven.svg", rendered.svg] as [string, string]] : [])];
-    return files.map(([name, text]) => {
-        const file = path.join(dir, name);
-        fs.writeFileSync(file, text);
-        return file;
-    });
+/** Writes the rendered files into the checked --out folder (cli/output/write.ts: atomically); returns the paths written. */
+export function writeReport(out: OutputDir, rendered: RenderedReport): string[] {
+    return out.write([
+        { name: "report.md", content: rendered.md },
+        { name: "report.json", content: rendered.json },
+        ...(rendered.svg !== undefined ? [{ name: "breakeven.svg", content: rendered.svg }] : []),
+    ]);
 }
 
 /** Reads report.json files (from several environments' jobs) into one report, for `plan --combine`. */

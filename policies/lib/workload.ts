@@ -7,8 +7,8 @@ import { PolicyConfigSchema } from "@pulumi/policy";
 import { StackConfig, StackConfigState, Workload, workloadSchema } from "../../config/stack";
 import { SEED_ASSUMPTIONS } from "../../cost/catalogue";
 import { overheadMonthlyUsd as sumOverhead } from "../../cost/selfHosted";
-import { formatUsd, parseTokenCount } from "../../cost/units";
-import { INPUT_OUTPUT_RATIO_RANGE } from "../../cost/workload";
+import { formatTokens, formatUsd, parseTokenCount } from "../../cost/units";
+import { INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange, jsonSchemaRange, rangeText } from "../../cost/workload";
 
 /** Policy config keys that override the stack's workload. */
 export interface WorkloadOverrides {
@@ -26,22 +26,23 @@ export interface WorkloadOverrides {
 export const WORKLOAD_OVERRIDE_SCHEMA = {
     tokensPerMonth: {
         type: ["number", "string"],
+        // A number is held to the range here; text ("500M") by resolveWorkload, with the same range.
+        ...jsonSchemaRange(TOKENS_PER_MONTH_RANGE),
         description: "Declared tokens per month (5e8, \"500M\", \"24.9B\"); overrides llm-breakeven:workload.tokensPerMonth.",
     },
     apiUsdPerMTok: {
         type: "number",
-        exclusiveMinimum: 0,
+        ...jsonSchemaRange(USD_PER_MTOK_RANGE),
         description: "Blended managed-API rate in USD per million tokens; overrides the rate derived from the stack's workload.",
     },
     inputOutputRatio: {
         type: "number",
-        exclusiveMinimum: INPUT_OUTPUT_RATIO_RANGE.min,
-        maximum: INPUT_OUTPUT_RATIO_RANGE.max,
+        ...jsonSchemaRange(INPUT_OUTPUT_RATIO_RANGE),
         description: "Input tokens per output token, for the blended rate of the routing mix; overrides llm-breakeven:workload.inputOutputRatio.",
     },
     overheadMonthlyUsd: {
         type: "number",
-        minimum: 0,
+        ...jsonSchemaRange(OVERHEAD_USD_RANGE),
         description: "Operational overhead per month in USD (engineering, monitoring, storage/network/egress); overrides llm-breakeven:overhead.",
     },
 } satisfies PolicyConfigSchema["properties"];
@@ -72,8 +73,8 @@ export function resolveWorkload(stack: StackConfigState, overrides: WorkloadOver
     let tokensSource = "stack config llm-breakeven:workload.tokensPerMonth";
     if (overrides.tokensPerMonth !== undefined) {
         const parsed = overrideTokenCount(overrides.tokensPerMonth);
-        if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
-            return { ok: false, problem: `policy config tokensPerMonth ${JSON.stringify(overrides.tokensPerMonth)} is not a positive token count (5e8, "500M", "24.9B")` };
+        if (parsed === undefined || !inRange(parsed, TOKENS_PER_MONTH_RANGE)) {
+            return { ok: false, problem: `policy config tokensPerMonth ${JSON.stringify(overrides.tokensPerMonth)} is not a token count ${rangeText(TOKENS_PER_MONTH_RANGE, formatTokens)} (5e8, "500M", "24.9B")` };
         }
         tokensPerMonth = parsed;
         tokensSource = "policy config tokensPerMonth";
