@@ -15,6 +15,7 @@ import { formatTokens } from "../cost/units";
 import {
     BUDGET_USD_RANGE, CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange,
 } from "../cost/workload";
+import { DEFAULT_LITELLM_IMAGE } from "../components/gateway/liteLLMRelease";
 
 export const NAMESPACE = "llm-breakeven";
 
@@ -148,9 +149,14 @@ export const selfHostedSchema = z.object({
 }).strict();
 
 export const gatewaySchema = z.object({
-    /** LiteLLM proxy image, pinned by digest (PyPI 1.82.7-1.82.8 were compromised in March 2026). */
-    image: z.string().regex(/^ghcr\.io\/berriai\/litellm(-database)?(:[\w.-]+)?@sha256:[a-f0-9]{64}$/, "must be ghcr.io/berriai/litellm pinned by digest (@sha256:<64 hex>)")
-        .default("ghcr.io/berriai/litellm:main-v1.80.0-stable@sha256:5c0ee2d2e6a4ef8f5c3dbd4a0b8f6e0b0d7a3c1f2e9b8a7c6d5e4f3a2b1c0d9e"),
+    /**
+     * LiteLLM proxy image by release tag (components/gateway/liteLLMRelease.ts: the release every
+     * feature of the rendered config needs), plus `@sha256:<digest>` once resolved from the registry
+     * (never typed from memory): a production `pulumi up` refuses an image without one, since a tag
+     * can move (PyPI 1.82.7-1.82.8 were compromised in March 2026). Renovate keeps tag and digest current.
+     */
+    image: z.string().regex(/^ghcr\.io\/berriai\/litellm(-database)?:[\w.-]+(@sha256:[a-f0-9]{64})?$/, "must be ghcr.io/berriai/litellm:<release tag>, optionally @sha256:<64 hex> (a digest resolved from the registry)")
+        .default(DEFAULT_LITELLM_IMAGE),
     availabilityZones: z.number().int().min(1).max(6).default(2),
     desiredCount: z.number().int().min(1).max(100).default(2),
     minCount: z.number().int().min(1).max(100).default(2),
@@ -170,7 +176,14 @@ export const gatewaySchema = z.object({
         nodes: z.number().int().min(1).max(6).default(2),
         /** Cosine similarity above which a cached answer is served. */
         similarityThreshold: z.number().min(0.5).max(1).default(0.9),
-    }).strict().default({ nodeType: "cache.t4g.medium", nodes: 2, similarityThreshold: 0.9 }),
+        /**
+         * LiteLLM's valkey-semantic response cache. Default true. LiteLLM's docs warn it is designed
+         * for single-shot prompts and replays stale responses on multi-turn or agentic traffic: set
+         * false for those workloads (Valkey then keeps only the router's shared state, and
+         * workload.cacheHitRate must be 0).
+         */
+        semantic: z.boolean().default(true),
+    }).strict().default({ nodeType: "cache.t4g.medium", nodes: 2, similarityThreshold: 0.9, semantic: true }),
     database: z.object({
         enabled: z.boolean().default(true),
         instanceClass: z.string().default("db.t4g.medium"),
@@ -276,6 +289,9 @@ function checkCrossFields(config: PartialConfig, ctx: Ctx, present = { selfHoste
     const environment = config.environment ?? "production";
     if (config.selfHosted !== undefined && needsSelfHosted) checkSelfHosted(config.selfHosted, environment, ctx);
     if (config.gateway !== undefined && needsGateway) checkGateway(config.gateway, environment, ctx);
+    if (config.gateway?.cache.semantic === false && needsGateway && (config.workload?.cacheHitRate ?? 0) > 0) {
+        issue(ctx, ["workload", "cacheHitRate"], `${config.workload?.cacheHitRate} needs the semantic cache, which llm-breakeven:gateway.cache.semantic turns off: set cacheHitRate to 0 or the cache back on`, config.workload?.cacheHitRate);
+    }
     if (config.workload !== undefined) checkRouting(config.workload, config.mode, ctx);
 }
 

@@ -14,6 +14,7 @@ import { estimateStack } from "../config/scenario";
 import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from "../config/stack";
 import { ALARM_METRICS, Gateway } from "../components/gateway/gateway";
 import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
+import { digestProblem, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
 import { GatewayNetworkRef, planGatewaySubnets } from "../components/gateway/network";
 import type { StackOutputs } from "./index";
 
@@ -37,6 +38,7 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
             monthlyBudgetUsd: gateway.budgets.monthlyUsd,
             perProviderMonthlyUsd: gateway.budgets.perProviderMonthlyUsd,
             similarityThreshold: gateway.cache.similarityThreshold,
+            semanticCache: gateway.cache.semantic,
             databaseEnabled: gateway.database.enabled,
             ...(selfHosted !== undefined ? { selfHosted } : {}),
             // Give up on a provider call a minute before the load balancer would drop the connection.
@@ -46,6 +48,8 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
         if (error instanceof RoutingConfigError) problems.push(...error.problems);
         else throw error;
     }
+    // The image must be a release with every feature the rendered config uses (liteLLMRelease.ts).
+    if (rendered !== undefined) problems.push(...releaseProblems(gateway.image, requiredFeatures(rendered.document), key("gateway.image")));
     if (secrets.providerApiKeys === undefined) {
         problems.push(`${key(SECRET_KEYS.providerApiKeys)}: is required: the gateway calls ${rendered?.providers.join(", ") ?? "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each`);
     }
@@ -93,6 +97,16 @@ function infraInput(gateway: GatewayConfig, built: { natGateways: number; public
     };
 }
 
+/**
+ * Why this run must not deploy the gateway image, or undefined. Only a real `pulumi up` of a
+ * production stack refuses an image without a registry-resolved digest: a preview, a dev stack and
+ * the offline plan (mocks: no engine) go on, and the policy pack reports it there as an advisory.
+ */
+export function deployRefusal(input: { readonly dryRun: boolean; readonly hasEngine: boolean; readonly environment: string; readonly image: string }): string | undefined {
+    if (input.dryRun || !input.hasEngine || input.environment !== "production") return undefined;
+    return digestProblem(input.image, key("gateway.image"));
+}
+
 export interface GatewayDeployment {
     readonly gateway: Gateway;
     readonly rendered: RenderedLiteLLMConfig;
@@ -112,6 +126,8 @@ export interface CreateGatewayOptions {
 /** Builds the gateway for a validated config (gateway or hybrid mode). */
 export async function createGateway(config: StackConfig, secrets: StackSecrets, options: CreateGatewayOptions = {}): Promise<GatewayDeployment> {
     const { gateway, rendered, providerApiKeys } = preflightGateway(config, secrets, options.selfHosted);
+    const refusal = deployRefusal({ dryRun: pulumi.runtime.isDryRun(), hasEngine: pulumi.runtime.getEngine() !== undefined, environment: config.environment, image: gateway.image });
+    if (refusal !== undefined) throw new ConfigError([refusal]);
     await checkProviderKeys(providerApiKeys, rendered.providers);
     const name = options.name ?? "gw";
     let zones: string[] = [];
@@ -132,6 +148,8 @@ export async function createGateway(config: StackConfig, secrets: StackSecrets, 
         // One NAT per zone where an outage must not cut provider calls; one shared NAT elsewhere.
         natGateways: config.environment === "production" ? "per-zone" : "single",
         image: gateway.image,
+        // Names AWS keeps account- or region-wide carry the project and the stack (cli/plan/names.ts checks them).
+        physicalName: `${pulumi.getProject()}-${pulumi.getStack()}-${name}`,
         desiredCount: gateway.desiredCount, minCount: gateway.minCount, maxCount: gateway.maxCount,
         cpuUnits: gateway.cpu, memoryMiB: gateway.memoryMiB,
         ...(gateway.certificateArn !== undefined ? { certificateArn: gateway.certificateArn } : {}),
@@ -151,6 +169,7 @@ export async function createGateway(config: StackConfig, secrets: StackSecrets, 
     const api = apiBillByTier({
         tokensPerMonth: config.workload.tokensPerMonth, inputOutputRatio: config.workload.inputOutputRatio, cacheHitRate: config.workload.cacheHitRate,
         routing: config.workload.routing ?? [],
+        semanticCache: gateway.cache.semantic,
         ...(config.workload.apiUsdPerMTok !== undefined ? { usdPerMTok: config.workload.apiUsdPerMTok } : {}),
     });
     return {

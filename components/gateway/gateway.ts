@@ -13,15 +13,22 @@ import * as random from "@pulumi/random";
 import { GatewayInfraCost, gatewayInfraMonthlyCost } from "../../cost/gateway";
 import { ENV, providerKeyEnv } from "./liteLLMConfig";
 import { GatewayNetwork, GatewayNetworkRef } from "./network";
-import { DEFAULT_COLLECTOR_IMAGE, LITELLM_CONTAINER, LITELLM_PORT, SPEND_METRIC_NAME, SecretRef, renderContainerDefinitions } from "./task";
+import { ALARM_METRICS, ALARM_SUFFIXES, alarmDefinitions } from "./alarms";
+import { DEFAULT_COLLECTOR_IMAGE, LITELLM_CONTAINER, LITELLM_PORT, SecretRef, renderContainerDefinitions } from "./task";
+
+export { ALARM_METRICS } from "./alarms";
 
 export const GATEWAY_TYPE = "llm-breakeven:gateway:Gateway";
 export const HEALTH_CHECK_PATH = "/health/liveliness";
+/**
+ * Valkey 8.2: the first ElastiCache for Valkey engine with vector search, which valkey-semantic needs
+ * (BerriAI/litellm litellm/caching/valkey_semantic_cache.py: "On AWS, vector search needs ElastiCache
+ * for Valkey 8.2+ on a node-based cluster").
+ */
 export const VALKEY_ENGINE_VERSION = "8.2";
+/** RDS PostgreSQL major 16 (RDS picks the newest 16.x minor); LiteLLM's Prisma schema needs no newer. Not re-read against the RDS version list offline. */
 export const POSTGRES_ENGINE_VERSION = "16";
 const VALKEY_PORT = 6379;
-/** Metrics the four alarms read: the 5xx rate is metric math over three. */
-export const ALARM_METRICS = 6;
 const POSTGRES_PORT = 5432;
 /** TLS 1.3 with 1.2 fallback: the current ELB recommendation. */
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -42,8 +49,14 @@ export interface GatewayArgs {
     readonly vpcCidr: string;
     /** NAT gateways of the gateway's own network. Default "per-zone". */
     readonly natGateways?: "per-zone" | "single";
-    /** ghcr.io/berriai/litellm pinned by digest. */
+    /** ghcr.io/berriai/litellm by release tag, with the registry's digest once resolved (the program refuses a production `pulumi up` without one). */
     readonly image: string;
+    /**
+     * The prefix of every name AWS keeps account- or region-wide (log groups, alarms, secrets, the
+     * WAF ACL, the ECS cluster, roles, the task family, snapshots): `<project>-<stack>-<name>`, so two
+     * stacks in one account never collide. Default: the component name (tests only).
+     */
+    readonly physicalName?: string;
     readonly desiredCount: number;
     readonly minCount: number;
     readonly maxCount: number;
@@ -111,6 +124,7 @@ export class Gateway extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = (suffix: string): Record<string, string> => ({ ...args.tags, Name: `${name}-${suffix}` });
         const production = args.environment === "production";
+        const physical = args.physicalName ?? name;
 
         const own = args.network === undefined ? new GatewayNetwork(`${name}-net`, { availabilityZoneNames: args.availabilityZoneNames, vpcCidr: args.vpcCidr, natGateways: args.natGateways ?? "per-zone", ...(args.tags !== undefined ? { tags: args.tags } : {}) }, parent) : undefined;
         const network: GatewayNetworkRef = args.network ?? own!;
@@ -147,7 +161,8 @@ export class Gateway extends pulumi.ComponentResource {
         const secretEnv: { readonly name: string; readonly arn: pulumi.Output<string> }[] = [];
         const secretVersionIds: pulumi.Output<string>[] = [];
         const storeSecret = (suffix: string, envName: string, value: pulumi.Output<string>, description: string): aws.secretsmanager.Secret => {
-            const secret = new aws.secretsmanager.Secret(`${name}-${suffix}`, { description, recoveryWindowInDays: production ? 30 : 0, tags: tags(suffix) }, parent);
+            // A prefix, not a name: a deleted secret keeps its name for the recovery window.
+            const secret = new aws.secretsmanager.Secret(`${name}-${suffix}`, { namePrefix: `${physical}/${suffix}-`, description, recoveryWindowInDays: production ? 30 : 0, tags: tags(suffix) }, parent);
             secretVersionIds.push(new aws.secretsmanager.SecretVersion(`${name}-${suffix}`, { secretId: secret.id, secretString: pulumi.secret(value) }, parent).id);
             secretEnv.push({ name: envName, arn: secret.arn });
             return secret;
@@ -223,17 +238,19 @@ export class Gateway extends pulumi.ComponentResource {
                 backupRetentionPeriod: production ? 7 : 1,
                 deletionProtection: production,
                 skipFinalSnapshot: !production,
-                ...(production ? { finalSnapshotIdentifier: `${name}-postgres-final` } : {}),
+                ...(production ? { finalSnapshotIdentifier: `${physical}-postgres-final` } : {}),
                 tags: tags("postgres"),
             }, parent);
             storeSecret("database-url", ENV.databaseUrl, pulumi.interpolate`postgresql://litellm:${dbPassword.result}@${database.address}:${database.port}/litellm?sslmode=require`, "LiteLLM Postgres URL (with its password)");
         }
 
         // --- Logs, roles and the task definition.
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/llm-breakeven/${name}/litellm`, retentionInDays: args.logRetentionDays, tags: tags("logs") }, parent);
-        const metricsLogGroup = new aws.cloudwatch.LogGroup(`${name}-metrics`, { name: `/llm-breakeven/${name}/metrics`, retentionInDays: args.logRetentionDays, tags: tags("metrics") }, parent);
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/${physical}/litellm`, retentionInDays: args.logRetentionDays, tags: tags("logs") }, parent);
+        const metricsLogGroup = new aws.cloudwatch.LogGroup(`${name}-metrics`, { name: `/${physical}/metrics`, retentionInDays: args.logRetentionDays, tags: tags("metrics") }, parent);
+        // IAM role name prefixes are capped at 38 characters.
+        const rolePrefix = (role: string): string => `${physical.slice(0, 37 - role.length - 2)}-${role}-`;
         const assumeEcsTasks = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
-        const executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeEcsTasks, description: "Starts the LiteLLM task: reads exactly its secrets, writes its logs", tags: tags("execution") }, parent);
+        const executionRole = new aws.iam.Role(`${name}-execution`, { namePrefix: rolePrefix("exec"), assumeRolePolicy: assumeEcsTasks, description: "Starts the LiteLLM task: reads exactly its secrets, writes its logs", tags: tags("execution") }, parent);
         new aws.iam.RolePolicy(`${name}-execution`, {
             role: executionRole.id,
             policy: pulumi.all([pulumi.all(secretEnv.map((s) => s.arn)), logGroup.arn]).apply(([arns, logArn]) => JSON.stringify({
@@ -244,7 +261,7 @@ export class Gateway extends pulumi.ComponentResource {
                 ],
             })),
         }, parent);
-        const taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeEcsTasks, description: "The LiteLLM task: writes its spend metric (EMF) and nothing else", tags: tags("task") }, parent);
+        const taskRole = new aws.iam.Role(`${name}-task`, { namePrefix: rolePrefix("task"), assumeRolePolicy: assumeEcsTasks, description: "The LiteLLM task: writes its spend metric (EMF) and nothing else", tags: tags("task") }, parent);
         new aws.iam.RolePolicy(`${name}-task`, {
             role: taskRole.id,
             policy: metricsLogGroup.arn.apply((arn) => JSON.stringify({
@@ -253,7 +270,7 @@ export class Gateway extends pulumi.ComponentResource {
             })),
         }, parent);
 
-        const metricsNamespace = `LLMBreakeven/${name}`;
+        const metricsNamespace = "LLMBreakeven/Gateway";
         const containerDefinitions = pulumi.all([
             pulumi.all(secretEnv.map((s) => s.arn.apply((valueFrom): SecretRef => ({ name: s.name, valueFrom })))),
             cache.primaryEndpointAddress, logGroup.name, metricsLogGroup.name, pulumi.output(args.selfHostedApiBase),
@@ -273,9 +290,10 @@ export class Gateway extends pulumi.ComponentResource {
             collectorImage: args.collectorImage ?? DEFAULT_COLLECTOR_IMAGE,
             metricsNamespace,
             metricsLogGroupName,
+            gatewayId: physical,
         })));
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
-            family: `${name}-litellm`,
+            family: `${physical}-litellm`,
             cpu: String(args.cpuUnits),
             memory: String(args.memoryMiB),
             networkMode: "awsvpc",
@@ -324,7 +342,7 @@ export class Gateway extends pulumi.ComponentResource {
         }
 
         // --- The service, spread over the private subnets' zones.
-        const cluster = new aws.ecs.Cluster(`${name}-cluster`, { tags: tags("cluster") }, parent);
+        const cluster = new aws.ecs.Cluster(`${name}-cluster`, { name: physical, tags: tags("cluster") }, parent);
         const service = new aws.ecs.Service(`${name}-service`, {
             cluster: cluster.arn,
             taskDefinition: taskDefinition.arn,
@@ -371,51 +389,27 @@ export class Gateway extends pulumi.ComponentResource {
         // --- WAF: AWS's common rules, except that a prompt body over 8 KB is counted, not blocked.
         let wafRules: number | undefined;
         if (args.waf) {
-            const rules = wafRuleSet(name);
+            const rules = wafRuleSet(physical);
             wafRules = rules.length;
             const acl = new aws.wafv2.WebAcl(`${name}-waf`, {
+                name: `${physical}-waf`,
                 scope: "REGIONAL",
                 defaultAction: { allow: {} },
                 rules,
-                visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${name}-waf`, sampledRequestsEnabled: true },
+                visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${physical}-waf`, sampledRequestsEnabled: true },
                 tags: tags("waf"),
             }, parent);
             new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: lb.arn, webAclArn: acl.arn }, parent);
         }
 
-        // --- Alarms.
-        const lbDims = { LoadBalancer: lb.arnSuffix };
-        const alarm = (suffix: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "tags">): aws.cloudwatch.MetricAlarm =>
-            new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...alarmArgs, tags: tags(suffix) }, parent);
-        const alarms = [
-            alarm("5xx-rate", {
-                alarmDescription: `More than ${args.error5xxRateAlarmPercent ?? 5}% of gateway requests answered 5xx (target and load balancer) for 3 of 3 minutes`,
-                comparisonOperator: "GreaterThanThreshold", threshold: args.error5xxRateAlarmPercent ?? 5, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching",
-                metricQueries: [
-                    { id: "rate", expression: "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests", label: "5xx percent", returnData: true },
-                    { id: "target5xx", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: lbDims, period: 60, stat: "Sum" } },
-                    { id: "elb5xx", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_ELB_5XX_Count", dimensions: lbDims, period: 60, stat: "Sum" } },
-                    { id: "requests", metric: { namespace: "AWS/ApplicationELB", metricName: "RequestCount", dimensions: lbDims, period: 60, stat: "Sum" } },
-                ],
-            }),
-            alarm("p95-latency", {
-                alarmDescription: `p95 time to response headers above ${args.p95LatencyAlarmSeconds ?? 30} s for 5 minutes`,
-                namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: lbDims, extendedStatistic: "p95", period: 60,
-                comparisonOperator: "GreaterThanThreshold", threshold: args.p95LatencyAlarmSeconds ?? 30, evaluationPeriods: 5, treatMissingData: "notBreaching",
-            }),
-            alarm("healthy-hosts", {
-                alarmDescription: `Fewer healthy LiteLLM tasks than the floor of ${args.minCount}`,
-                namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount", dimensions: { LoadBalancer: lb.arnSuffix, TargetGroup: targetGroup.arnSuffix }, statistic: "Minimum", period: 60,
-                comparisonOperator: "LessThanThreshold", threshold: args.minCount, evaluationPeriods: 3,
-                // No data means no healthy target reported: that is the outage this alarm is for.
-                treatMissingData: "breaching",
-            }),
-            alarm("spend-pace", {
-                alarmDescription: `A day's API spend above a 30th of the $${args.monthlyBudgetUsd} monthly budget: at that pace LiteLLM's max_budget runs out before the month does`,
-                namespace: metricsNamespace, metricName: SPEND_METRIC_NAME, statistic: "Sum", period: 86_400,
-                comparisonOperator: "GreaterThanThreshold", threshold: args.monthlyBudgetUsd / 30, evaluationPeriods: 1, treatMissingData: "notBreaching",
-            }),
-        ];
+        // --- Alarms (alarms.ts): each named for the stack, so two stacks' alarms never collide.
+        const definitions = alarmDefinitions({
+            loadBalancerArnSuffix: lb.arnSuffix, targetGroupArnSuffix: targetGroup.arnSuffix, metricsNamespace, gatewayId: physical,
+            minCount: args.minCount, monthlyBudgetUsd: args.monthlyBudgetUsd,
+            ...(args.p95LatencyAlarmSeconds !== undefined ? { p95LatencyAlarmSeconds: args.p95LatencyAlarmSeconds } : {}),
+            ...(args.error5xxRateAlarmPercent !== undefined ? { error5xxRateAlarmPercent: args.error5xxRateAlarmPercent } : {}),
+        });
+        const alarms = ALARM_SUFFIXES.map((suffix) => new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...definitions[suffix], name: `${physical}-${suffix}`, tags: tags(suffix) }, parent));
 
         this.infraCost = gatewayInfraMonthlyCost({
             tasks: args.desiredCount, cpuUnits: args.cpuUnits, memoryMiB: args.memoryMiB,
@@ -466,7 +460,7 @@ function checkArgs(args: GatewayArgs): void {
     if (args.minCount > args.maxCount) problems.push(`'maxCount' (${args.maxCount}) must be >= 'minCount' (${args.minCount})`);
     if (args.desiredCount < args.minCount || args.desiredCount > args.maxCount) problems.push(`'desiredCount' (${args.desiredCount}) must be between 'minCount' (${args.minCount}) and 'maxCount' (${args.maxCount})`);
     if (args.environment === "production" && args.minCount < 2) problems.push(`'minCount' (${args.minCount}) must be >= 2 in production`);
-    if (!/@sha256:[a-f0-9]{64}$/.test(args.image)) problems.push(`'image' (${args.image}) must be pinned by digest (@sha256:<64 hex>)`);
+    if (!/^[^@\s]+(:[\w.-]+)(@sha256:[a-f0-9]{64})?$|^[^@\s:]+@sha256:[a-f0-9]{64}$/.test(args.image)) problems.push(`'image' (${args.image}) must name a release tag or a digest (repository:vX.Y.Z[@sha256:<64 hex>])`);
     if (args.providers.length === 0) problems.push("'providers' is empty: the gateway calls no provider");
     if (problems.length > 0) throw new Error(`Gateway: ${problems.join("; ")}`);
 }

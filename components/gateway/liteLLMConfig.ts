@@ -10,10 +10,14 @@
  *  - model_list: one deployment per routed model, `model_info` carrying the catalogue's per-token
  *    prices (per-M / 1e6), so LiteLLM's spend tracking and budgets use the same prices as the engine;
  *    plus the complexity router (`auto_router/complexity_router`, tiers SIMPLE..REASONING) under the
- *    name clients call, and the semantic cache's embedding model;
+ *    name clients call (`complexity_router_default_model` beside its config, as the upstream docs
+ *    of the pinned release name it), and the semantic cache's embedding model;
+ *
+ * Which LiteLLM release each key needs is in liteLLMRelease.ts (LITELLM_FEATURES).
  *  - router_settings: fallbacks (each tier to the next more capable one), retries, provider budgets,
  *    and Valkey for state shared by the tasks (cooldowns, rate limits, budget counters);
- *  - litellm_settings: the Prometheus callback, the global budget, the valkey-semantic cache;
+ *  - litellm_settings: the Prometheus callback (its /metrics behind the master key), the global
+ *    budget, the valkey-semantic cache (unless the stack turns it off);
  *  - general_settings: the master key and the Postgres URL, from the environment.
  */
 import { stringify } from "yaml";
@@ -56,6 +60,12 @@ export interface LiteLLMConfigInput {
     readonly perProviderMonthlyUsd?: Readonly<Record<string, number>>;
     /** Cosine similarity above which the semantic cache answers. */
     readonly similarityThreshold: number;
+    /**
+     * The valkey-semantic cache. Default true. LiteLLM's docs (docs/proxy/caching_semantic, 2026-10-01)
+     * warn: "Semantic caching is designed for single-shot prompts. On multi-turn or agentic traffic it
+     * will replay stale responses." Turn it off for such workloads (llm-breakeven:gateway.cache.semantic: false).
+     */
+    readonly semanticCache?: boolean;
     /** Whether a Postgres DATABASE_URL is set (spend logs, virtual keys). */
     readonly databaseEnabled: boolean;
     /** The model the stack's vLLM serves; required when a tier routes to `self-hosted`. */
@@ -84,8 +94,8 @@ export function deploymentName(route: Pick<TierRoute, "model">, selfHosted?: Sel
 }
 
 /** The LiteLLM providers the routing calls (plus the cache's embedding provider), sorted. */
-export function requiredProviders(routing: readonly TierRoute[]): string[] {
-    const providers = new Set<string>([liteLLMProvider(CACHE_EMBEDDING_MODEL_ID)]);
+export function requiredProviders(routing: readonly TierRoute[], semanticCache = true): string[] {
+    const providers = new Set<string>(semanticCache ? [liteLLMProvider(CACHE_EMBEDDING_MODEL_ID)] : []);
     for (const r of routing) if (r.model !== SELF_HOSTED_ROUTE) providers.add(liteLLMProvider(r.model));
     return [...providers].sort();
 }
@@ -130,7 +140,8 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
     if (!(input.similarityThreshold > 0 && input.similarityThreshold <= 1)) problems.push(`llm-breakeven:gateway.cache.similarityThreshold: ${input.similarityThreshold} must be in (0, 1]`);
     if (problems.length > 0) throw new RoutingConfigError(problems);
 
-    const providers = requiredProviders(input.routing);
+    const semanticCache = input.semanticCache ?? true;
+    const providers = requiredProviders(input.routing, semanticCache);
     const providerBudgets: Record<string, { budget_limit: number; time_period: string }> = {};
     for (const [name, usd] of Object.entries(input.perProviderMonthlyUsd ?? {})) {
         const provider = normaliseProvider(name, providers);
@@ -172,12 +183,14 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
             },
         });
     }
-    const embedding = EMBEDDING_MODELS.get(CACHE_EMBEDDING_MODEL_ID)!;
-    modelList.push({
-        model_name: CACHE_EMBEDDING_MODEL_NAME,
-        litellm_params: { model: embedding.litellmModel, api_key: `os.environ/${providerKeyEnv(liteLLMProvider(embedding.id))}` },
-        model_info: { input_cost_per_token: embedding.inputUsdPerMTok / TOKENS_PER_MTOK, output_cost_per_token: 0, mode: "embedding" },
-    });
+    if (semanticCache) {
+        const embedding = EMBEDDING_MODELS.get(CACHE_EMBEDDING_MODEL_ID)!;
+        modelList.push({
+            model_name: CACHE_EMBEDDING_MODEL_NAME,
+            litellm_params: { model: embedding.litellmModel, api_key: `os.environ/${providerKeyEnv(liteLLMProvider(embedding.id))}` },
+            model_info: { input_cost_per_token: embedding.inputUsdPerMTok / TOKENS_PER_MTOK, output_cost_per_token: 0, mode: "embedding" },
+        });
+    }
 
     const tierNames = Object.fromEntries(ROUTING_TIERS.map((t) => [t.toUpperCase(), deploymentName(servingRoute(t, byTier), input.selfHosted)]));
     // When the classifier cannot decide, the most capable configured model answers: a wrong cheap
@@ -187,7 +200,9 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
         model_name: ROUTER_MODEL_NAME,
         litellm_params: {
             model: "auto_router/complexity_router",
-            complexity_router_config: { tiers: tierNames, default_model: defaultModel },
+            complexity_router_config: { tiers: tierNames },
+            // A sibling of the config: a default_model inside it is overwritten at init from the tiers.
+            complexity_router_default_model: defaultModel,
         },
     });
 
@@ -220,17 +235,10 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
             request_timeout: input.requestTimeoutSeconds ?? 540,
             drop_params: true,
             json_logs: true,
-            cache: true,
-            cache_params: {
-                type: "valkey-semantic",
-                host: `os.environ/${ENV.redisHost}`,
-                port: `os.environ/${ENV.redisPort}`,
-                password: `os.environ/${ENV.redisPassword}`,
-                // ElastiCache requires TLS in transit.
-                ssl: true,
-                similarity_threshold: input.similarityThreshold,
-                valkey_semantic_cache_embedding_model: CACHE_EMBEDDING_MODEL_NAME,
-            },
+            // /metrics carries per-key spend: behind the master key (the collector sends it), whatever
+            // the release's default.
+            require_auth_for_metrics_endpoint: true,
+            ...(semanticCache ? semanticCacheSettings(input.similarityThreshold) : {}),
         },
         general_settings: {
             master_key: `os.environ/${ENV.masterKey}`,
@@ -241,4 +249,26 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
         },
     };
     return { document, yaml: stringify(document, { lineWidth: 0 }), providers };
+}
+
+/**
+ * The valkey-semantic cache. It answers a prompt that is merely similar to an earlier one with the
+ * earlier answer, and LiteLLM's docs (docs/proxy/caching_semantic) warn that on multi-turn or agentic
+ * traffic it replays stale responses: stacks serving such traffic set llm-breakeven:gateway.cache.semantic: false.
+ * Keys as docs/proxy/caching names them for valkey-semantic; valkey_semantic_cache.py takes `ssl`.
+ */
+function semanticCacheSettings(similarityThreshold: number): Record<string, unknown> {
+    return {
+        cache: true,
+        cache_params: {
+            type: "valkey-semantic",
+            host: `os.environ/${ENV.redisHost}`,
+            port: `os.environ/${ENV.redisPort}`,
+            password: `os.environ/${ENV.redisPassword}`,
+            // ElastiCache requires TLS in transit.
+            ssl: true,
+            similarity_threshold: similarityThreshold,
+            valkey_semantic_cache_embedding_model: CACHE_EMBEDDING_MODEL_NAME,
+        },
+    };
 }

@@ -9,9 +9,12 @@
  *
  * The collector (AWS Distro for OpenTelemetry) scrapes LiteLLM's Prometheus endpoint and writes the
  * spend counter to CloudWatch as one metric, so an alarm can compare spend with the budget. Only that
- * metric is exported: CloudWatch bills custom metrics per name.
+ * metric is exported: CloudWatch bills custom metrics per name. LiteLLM protects /metrics from
+ * v1.85.0 (liteLLMRelease.ts), so the collector sends the master key, which ECS injects from
+ * Secrets Manager into its environment (never in the config text).
  */
 import { stringify } from "yaml";
+import { ENV } from "./liteLLMConfig";
 
 export const LITELLM_PORT = 4000;
 export const LITELLM_CONTAINER = "litellm";
@@ -19,7 +22,16 @@ export const COLLECTOR_CONTAINER = "metrics-collector";
 export const CONFIG_ENV = "LITELLM_CONFIG_YAML_B64";
 /** The metric the collector writes: USD spent, summed over keys, teams and models. */
 export const SPEND_METRIC_NAME = "GatewaySpendUsd";
-/** Pinned: a floating tag would change what the alarm reads without a change here. */
+/**
+ * The one dimension the spend metric is published with (its value: the gateway's physical name), so
+ * two stacks' gateways in one account never add up in one metric. The alarm names exactly this set.
+ */
+export const SPEND_DIMENSION = "Gateway";
+/**
+ * Pinned: a floating tag would change what the alarm reads without a change here. v0.43.3: an
+ * aws-observability/aws-otel-collector release (v0.43.x line, 2025-02/03, aws-otel-collector#2970,
+ * #3002); tag only, no digest read from public.ecr.aws (not reachable offline).
+ */
 export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3";
 
 export interface SecretRef {
@@ -40,6 +52,8 @@ export interface ContainerInput {
     readonly collectorImage: string;
     readonly metricsNamespace: string;
     readonly metricsLogGroupName: string;
+    /** The spend metric's SPEND_DIMENSION value: the gateway's physical name. */
+    readonly gatewayId: string;
 }
 
 /** Names in code-unit order: the same on every machine and locale, so a task definition only changes when its content does. */
@@ -48,12 +62,17 @@ function byCodeUnit(a: string, b: string): number {
 }
 
 /** The collector's config: scrape LiteLLM, keep only the spend counter, sum its series, write it as EMF. */
-export function renderCollectorConfig(input: { readonly metricsNamespace: string; readonly metricsLogGroupName: string; readonly region: string }): string {
+export function renderCollectorConfig(input: { readonly metricsNamespace: string; readonly metricsLogGroupName: string; readonly region: string; readonly gatewayId: string }): string {
     return stringify({
         receivers: {
             prometheus: {
                 config: {
-                    scrape_configs: [{ job_name: "litellm", scrape_interval: "60s", metrics_path: "/metrics/", static_configs: [{ targets: [`localhost:${LITELLM_PORT}`] }] }],
+                    scrape_configs: [{
+                        job_name: "litellm", scrape_interval: "60s", metrics_path: "/metrics/", static_configs: [{ targets: [`localhost:${LITELLM_PORT}`] }],
+                        // The collector expands ${env:...} before the receiver reads its config; the
+                        // value arrives from Secrets Manager through the container's secrets.
+                        authorization: { type: "Bearer", credentials: `\${env:${ENV.masterKey}}` },
+                    }],
                 },
             },
         },
@@ -62,14 +81,23 @@ export function renderCollectorConfig(input: { readonly metricsNamespace: string
             "metricstransform/spend": {
                 transforms: [{
                     include: "^litellm_spend_metric(_total)?$", match_type: "regexp", action: "update", new_name: SPEND_METRIC_NAME,
-                    // One series: spend summed over every key, team, user and model.
-                    operations: [{ action: "aggregate_labels", label_set: [], aggregation_type: "sum" }],
+                    // One series: spend summed over every key, team, user and model, labelled with the gateway.
+                    operations: [
+                        { action: "aggregate_labels", label_set: [], aggregation_type: "sum" },
+                        { action: "add_label", new_label: SPEND_DIMENSION, new_value: input.gatewayId },
+                    ],
                 }],
             },
         },
         exporters: {
-            // awsemf turns the cumulative counter into per-minute deltas, so Sum over a day is the day's spend.
-            awsemf: { namespace: input.metricsNamespace, log_group_name: input.metricsLogGroupName, region: input.region, dimension_rollup_option: "NoDimensionRollup" },
+            // awsemf turns the cumulative counter into per-minute deltas, so Sum over a day is the day's
+            // spend. It adds an OTelLib label to every datapoint; without a declaration that label
+            // becomes a dimension and the alarm (which names SPEND_DIMENSION only) reads nothing.
+            // emf.ts derives the published sets from this text; the tests hold them to the alarm's.
+            awsemf: {
+                namespace: input.metricsNamespace, log_group_name: input.metricsLogGroupName, region: input.region, dimension_rollup_option: "NoDimensionRollup",
+                metric_declarations: [{ dimensions: [[SPEND_DIMENSION]], metric_name_selectors: [`^${SPEND_METRIC_NAME}$`] }],
+            },
         },
         service: { pipelines: { metrics: { receivers: ["prometheus"], processors: ["filter/spend", "metricstransform/spend"], exporters: ["awsemf"] } } },
     }, { lineWidth: 0 });
@@ -90,6 +118,7 @@ export interface ContainerDefinition {
 }
 
 export function renderContainerDefinitions(input: ContainerInput): ContainerDefinition[] {
+    if (!input.secrets.some((s) => s.name === ENV.masterKey)) throw new Error(`task definition: no ${ENV.masterKey} secret; the collector needs it to scrape /metrics`);
     const names = new Set<string>();
     for (const key of [...Object.keys(input.environment), ...input.secrets.map((s) => s.name), CONFIG_ENV]) {
         if (names.has(key)) throw new Error(`task definition: environment variable ${key} is set twice`);
@@ -120,6 +149,8 @@ export function renderContainerDefinitions(input: ContainerInput): ContainerDefi
             essential: false,
             command: ["--config=env:AOT_CONFIG_CONTENT"],
             environment: env({ AOT_CONFIG_CONTENT: renderCollectorConfig(input) }),
+            // The master key, to scrape /metrics (protected from LiteLLM v1.85.0).
+            secrets: input.secrets.filter((s) => s.name === ENV.masterKey),
             memoryReservation: 128,
             readonlyRootFilesystem: true,
             logConfiguration: logs("collector"),

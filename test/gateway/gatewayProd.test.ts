@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { priceResources } from "../../cost/resources";
 import { parseFlatConfig } from "../../config/stack";
 import { MockRun, PLACEHOLDER_SECRET, isSecret, readStackFile, redactSecrets, runShippedStack } from "../../mockrun";
+import { DEFAULT_LITELLM_IMAGE } from "../../components/gateway/liteLLMRelease";
 import { MOCK_RANDOM, containers, of, one } from "./helpers";
 
 describe("gateway-prod under mocks", () => {
@@ -86,7 +87,8 @@ describe("gateway-prod under mocks", () => {
         expect(config.general_settings.master_key).toBe("os.environ/LITELLM_MASTER_KEY");
         expect(config.model_list.map((m) => m.model_name)).toContain("auto");
         expect(litellm.command?.[0]).toContain("litellm --config");
-        expect(litellm.image).toMatch(/^ghcr\.io\/berriai\/litellm.*@sha256:[a-f0-9]{64}$/);
+        // By release tag, with no digest nobody resolved from the registry.
+        expect(litellm.image).toBe(DEFAULT_LITELLM_IMAGE);
         // Nothing anywhere in the run carries a secret outside Pulumi's secret wrapper.
         expect(JSON.stringify(redactSecrets(run.resources.map((r) => r.inputs)))).not.toContain(PLACEHOLDER_SECRET);
     });
@@ -109,6 +111,29 @@ describe("gateway-prod under mocks", () => {
         expect(alarms["gw-healthy-hosts"]).toMatchObject({ metricName: "HealthyHostCount", comparisonOperator: "LessThanThreshold", threshold: 2 });
         expect(alarms["gw-spend-pace"]).toMatchObject({ metricName: "GatewaySpendUsd", threshold: 600 / 30, period: 86400, statistic: "Sum" });
         expect(JSON.stringify(alarms["gw-5xx-rate"])).toContain("HTTPCode_Target_5XX_Count");
+        // The spend alarm names exactly the dimension the collector publishes, for this stack's gateway.
+        expect(alarms["gw-spend-pace"]).toMatchObject({ namespace: "LLMBreakeven/Gateway", dimensions: { Gateway: "llm-breakeven-gateway-prod-gw" } });
+    });
+
+    it("names everything AWS keeps account- or region-wide for the project and the stack", () => {
+        const named = (type: string, key = "name") => of(run, type).map((r) => String(r.inputs[key]));
+        expect(named("aws:cloudwatch/logGroup:LogGroup").sort()).toEqual(["/llm-breakeven-gateway-prod-gw/litellm", "/llm-breakeven-gateway-prod-gw/metrics"]);
+        expect(named("aws:cloudwatch/metricAlarm:MetricAlarm").sort()).toEqual(["5xx-rate", "healthy-hosts", "p95-latency", "spend-pace"].map((a) => `llm-breakeven-gateway-prod-gw-${a}`));
+        for (const prefix of named("aws:secretsmanager/secret:Secret", "namePrefix")) expect(prefix).toMatch(/^llm-breakeven-gateway-prod-gw\//);
+        for (const prefix of named("aws:iam/role:Role", "namePrefix")) expect(prefix).toMatch(/^llm-breakeven-gateway-prod-gw-(exec|task)-$/);
+        expect(named("aws:ecs/cluster:Cluster")).toEqual(["llm-breakeven-gateway-prod-gw"]);
+        expect(named("aws:wafv2/webAcl:WebAcl")).toEqual(["llm-breakeven-gateway-prod-gw-waf"]);
+        expect(named("aws:ecs/taskDefinition:TaskDefinition", "family")).toEqual(["llm-breakeven-gateway-prod-gw-litellm"]);
+        expect(named("aws:rds/instance:Instance", "finalSnapshotIdentifier")).toEqual(["llm-breakeven-gateway-prod-gw-postgres-final"]);
+    });
+
+    it("scrapes /metrics with the master key from Secrets Manager, by reference only", () => {
+        const collector = containers(run).find((c) => c.name === "metrics-collector")!;
+        const master = of(run, "aws:secretsmanager/secret:Secret").find((s) => s.name === "gw-master-key")!;
+        expect(collector.secrets).toEqual([{ name: "LITELLM_MASTER_KEY", valueFrom: master.outputs["arn"] }]);
+        const config = collector.environment.find((e) => e.name === "AOT_CONFIG_CONTENT")!.value;
+        expect(config).toContain("credentials: ${env:LITELLM_MASTER_KEY}");
+        expect(config).not.toContain(MOCK_RANDOM);
     });
 
     it("overrides WAF's body-size rule to count (prompts exceed 8 KB) and attaches the ACL to the load balancer", () => {

@@ -31,9 +31,12 @@ describe("renderLiteLLMConfig", () => {
         const names = new Set(models.map((m) => m.model_name));
         const router = models.find((m) => m.model_name === ROUTER_MODEL_NAME)!;
         expect(router.litellm_params["model"]).toBe("auto_router/complexity_router");
-        const config = router.litellm_params["complexity_router_config"] as { tiers: Record<string, string>; default_model: string };
-        expect(config.tiers).toEqual(tiers);
-        for (const target of [...Object.values(config.tiers), config.default_model]) expect(names.has(target)).toBe(true);
+        const config = router.litellm_params["complexity_router_config"] as Record<string, unknown>;
+        expect(config).toEqual({ tiers });
+        // The default model is a sibling of the config, as the pinned release's docs name it.
+        const defaultModel = router.litellm_params["complexity_router_default_model"] as string;
+        expect(defaultModel).toBe(tiers["REASONING"]);
+        for (const target of [...Object.values(tiers), defaultModel]) expect(names.has(target)).toBe(true);
         for (const m of models) {
             const catalogue = API_MODELS.get(m.model_name);
             if (catalogue !== undefined) {
@@ -61,7 +64,7 @@ describe("renderLiteLLMConfig", () => {
     it("carries the stack's budgets, the Prometheus callback, the valkey-semantic cache and env references only", () => {
         const rendered = renderLiteLLMConfig({ ...base, routing: PROD });
         const doc = parse(rendered.yaml) as Record<string, any>;
-        expect(doc["litellm_settings"]).toMatchObject({ callbacks: ["prometheus"], max_budget: 600, budget_duration: "30d", cache: true });
+        expect(doc["litellm_settings"]).toMatchObject({ callbacks: ["prometheus"], require_auth_for_metrics_endpoint: true, max_budget: 600, budget_duration: "30d", cache: true });
         expect(doc["litellm_settings"].cache_params).toMatchObject({ type: "valkey-semantic", similarity_threshold: 0.9, host: "os.environ/REDIS_HOST", password: "os.environ/REDIS_PASSWORD", ssl: true, valkey_semantic_cache_embedding_model: CACHE_EMBEDDING_MODEL_NAME });
         expect(doc["router_settings"].provider_budget_config).toEqual({
             openai: { budget_limit: 350, time_period: "30d" }, anthropic: { budget_limit: 300, time_period: "30d" }, groq: { budget_limit: 30, time_period: "30d" },
@@ -77,6 +80,17 @@ describe("renderLiteLLMConfig", () => {
         expect(rendered.providers).toEqual(["anthropic", "groq", "openai"]);
         // No literal key: every credential-looking value is an environment reference.
         expect(rendered.yaml).not.toMatch(/sk-|gsk_|api_key: (?!os\.environ\/)/);
+    });
+
+    it("turns the semantic cache off on request: no cache, no embedding deployment, no embedding provider key", () => {
+        const on = renderLiteLLMConfig({ ...base, routing: [{ tier: "simple", model: "groq/llama-3.1-8b", share: 1 }], perProviderMonthlyUsd: {} });
+        const off = renderLiteLLMConfig({ ...base, routing: [{ tier: "simple", model: "groq/llama-3.1-8b", share: 1 }], perProviderMonthlyUsd: {}, semanticCache: false });
+        expect(on.providers).toEqual(["groq", "openai"]);
+        expect(off.providers).toEqual(["groq"]);
+        const settings = off.document["litellm_settings"] as Record<string, unknown>;
+        expect(settings["cache"]).toBeUndefined();
+        expect(settings["cache_params"]).toBeUndefined();
+        expect((off.document["model_list"] as Deployment[]).map((m) => m.model_name)).not.toContain(CACHE_EMBEDDING_MODEL_NAME);
     });
 
     it("leaves database_url out without a database, and accepts a catalogue provider name for a budget", () => {
