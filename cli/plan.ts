@@ -16,6 +16,7 @@ import { EXIT, UsageError } from "./errors";
 import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED } from "./flags";
 import { planJson } from "./plan/json";
 import { colorsFor, renderComparison, renderQuiet, renderStack } from "./plan/output";
+import { assertUniquePhysicalNames } from "./plan/names";
 import { allStacks, parseWhatIf, planFiles, planStack, prepareFiles, prepareStack, StackPlan } from "./plan/plan";
 import { readExport, readPreview } from "./plan/preview";
 import { progressLine, SILENT } from "./plan/progress";
@@ -112,6 +113,7 @@ export async function runPlan(o: PlanOptions): Promise<number> {
         } finally {
             progress.done();
         }
+        if (o.all === true) assertUniquePhysicalNames(plans);
     }
 
     // Render everything in memory; write only once all of it succeeded.
