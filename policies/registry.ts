@@ -3,6 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { capacityCoversWorkload } from "./capacity";
 import { breakEvenExemption, EXEMPTION_POLICY } from "./exemption";
 import { gatewayBudgetCoversProjection } from "./gatewayBudget";
+import { gatewayImagePinnedByDigest } from "./gatewayImage";
 import { gpuRedundancy } from "./gpuRedundancy";
 import { monthlyBudget } from "./monthlyBudget";
 import { PROJECTED_SPEND_POLICY, projectedSpendBelowApiBreakEven } from "./projectedSpend";
@@ -17,6 +18,7 @@ export const POLICIES: Policies = [
     capacityCoversWorkload,
     monthlyBudget,
     gatewayBudgetCoversProjection,
+    gatewayImagePinnedByDigest,
     selfHostingWouldBeCheaper,
 ];
 

@@ -37,8 +37,9 @@ const HYBRID_EXEMPT = HYBRID_EXPIRES !== undefined && HYBRID_EXPIRES >= new Date
 /** The verdict `llm-breakeven plan --all` prints for each shipped stack: every diagnostic, by policy and level. */
 const SHIPPED_VERDICTS: Readonly<Record<string, ReadonlyArray<readonly [string, Level]>>> = {
     "gateway-dev": [],
-    "gateway-prod": [],
-    "hybrid-prod": HYBRID_EXEMPT ? [["break-even-exemption", "advisory"]] : [[BREAK_EVEN, "mandatory"]],
+    // The shipped production gateways name LiteLLM by tag: no digest was resolved from the registry offline.
+    "gateway-prod": [["gateway-image-pinned-by-digest", "advisory"]],
+    "hybrid-prod": HYBRID_EXEMPT ? [["break-even-exemption", "advisory"], ["gateway-image-pinned-by-digest", "advisory"]] : [[BREAK_EVEN, "mandatory"], ["gateway-image-pinned-by-digest", "advisory"]],
     "self-hosted-prod": [],
 };
 
@@ -98,7 +99,7 @@ describe("the pack under the CLI's runner", () => {
         expect(byName.get(BREAK_EVEN)?.configSchemaKeys).toEqual(expect.arrayContaining(["tokensPerMonth", "apiUsdPerMTok", "overheadMonthlyUsd", "inputOutputRatio"]));
         expect(byName.get("self-hosting-would-be-cheaper")?.enforcementLevel).toBe("advisory");
         expect([...byName.keys()].sort()).toEqual([
-            "break-even-exemption", "capacity-covers-workload", "gateway-budget-covers-projection", "gpu-redundancy",
+            "break-even-exemption", "capacity-covers-workload", "gateway-budget-covers-projection", "gateway-image-pinned-by-digest", "gpu-redundancy",
             "monthly-budget", BREAK_EVEN, "self-hosting-would-be-cheaper",
         ]);
     });

@@ -1,0 +1,39 @@
+/**
+ * gateway-image-pinned-by-digest (advisory): a production gateway should run its LiteLLM image by a
+ * digest resolved from the registry, not by a tag that can move. The offline plan and `pulumi
+ * preview` report it here; a production `pulumi up` refuses it outright (program/gateway.ts
+ * deployRefusal), with the same line.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { digestProblem } from "../components/gateway/liteLLMRelease";
+import { failClosed } from "./lib/failClosed";
+import { stackView } from "./lib/view";
+
+export const GATEWAY_IMAGE_POLICY = "gateway-image-pinned-by-digest";
+
+export interface GatewayImageConfig {
+    /** Environments whose gateway must carry a digest. Default ["production"] (what `pulumi up` refuses). */
+    readonly environments?: readonly string[];
+}
+
+export const gatewayImagePinnedByDigest: StackValidationPolicy = {
+    name: GATEWAY_IMAGE_POLICY,
+    description: "A production gateway's LiteLLM image should carry a digest resolved from the registry; `pulumi up` refuses it without one.",
+    enforcementLevel: "advisory",
+    configSchema: {
+        properties: {
+            environments: { type: "array", items: { type: "string", enum: ["dev", "staging", "production"] }, default: ["production"], description: "Environments whose gateway image must carry a registry digest." },
+        },
+    },
+    validateStack: failClosed(GATEWAY_IMAGE_POLICY, (args, reportViolation) => {
+        const view = stackView(args);
+        const stack = view.stackConfig.kind === "parsed" ? view.stackConfig.config : undefined;
+        if (stack?.gateway === undefined || stack.mode === "self-hosted") {
+            return args.notApplicable("the stack runs no gateway (llm-breakeven:mode gateway or hybrid)");
+        }
+        const environments = args.getConfig<GatewayImageConfig>().environments ?? ["production"];
+        if (!environments.includes(stack.environment)) return args.notApplicable(`environment "${stack.environment}" is not one of ${environments.join(", ")}`);
+        const problem = digestProblem(stack.gateway.image);
+        if (problem !== undefined) reportViolation(`${problem}. \`pulumi up\` refuses this stack until then.`);
+    }),
+};
