@@ -10,16 +10,15 @@
  * `vX.Y.Z-rc.N` and nightlies `vX.Y.Z-dev.N`. The rolling `main-stable` tag is deprecated.
  */
 
-/** The pinned release: the newest stable found upstream that has every feature below. */
 export const LITELLM_IMAGE_REPOSITORY = "ghcr.io/berriai/litellm";
 /**
- * v1.111.0: the newest stable release in the upstream record read on 2026-11-30 (newreleases.io,
- * BerriAI/litellm v1.110.4: "latest releases: v1.111.0, v1.109.5"; v1.111.0-rc.1..3 and -dev.3/4
- * precede it). Not `lts` or `latest`: a floating tag changes under a running service. Renovate
- * (renovate.json) proposes newer tags and resolves the digest.
+ * The pinned release, v1.111.0: the newest stable release in the upstream record read on 2026-11-30
+ * (newreleases.io, BerriAI/litellm v1.110.4: "latest releases: v1.111.0, v1.109.5"; v1.111.0-rc.1..3
+ * and -dev.3/4 precede it). Not `lts`, `latest` or `main-stable`: a floating tag changes under a
+ * running service. The schema's default; Renovate (renovate.json) proposes newer tags and pins
+ * the registry's digest here and in the stack files.
  */
-export const LITELLM_RELEASE = "v1.111.0";
-export const DEFAULT_LITELLM_IMAGE = `${LITELLM_IMAGE_REPOSITORY}:${LITELLM_RELEASE}`;
+export const DEFAULT_LITELLM_IMAGE = "ghcr.io/berriai/litellm:v1.111.0";
 
 export interface ReleaseVersion {
     readonly major: number;

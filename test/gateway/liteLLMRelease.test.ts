@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderLiteLLMConfig } from "../../components/gateway/liteLLMConfig";
 import * as pulumi from "@pulumi/pulumi";
@@ -97,5 +99,25 @@ describe("the digest a production deploy needs", () => {
         expect(deployRefusalFor({ dryRun: false, hasEngine: false, environment: "production", image: DEFAULT_LITELLM_IMAGE })).toBeUndefined();
         expect(deployRefusalFor({ dryRun: false, hasEngine: true, environment: "dev", image: DEFAULT_LITELLM_IMAGE })).toBeUndefined();
         expect(deployRefusalFor({ dryRun: false, hasEngine: true, environment: "production", image: `${DEFAULT_LITELLM_IMAGE}@${digest}` })).toBeUndefined();
+    });
+});
+
+describe("renovate.json keeps the LiteLLM image current", () => {
+    const renovate = JSON.parse(fs.readFileSync(path.join(__dirname, "../../renovate.json"), "utf8")) as { customManagers: { managerFilePatterns: string[]; matchStrings: string[] }[]; packageRules: { matchPackageNames?: string[]; pinDigests?: boolean }[] };
+    const managerFor = (file: string) => renovate.customManagers.find((m) => m.managerFilePatterns.some((p) => new RegExp(p.slice(1, -1)).test(file)));
+    const tracked = (file: string): string[] => {
+        const manager = managerFor(file);
+        if (manager === undefined) return [];
+        const text = fs.readFileSync(path.join(__dirname, "../..", file), "utf8");
+        return manager.matchStrings.flatMap((m) => [...text.matchAll(new RegExp(m, "g"))].map((x) => `${x.groups!["depName"]}:${x.groups!["currentValue"]}`));
+    };
+
+    it.each(shipped.map((s) => s.stack))("tracks the image line of stacks/Pulumi.%s.yaml, once", (stack) => {
+        expect(tracked(`stacks/Pulumi.${stack}.yaml`)).toEqual([parseFlatConfig(readStackFile(stack).config).gateway!.image.split("@")[0]]);
+    });
+
+    it("tracks the schema's default and pins digests", () => {
+        expect(tracked("components/gateway/liteLLMRelease.ts")).toEqual([DEFAULT_LITELLM_IMAGE.split("@")[0]]);
+        expect(renovate.packageRules.find((r) => r.matchPackageNames?.includes("ghcr.io/berriai/litellm"))?.pinDigests).toBe(true);
     });
 });
