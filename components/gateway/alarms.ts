@@ -4,7 +4,7 @@
  * semantics without a mock run.
  *
  * ELB metrics (Application Load Balancer CloudWatch metrics, docs.aws.amazon.com/elasticloadbalancing/
- * latest/application/load-balancer-cloudwatch-metrics.html; docs/sources.md §12): RequestCount counts
+ * latest/application/load-balancer-cloudwatch-metrics.html; docs/sources.md §13): RequestCount counts
  * only requests "where the load balancer node was able to choose a target"; requests rejected before
  * that are not in it. HTTPCode_ELB_5XX_Count counts 5xx the load balancer itself generated (503 with
  * no healthy target among them), HTTPCode_Target_5XX_Count those the targets answered. All three

@@ -4,7 +4,7 @@
  * alarm's dimensions to what is published: CloudWatch treats each dimension set as a different
  * metric, and an alarm naming another set reads no data, ever.
  *
- * The rules, as opentelemetry-collector-contrib exporter/awsemfexporter implements them (read at the
+ * The rules (docs/sources.md §13), as opentelemetry-collector-contrib exporter/awsemfexporter implements them (read at the
  * v0.11x line the pinned aws-otel-collector v0.43.x bundles; the logic below is unchanged across it):
  *  - datapoint.go createLabels: a datapoint's labels are its attributes plus `OTelLib`, the
  *    instrumentation scope's name (the prometheus receiver always names its scope; an unnamed scope
