@@ -54,6 +54,26 @@ export interface AnalyzerInfo {
     readonly policies: ReadonlyArray<{ readonly name: string; readonly enforcementLevel: Level; readonly configSchemaKeys: readonly string[] }>;
 }
 
+/**
+ * Every pack process this test process started and that has not exited. A hook that times out
+ * while packs are still starting leaves no handle to them in the test: `killAllPacks` (afterAll)
+ * and the exit handler end them, so no pack outlives its test run.
+ */
+const running = new Set<ChildProcess>();
+
+function track(child: ChildProcess): void {
+    running.add(child);
+    child.on("exit", () => running.delete(child));
+}
+
+/** Ends every pack process still running. */
+export function killAllPacks(): void {
+    for (const child of running) child.kill("SIGKILL");
+    running.clear();
+}
+
+process.on("exit", killAllPacks);
+
 export class PolicyPackProcess {
     private constructor(private readonly child: ChildProcess, private readonly client: any, readonly stdout: () => string, readonly stderr: () => string) {}
 
@@ -77,11 +97,15 @@ export class PolicyPackProcess {
         };
         // The engine address is the CLI's own gRPC server; the policy runner only strips it.
         const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: PACK_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+        track(child);
         let stdout = "";
         let stderr = "";
         child.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); });
         const port = await new Promise<number>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`policy pack printed no port within ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
+            const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                reject(new Error(`policy pack printed no port within ${timeoutMs} ms; stderr:\n${stderr}`));
+            }, timeoutMs);
             child.stdout!.on("data", (d: Buffer) => {
                 stdout += d.toString();
                 const line = /^(\d+)\s*$/m.exec(stdout);

@@ -20,10 +20,12 @@ import { spawn } from "child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../cost/resources";
 import { listStacks, readStackFile } from "../../mockrun";
-import { Diagnostic, Level, PACK_DIR, PolicyPackProcess } from "./analyzer";
+import { Diagnostic, Level, PACK_DIR, PolicyPackProcess, killAllPacks } from "./analyzer";
 import { programError, RecordedStack, recordStack, withConfigObject, withGpuInstanceType } from "./recorded";
 
-const START_TIMEOUT_MS = 180_000;
+// Six mock runs, then six pack processes each type-checking the pack with ts-node as the CLI does: ~40 s on
+// an idle 2-CPU machine, several minutes on a contended one. A liveness bound, not a speed target.
+const START_TIMEOUT_MS = 600_000;
 const BREAK_EVEN = "projected-spend-below-api-break-even";
 
 /**
@@ -85,6 +87,7 @@ beforeAll(async () => {
 
 afterAll(() => {
     for (const pack of packs.values()) pack.kill();
+    killAllPacks();
 });
 
 describe("the pack under the CLI's runner", () => {
