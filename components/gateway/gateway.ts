@@ -14,22 +14,17 @@ import { GatewayInfraCost, gatewayInfraMonthlyCost } from "../../cost/gateway";
 import { ENV, providerKeyEnv } from "./liteLLMConfig";
 import { GatewayNetwork, GatewayNetworkRef } from "./network";
 import { ALARM_METRICS, ALARM_SUFFIXES, alarmDefinitions } from "./alarms";
+import { GatewayContext } from "./context";
+import { VALKEY_PORT, createPostgres, createValkey } from "./storage";
+import { createWaf } from "./waf";
 import { DEFAULT_COLLECTOR_IMAGE, LITELLM_CONTAINER, LITELLM_PORT, SecretRef, renderContainerDefinitions } from "./task";
 
 export { ALARM_METRICS } from "./alarms";
+export { POSTGRES_ENGINE_VERSION, VALKEY_ENGINE_VERSION } from "./storage";
+export { wafRuleSet } from "./waf";
 
 export const GATEWAY_TYPE = "llm-breakeven:gateway:Gateway";
 export const HEALTH_CHECK_PATH = "/health/liveliness";
-/**
- * Valkey 8.2: the first ElastiCache for Valkey engine with vector search, which valkey-semantic needs
- * (BerriAI/litellm litellm/caching/valkey_semantic_cache.py: "On AWS, vector search needs ElastiCache
- * for Valkey 8.2+ on a node-based cluster").
- */
-export const VALKEY_ENGINE_VERSION = "8.2";
-/** RDS PostgreSQL major 16 (RDS picks the newest 16.x minor); LiteLLM's Prisma schema needs no newer. Not re-read against the RDS version list offline. */
-export const POSTGRES_ENGINE_VERSION = "16";
-const VALKEY_PORT = 6379;
-const POSTGRES_PORT = 5432;
 /** TLS 1.3 with 1.2 fallback: the current ELB recommendation. */
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
@@ -183,66 +178,14 @@ export class Gateway extends pulumi.ComponentResource {
             storeSecret(`key-${provider.replace(/_/g, "-")}`, providerKeyEnv(provider), key, `${provider} API key for the LiteLLM gateway`);
         }
 
-        // --- Valkey 8.2: node-based, cluster mode disabled (valkey-semantic needs vector search, which
-        // ElastiCache Serverless and cluster-mode-enabled groups do not give it), TLS and AUTH.
+        // --- Valkey (semantic cache and shared state) and, when asked for, Postgres (storage.ts).
+        const context: GatewayContext = { name, physical, production, tags, parent: this };
         const cacheAuth = new random.RandomPassword(`${name}-cache-auth`, { length: 64, special: false }, parent);
         storeSecret("cache-auth", ENV.redisPassword, cacheAuth.result, "Valkey AUTH token for the LiteLLM gateway");
-        const cacheSubnets = new aws.elasticache.SubnetGroup(`${name}-cache`, { subnetIds: [...network.privateSubnetIds], description: `${name} Valkey`, tags: tags("cache") }, parent);
-        const failover = args.cacheNodes >= 2;
-        const cache = new aws.elasticache.ReplicationGroup(`${name}-valkey`, {
-            description: `${name} LiteLLM semantic cache and shared state`,
-            engine: "valkey",
-            engineVersion: VALKEY_ENGINE_VERSION,
-            nodeType: args.cacheNodeType,
-            numCacheClusters: args.cacheNodes,
-            clusterMode: "disabled",
-            automaticFailoverEnabled: failover,
-            multiAzEnabled: failover,
-            port: VALKEY_PORT,
-            subnetGroupName: cacheSubnets.name,
-            securityGroupIds: [cacheSg.id],
-            transitEncryptionEnabled: true,
-            transitEncryptionMode: "required",
-            atRestEncryptionEnabled: true,
-            authToken: cacheAuth.result,
-            snapshotRetentionLimit: production ? 7 : 0,
-            applyImmediately: !production,
-            tags: tags("valkey"),
-        }, parent);
-
-        // --- Postgres, when the environment asks for spend logs and virtual keys.
-        let database: aws.rds.Instance | undefined;
-        if (args.database !== undefined) {
-            const dbSg = new aws.ec2.SecurityGroup(`${name}-db`, {
-                vpcId: network.vpcId, description: "Postgres from the LiteLLM tasks",
-                ingress: [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: [taskSg.id], description: "from the tasks" }],
-                tags: tags("db"),
-            }, parent);
-            const dbSubnets = new aws.rds.SubnetGroup(`${name}-db`, { subnetIds: [...network.privateSubnetIds], tags: tags("db") }, parent);
-            // Letters and digits only: the password goes into a URL.
-            const dbPassword = new random.RandomPassword(`${name}-db-password`, { length: 40, special: false }, parent);
-            database = new aws.rds.Instance(`${name}-postgres`, {
-                engine: "postgres",
-                engineVersion: POSTGRES_ENGINE_VERSION,
-                instanceClass: args.database.instanceClass,
-                allocatedStorage: args.database.allocatedStorageGiB,
-                storageType: "gp3",
-                storageEncrypted: true,
-                multiAz: args.database.multiAz,
-                dbName: "litellm",
-                username: "litellm",
-                password: dbPassword.result,
-                dbSubnetGroupName: dbSubnets.name,
-                vpcSecurityGroupIds: [dbSg.id],
-                publiclyAccessible: false,
-                backupRetentionPeriod: production ? 7 : 1,
-                deletionProtection: production,
-                skipFinalSnapshot: !production,
-                ...(production ? { finalSnapshotIdentifier: `${physical}-postgres-final` } : {}),
-                tags: tags("postgres"),
-            }, parent);
-            storeSecret("database-url", ENV.databaseUrl, pulumi.interpolate`postgresql://litellm:${dbPassword.result}@${database.address}:${database.port}/litellm?sslmode=require`, "LiteLLM Postgres URL (with its password)");
-        }
+        const cache = createValkey(context, { network, securityGroupId: cacheSg.id, nodeType: args.cacheNodeType, nodes: args.cacheNodes, authToken: cacheAuth.result });
+        const postgres = args.database === undefined ? undefined : createPostgres(context, { network, taskSecurityGroupId: taskSg.id, database: args.database });
+        const database = postgres?.instance;
+        if (postgres !== undefined) storeSecret("database-url", ENV.databaseUrl, postgres.url, "LiteLLM Postgres URL (with its password)");
 
         // --- Logs, roles and the task definition.
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/${physical}/litellm`, retentionInDays: args.logRetentionDays, tags: tags("logs") }, parent);
@@ -386,21 +329,8 @@ export class Gateway extends pulumi.ComponentResource {
             },
         }, parent);
 
-        // --- WAF: AWS's common rules, except that a prompt body over 8 KB is counted, not blocked.
-        let wafRules: number | undefined;
-        if (args.waf) {
-            const rules = wafRuleSet(physical);
-            wafRules = rules.length;
-            const acl = new aws.wafv2.WebAcl(`${name}-waf`, {
-                name: `${physical}-waf`,
-                scope: "REGIONAL",
-                defaultAction: { allow: {} },
-                rules,
-                visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${physical}-waf`, sampledRequestsEnabled: true },
-                tags: tags("waf"),
-            }, parent);
-            new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: lb.arn, webAclArn: acl.arn }, parent);
-        }
+        // --- WAF (waf.ts): AWS's common rules, except that a prompt body over 8 KB is counted, not blocked.
+        const wafRules = args.waf ? createWaf(context, lb.arn) : undefined;
 
         // --- Alarms (alarms.ts): each named for the stack, so two stacks' alarms never collide.
         const definitions = alarmDefinitions({
@@ -464,27 +394,3 @@ function checkArgs(args: GatewayArgs): void {
     if (args.providers.length === 0) problems.push("'providers' is empty: the gateway calls no provider");
     if (problems.length > 0) throw new Error(`Gateway: ${problems.join("; ")}`);
 }
-
-/** The WAF rules: AWS common rules with SizeRestrictions_BODY counted (prompts exceed 8 KB), known bad inputs, a per-IP rate limit. */
-export function wafRuleSet(name: string): aws.types.input.wafv2.WebAclRule[] {
-    const visibility = (metric: string): aws.types.input.wafv2.WebAclRuleVisibilityConfig => ({ cloudwatchMetricsEnabled: true, metricName: `${name}-${metric}`, sampledRequestsEnabled: true });
-    return [
-        {
-            name: "aws-common", priority: 1, overrideAction: { none: {} },
-            statement: { managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesCommonRuleSet", ruleActionOverrides: [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }] } },
-            visibilityConfig: visibility("aws-common"),
-        },
-        {
-            name: "aws-known-bad-inputs", priority: 2, overrideAction: { none: {} },
-            statement: { managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" } },
-            visibilityConfig: visibility("aws-known-bad-inputs"),
-        },
-        {
-            name: "per-ip-rate-limit", priority: 3, action: { block: {} },
-            // 2,000 requests per 5 minutes from one address: far above one client's completions, well below a flood.
-            statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP" } },
-            visibilityConfig: visibility("per-ip-rate-limit"),
-        },
-    ];
-}
-
