@@ -25,8 +25,13 @@ export { wafRuleSet } from "./waf";
 
 export const GATEWAY_TYPE = "llm-breakeven:gateway:Gateway";
 export const HEALTH_CHECK_PATH = "/health/liveliness";
-/** TLS 1.3 with 1.2 fallback: the current ELB recommendation. */
-const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * TLS 1.3 with 1.2 fallback, restricted ciphers, post-quantum key exchange: the console's default for
+ * a new HTTPS listener ("Security policies for your Application Load Balancer", docs.aws.amazon.com/
+ * elasticloadbalancing/latest/application/describe-ssl-policies.html, read 2026-11-30); the API's own
+ * default is still ELBSecurityPolicy-2016-08, hence set here.
+ */
+const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 export interface GatewayDatabaseArgs {
     readonly instanceClass: string;

@@ -28,9 +28,10 @@ export const SPEND_METRIC_NAME = "GatewaySpendUsd";
  */
 export const SPEND_DIMENSION = "Gateway";
 /**
- * Pinned: a floating tag would change what the alarm reads without a change here. v0.43.3: an
- * aws-observability/aws-otel-collector release (v0.43.x line, 2025-02/03, aws-otel-collector#2970,
- * #3002); tag only, no digest read from public.ecr.aws (not reachable offline).
+ * Pinned: a floating tag would change what the alarm reads without a change here. v0.43.3: the
+ * aws-observability/aws-otel-collector release of 2025-05-15 (aws-otel-collector#3038, docs/releases/
+ * v0.43.3.md). Newer lines exist (v0.49.0, 2026-07, #3220); staying on this one is a choice, not an
+ * oversight. Tag only: no digest was read from public.ecr.aws offline.
  */
 export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3";
 

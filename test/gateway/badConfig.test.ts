@@ -33,12 +33,20 @@ describe("bad routing config fails before any resource is registered", () => {
         { name: "a cache hit rate above 1", mutate: (w: Record<string, any>) => { w["cacheHitRate"] = 1.5; }, message: /llm-breakeven:workload\.cacheHitRate: .*1.*\(got 1\.5\)/ },
         { name: "a cache hit rate below 0", mutate: (w: Record<string, any>) => { w["cacheHitRate"] = -0.1; }, message: /llm-breakeven:workload\.cacheHitRate: .*0.*\(got -0\.1\)/ },
         { name: "a provider budget for a provider the routing does not call", mutate: (_w: Record<string, any>, g: Record<string, any>) => { g["budgets"].perProviderMonthlyUsd.gemini = 10; }, message: /llm-breakeven:gateway\.budgets\.perProviderMonthlyUsd\.gemini: \(10\) names a provider the routing does not call/ },
+        { name: "cache hits planned with the semantic cache turned off", mutate: (_w: Record<string, any>, g: Record<string, any>) => { g["cache"].semantic = false; }, message: /llm-breakeven:workload\.cacheHitRate: 0\.2 needs the semantic cache, which llm-breakeven:gateway\.cache\.semantic turns off/ },
+        { name: "an image older than the features the config uses", mutate: (_w: Record<string, any>, g: Record<string, any>) => { g["image"] = "ghcr.io/berriai/litellm:v1.90.0"; }, message: /llm-breakeven:gateway\.image: v1\.90\.0 predates valkey-semantic-cache .* use ghcr\.io\/berriai\/litellm:v1\.111\.0 or newer/ },
         { name: "a cache node type without a price", mutate: (_w: Record<string, any>, g: Record<string, any>) => { g["cache"].nodeType = "cache.m5.large"; }, message: /llm-breakeven:gateway\.cache\.nodeType: "cache\.m5\.large" has no price in the catalogue/ },
     ])("$name", async ({ mutate, message }) => {
         const { error, recorded } = await runBroken(mutate);
         expect(error).toBeInstanceOf(ConfigError);
         expect((error as Error).message).toMatch(message);
         expect(recorded).toBe(0);
+    });
+
+    it("the semantic cache off (and no cache hits planned) deploys without the cache or the embedding key", async () => {
+        const { error, recorded } = await runBroken((w, g) => { g["cache"].semantic = false; w["cacheHitRate"] = 0; }, { "llm-breakeven:providerApiKeys": JSON.stringify({ openai: "sk-x", groq: "gsk-x", anthropic: "a" }) });
+        expect(error).toBeUndefined();
+        expect(recorded).toBeGreaterThan(50);
     });
 
     it("a missing provider key is named with the command that sets it", async () => {
