@@ -50,6 +50,10 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
     }
     // The image must be a release with every feature the rendered config uses (liteLLMRelease.ts).
     if (rendered !== undefined) problems.push(...releaseProblems(gateway.image, requiredFeatures(rendered.document), key("gateway.image")));
+    // A real production `pulumi up` runs only a registry-resolved digest; checked here, before any
+    // resource of the stack (hybrid: the self-hosted side too) is registered.
+    const refusal = deployRefusal({ dryRun: pulumi.runtime.isDryRun(), hasEngine: pulumi.runtime.getEngine() !== undefined, environment: config.environment, image: gateway.image });
+    if (refusal !== undefined) problems.push(refusal);
     if (secrets.providerApiKeys === undefined) {
         problems.push(`${key(SECRET_KEYS.providerApiKeys)}: is required: the gateway calls ${rendered?.providers.join(", ") ?? "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each`);
     }
@@ -126,8 +130,6 @@ export interface CreateGatewayOptions {
 /** Builds the gateway for a validated config (gateway or hybrid mode). */
 export async function createGateway(config: StackConfig, secrets: StackSecrets, options: CreateGatewayOptions = {}): Promise<GatewayDeployment> {
     const { gateway, rendered, providerApiKeys } = preflightGateway(config, secrets, options.selfHosted);
-    const refusal = deployRefusal({ dryRun: pulumi.runtime.isDryRun(), hasEngine: pulumi.runtime.getEngine() !== undefined, environment: config.environment, image: gateway.image });
-    if (refusal !== undefined) throw new ConfigError([refusal]);
     await checkProviderKeys(providerApiKeys, rendered.providers);
     const name = options.name ?? "gw";
     let zones: string[] = [];
