@@ -196,7 +196,7 @@ export class Gateway extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/${physical}/litellm`, retentionInDays: args.logRetentionDays, tags: tags("logs") }, parent);
         const metricsLogGroup = new aws.cloudwatch.LogGroup(`${name}-metrics`, { name: `/${physical}/metrics`, retentionInDays: args.logRetentionDays, tags: tags("metrics") }, parent);
         // IAM role name prefixes are capped at 38 characters.
-        const rolePrefix = (role: string): string => `${physical.slice(0, 37 - role.length - 2)}-${role}-`;
+        const rolePrefix = (role: string): string => `${physical.slice(0, 36 - role.length)}-${role}-`;
         const assumeEcsTasks = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
         const executionRole = new aws.iam.Role(`${name}-execution`, { namePrefix: rolePrefix("exec"), assumeRolePolicy: assumeEcsTasks, description: "Starts the LiteLLM task: reads exactly its secrets, writes its logs", tags: tags("execution") }, parent);
         new aws.iam.RolePolicy(`${name}-execution`, {

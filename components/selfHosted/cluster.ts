@@ -111,7 +111,9 @@ export class Cluster extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const managedPolicy = (policy: string): pulumi.Output<string> => pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
 
-        const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: assumeRole("eks.amazonaws.com"), tags }, { parent: this });
+        // IAM names are account-wide: each role's prefix carries the project and the stack (capped: a prefix is at most 38 characters).
+        const rolePrefix = (role: string): string => `${`${pulumi.getProject()}-${pulumi.getStack()}`.slice(0, 36 - role.length)}-${role}-`;
+        const clusterRole = new aws.iam.Role(`${name}-cluster`, { namePrefix: rolePrefix("cluster"), assumeRolePolicy: assumeRole("eks.amazonaws.com"), tags }, { parent: this });
         const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, { parent: this });
 
         const key = new aws.kms.Key(`${name}-secrets`, {
@@ -145,7 +147,7 @@ export class Cluster extends pulumi.ComponentResource {
         });
         const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags }, { parent: this });
 
-        const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: assumeRole("ec2.amazonaws.com"), tags }, { parent: this });
+        const nodeRole = new aws.iam.Role(`${name}-node`, { namePrefix: rolePrefix("node"), assumeRolePolicy: assumeRole("ec2.amazonaws.com"), tags }, { parent: this });
         const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy"].map((policy) =>
             new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, { parent: this }));
 
@@ -186,6 +188,7 @@ export class Cluster extends pulumi.ComponentResource {
         addon("kube-proxy");
         addon("coredns", {}, [systemGroup]);
         const ebsCsiRole = new aws.iam.Role(`${name}-ebs-csi`, {
+            namePrefix: rolePrefix("ebs-csi"),
             assumeRolePolicy: pulumi.all([oidc.arn, issuerUrl]).apply(([arn, url]) => irsaTrustPolicy(arn, url, "kube-system", "ebs-csi-controller-sa")),
             tags,
         }, { parent: this });

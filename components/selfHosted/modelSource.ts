@@ -99,6 +99,8 @@ export class S3ModelSource extends pulumi.ComponentResource {
         const prefixList = aws.ec2.getManagedPrefixListOutput({ name: listName }, { parent: this });
 
         const role = new aws.iam.Role(`${name}-reader`, {
+            // IAM names are account-wide: the prefix carries the project and the stack (at most 38 characters).
+            namePrefix: `${`${pulumi.getProject()}-${pulumi.getStack()}`.slice(0, 30)}-reader-`,
             description: `vLLM (${args.namespace}/${args.serviceAccountName}) reads s3://${args.bucket}/${args.prefix}/`,
             assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuerUrl]).apply(([arn, url]) => irsaTrustPolicy(arn, url, args.namespace, args.serviceAccountName)),
             tags: { ...args.tags },

@@ -31,6 +31,18 @@ describe("physical names across the shipped stacks", () => {
         expect(nameCollisions(stacks)).toEqual([]);
     });
 
+    it("every IAM role (account-wide names) carries the project and the stack in its prefix, within IAM's 38 characters", () => {
+        for (const s of stacks) {
+            const roles = s.resources.filter((r) => r.type === "aws:iam/role:Role");
+            expect(roles.length, s.stack).toBeGreaterThan(0);
+            for (const r of roles) {
+                const prefix = String(r.inputs["namePrefix"]);
+                expect(prefix.startsWith(`llm-breakeven-${s.stack}`.slice(0, 24)), `${s.stack} ${r.urn}: ${prefix}`).toBe(true);
+                expect(prefix.length).toBeLessThanOrEqual(38);
+            }
+        }
+    });
+
     it("finds the collision when the names lose the stack again (gateway-prod and hybrid-prod, one account)", () => {
         const collisions = nameCollisions(stacks.map(unscoped));
         const logGroup = collisions.find((c) => c.what === 'aws:cloudwatch/logGroup:LogGroup name "/gw/litellm"');
