@@ -17,6 +17,7 @@ import { UsageError } from "./errors";
 import { Colors, colorsFor, plainTable } from "./output/color";
 import { OutputFile, outputFile } from "./output/write";
 import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED, boundedFlag, numberFlag, rateFlag, ratioFlag, tokensFlag } from "./flags";
+import { estimateMeasured, readMeasuredFlag } from "./usage/drift";
 
 export const PRESETS = ["seed"] as const;
 
@@ -46,6 +47,7 @@ export interface EstimateOptions {
     readonly redundancy?: boolean;
     readonly residency?: boolean;
     readonly chart?: string;
+    readonly measured?: string;
 }
 
 export function registerEstimate(program: Command, setExitCode: (code: number) => void): void {
@@ -70,16 +72,18 @@ export function registerEstimate(program: Command, setExitCode: (code: number) =
         .option("--no-redundancy", "size without N+1 (not for production)")
         .option("--residency", "the workload has a data-residency or compliance requirement")
         .option("--chart <file.svg>", "write the break-even chart (monthly cost against tokens per month) as SVG")
+        .option("--measured <file>", "show the scenario's workload beside the measured one (`llm-breakeven usage --write-workload`)")
         .action(async (options: EstimateOptions) => {
             // Checked before any work (cli/output/write.ts): a chart path that cannot be written is one line, exit 2.
             const chart = options.chart !== undefined ? chartFlag(options.chart) : undefined;
             const result = estimateFromOptions(options);
+            const measured = estimateMeasured(result.scenario, readMeasuredFlag(options.measured, undefined));
             if (chart !== undefined) {
                 // Vega loads only for a chart: a fifth of the start-up of a command that draws none.
                 const { renderChartSvg } = await import("../cost/chart");
                 chart.write(await renderChartSvg(result));
             }
-            process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : renderTable(result, colorsFor(process.stdout), options.chart));
+            process.stdout.write(options.json === true ? `${JSON.stringify(measured !== undefined ? { ...result, measured: measured.json } : result, null, 2)}\n` : renderTable(result, colorsFor(process.stdout), options.chart) + (measured?.text ?? ""));
             setExitCode(0);
         });
 }

@@ -14,6 +14,7 @@ import { ConfigError } from "../config/stack";
 import { EXIT, UsageError } from "./errors";
 import { registerEstimate } from "./estimate";
 import { registerPlan } from "./plan";
+import { registerUsage } from "./usage";
 
 export async function main(argv: readonly string[]): Promise<number> {
     const program = new Command("llm-breakeven")
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     registerEstimate(program, setExitCode);
     registerPlan(program, setExitCode);
+    registerUsage(program, setExitCode);
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;

@@ -22,6 +22,7 @@ import { readExport, readPreview } from "./plan/preview";
 import { progressLine, SILENT } from "./plan/progress";
 import { readReports, renderMarkdown, renderReport, writeReport } from "./plan/report";
 import { outputDir } from "./output/write";
+import { measuredJson, measuredText, readMeasuredFlag, withMeasuredPolicy } from "./usage/drift";
 
 export interface PlanOptions {
     readonly stack?: string;
@@ -37,6 +38,7 @@ export interface PlanOptions {
     readonly tokensPerMonth?: string;
     readonly apiUsdPerMtok?: string;
     readonly inputOutputRatio?: string;
+    readonly measured?: string;
 }
 
 export function registerPlan(program: Command, setExitCode: (code: number) => void): void {
@@ -56,6 +58,7 @@ export function registerPlan(program: Command, setExitCode: (code: number) => vo
         .option("--tokens-per-month <count>", `what-if: override the workload's ${TOKENS_ACCEPTED}`)
         .option("--api-usd-per-mtok <usd>", `what-if: override the blended API rate, ${RATE_ACCEPTED}`)
         .option("--input-output-ratio <r>", `what-if: override the workload's ${RATIO_ACCEPTED}`)
+        .option("--measured <file>", "with --stack: the measured-workload file (`llm-breakeven usage --write-workload`): declared vs measured, and the drift policy's verdict")
         .action(async (options: PlanOptions) => {
             setExitCode(await runPlan(options));
         });
@@ -91,6 +94,9 @@ export async function runPlan(o: PlanOptions): Promise<number> {
 
     // Everything that can be wrong with the input is found here, before a program runs.
     const whatIf = parseWhatIf(o);
+    if (o.measured !== undefined && (o.stack === undefined || o.all === true || o.preview !== undefined)) throw new UsageError("--measured compares one shipped stack: pass it with --stack <env> (no --all or --preview)");
+    const measured = readMeasuredFlag(o.measured, o.stack);
+    const measuredStack = measured !== undefined ? withMeasuredPolicy(prepareStack(o.stack!, whatIf, o.policyConfig), measured) : undefined;
     let plans: StackPlan[];
     if (o.preview !== undefined || o.export !== undefined) {
         const preview = o.preview !== undefined ? readPreview(o.preview) : undefined;
@@ -102,7 +108,7 @@ export async function runPlan(o: PlanOptions): Promise<number> {
         plans = [await planFiles(prepared)];
     } else {
         const stacks = o.all === true ? allStacks() : [o.stack!];
-        const prepared = stacks.map((s) => prepareStack(s, whatIf, o.policyConfig));
+        const prepared = stacks.map((s) => withMeasuredPolicy(prepareStack(s, whatIf, o.policyConfig), measured));
         const progress = o.quiet === true ? SILENT : progressLine(prepared.length);
         plans = [];
         try {
@@ -121,12 +127,12 @@ export async function runPlan(o: PlanOptions): Promise<number> {
     let text: string;
     if (o.json === true) {
         const json = plans.map(planJson);
-        text = `${JSON.stringify(o.all === true ? json : json[0], null, 2)}\n`;
+        text = `${JSON.stringify(o.all === true ? json : measuredJson(json[0], measuredStack, measured), null, 2)}\n`;
     } else if (o.quiet === true) {
         text = `${plans.map(renderQuiet).join("\n")}\n`;
     } else {
         const c = colorsFor(stdout);
-        text = `${plans.length > 1 ? renderComparison(plans, c) : renderStack(plans[0]!, c)}\n`;
+        text = `${plans.length > 1 ? renderComparison(plans, c) : renderStack(plans[0]!, c)}\n${measuredText(measuredStack, measured)}`;
     }
     if (out !== undefined && rendered !== undefined) {
         const files = writeReport(out, rendered);

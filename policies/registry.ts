@@ -1,6 +1,7 @@
 /** Every policy of the pack, in the order the CLI lists them. index.ts serves them; tests import them. */
 import { Policies } from "@pulumi/policy";
 import { capacityCoversWorkload } from "./capacity";
+import { declaredWorkloadMatchesMeasured } from "./declaredWorkload";
 import { breakEvenExemption, EXEMPTION_POLICY } from "./exemption";
 import { gatewayBudgetCoversProjection } from "./gatewayBudget";
 import { gatewayImagePinnedByDigest } from "./gatewayImage";
@@ -20,6 +21,7 @@ export const POLICIES: Policies = [
     gatewayBudgetCoversProjection,
     gatewayImagePinnedByDigest,
     selfHostingWouldBeCheaper,
+    declaredWorkloadMatchesMeasured,
 ];
 
 /**

@@ -9,9 +9,12 @@ import { SEED_ASSUMPTIONS } from "../../cost/catalogue";
 import { overheadMonthlyUsd as sumOverhead } from "../../cost/selfHosted";
 import { formatTokens, formatUsd, parseTokenCount } from "../../cost/units";
 import { INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange, jsonSchemaRange, rangeText } from "../../cost/workload";
+import { MEASURED_FILE_SCHEMA, MeasuredFileConfig, readMeasuredFile } from "./measured";
 
 /** Policy config keys that override the stack's workload. */
-export interface WorkloadOverrides {
+export interface WorkloadOverrides extends MeasuredFileConfig {
+    /** "measured": judge against the measuredFile's volume, ratio, peak and cache hit rate instead of the declared ones. Default "declared". */
+    readonly workloadSource?: "declared" | "measured";
     /** Tokens per month (number, or text such as "500M", "24.9B"). */
     readonly tokensPerMonth?: number | string;
     /** Blended API rate, USD per million tokens. */
@@ -45,6 +48,12 @@ export const WORKLOAD_OVERRIDE_SCHEMA = {
         ...jsonSchemaRange(OVERHEAD_USD_RANGE),
         description: "Operational overhead per month in USD (engineering, monitoring, storage/network/egress); overrides llm-breakeven:overhead.",
     },
+    workloadSource: {
+        type: "string",
+        enum: ["declared", "measured"],
+        description: "declared (default): the stack's llm-breakeven:workload; measured: the measuredFile written by `llm-breakeven usage`.",
+    },
+    ...MEASURED_FILE_SCHEMA,
 } satisfies PolicyConfigSchema["properties"];
 
 export interface ResolvedWorkload {
@@ -65,6 +74,7 @@ export function overrideTokenCount(value: number | string): number | undefined {
 }
 
 export function resolveWorkload(stack: StackConfigState, overrides: WorkloadOverrides): WorkloadResult {
+    if (overrides.workloadSource === "measured") return resolveMeasured(stack, overrides);
     if (stack.kind === "invalid" && (overrides.tokensPerMonth === undefined || overrides.apiUsdPerMTok === undefined)) {
         return { ok: false, problem: `the stack config is invalid, so the declared workload cannot be read:\n  - ${stack.problems.join("\n  - ")}` };
     }
@@ -109,4 +119,23 @@ export function overheadMonthlyUsd(config: StackConfig | undefined, overrides: W
         monthlyUsd: sumOverhead(o),
         source: `${config !== undefined ? "stack config llm-breakeven:overhead" : "no stack config, so llm-breakeven:overhead's default"}: engineering ${formatUsd(o.engineeringMonthlyUsd)} + monitoring ${formatUsd(o.monitoringMonthlyUsd)} + storage/network/egress ${formatUsd(o.storageNetworkEgressMonthlyUsd)}`,
     };
+}
+
+/** workloadSource measured: the measured figures over the declared ones; the routing mix and API rate stay the stack's. */
+function resolveMeasured(stack: StackConfigState, overrides: WorkloadOverrides): WorkloadResult {
+    if (overrides.tokensPerMonth !== undefined || overrides.inputOutputRatio !== undefined) {
+        return { ok: false, problem: "workloadSource measured takes the volume and ratio from measuredFile: drop tokensPerMonth and inputOutputRatio from the policy config, or use workloadSource declared" };
+    }
+    const read = readMeasuredFile(overrides);
+    if (read === undefined) return { ok: false, problem: "workloadSource is measured but no measuredFile is set: write one with `llm-breakeven usage --write-workload usage.json` and set measuredFile" };
+    if (!read.ok) return { ok: false, problem: read.problem };
+    const m = read.value.workload;
+    const declared = resolveWorkload(stack, { ...overrides, workloadSource: "declared", tokensPerMonth: m.tokensPerMonth });
+    if (!declared.ok) return declared;
+    const workload: Workload = {
+        ...declared.value.workload, tokensPerMonth: m.tokensPerMonth, inputOutputRatio: m.inputOutputRatio,
+        ...(m.peakToAverage !== undefined ? { peakToAverage: m.peakToAverage } : {}),
+        ...(m.cacheHitRate !== undefined ? { cacheHitRate: m.cacheHitRate } : {}),
+    };
+    return { ok: true, value: { tokensPerMonth: m.tokensPerMonth, workload, sources: { ...declared.value.sources, tokensPerMonth: read.label } } };
 }
