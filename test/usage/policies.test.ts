@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { MEASURED_WORKLOAD_KIND, MeasuredWorkload } from "../../config/measuredWorkload";
 import { declaredWorkloadMatchesMeasured } from "../../policies/declaredWorkload";
@@ -33,17 +33,16 @@ function measuredFile(change: (m: MeasuredWorkload) => MeasuredWorkload = (m) =>
     return file;
 }
 
+/** Runs one policy as the pack would; a NotApplicable throw becomes notApplicable. */
 async function run(policy: StackValidationPolicy, fixture: StackFixture, policyConfig: Record<string, unknown>): Promise<{ violations: string[]; notApplicable?: string }> {
     pulumi.runtime.setAllConfig(fixture.config);
     const violations: string[] = [];
-    const report: ReportViolation = (message) => { violations.push(message); };
-    try {
-        await policy.validateStack(stackArgs(fixture, policyConfig), report);
-    } catch (error) {
-        if (error instanceof NotApplicable) return { violations, notApplicable: error.reason };
-        throw error;
-    }
-    return { violations };
+    const notApplicable = await Promise.resolve(policy.validateStack(stackArgs(fixture, policyConfig), (message) => void violations.push(message)))
+        .then(() => undefined, (error: unknown) => {
+            if (error instanceof NotApplicable) return error.reason;
+            throw error;
+        });
+    return notApplicable !== undefined ? { violations, notApplicable } : { violations };
 }
 
 describe("declared-workload-matches-measured", () => {
