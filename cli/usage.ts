@@ -27,6 +27,7 @@ import { counterTotals, Measurement, measure, Series } from "../cost/measured";
 import { formatTokens, formatUsd, HOURS_PER_MONTH, offerHourlyUsd } from "../cost/units";
 import { EXIT, UsageError } from "./errors";
 import { numberFlag } from "./flags";
+import { outputFile } from "./output/write";
 import { authHeaders, prometheusClient, PrometheusClient, stepFor } from "./usage/prometheus";
 
 /** A measurement with a figure missing: said on stderr, nothing written. */
@@ -69,6 +70,8 @@ export function registerUsage(program: Command, setExitCode: (code: number) => v
 }
 
 export async function runUsage(options: UsageOptions, env: NodeJS.ProcessEnv, now: Date): Promise<number> {
+    // Checked before any query (cli/output/write.ts): an unwritable path is one line, exit 2.
+    const out = options.writeWorkload !== undefined ? outputFile("--write-workload", options.writeWorkload, { extensions: [".json"] }) : undefined;
     const stack = options.stack !== undefined ? readStack(options.stack) : undefined;
     const source = sourceFor(options.source, stack?.mode);
     const endS = options.end !== undefined ? timeFlag(options.end) : Math.floor(now.getTime() / 1000);
@@ -91,7 +94,7 @@ export async function runUsage(options: UsageOptions, env: NodeJS.ProcessEnv, no
     process.stdout.write(options.json === true ? `${JSON.stringify(file ?? { findings: measurement.findings }, null, 2)}\n` : renderUsage(measurement, file, options.stack));
     for (const f of measurement.findings) process.stderr.write(`usage: ${f.severity}: ${f.message}\n`);
     if (file === undefined) return EXIT_NOT_MEASURED;
-    if (options.writeWorkload !== undefined) fs.writeFileSync(options.writeWorkload, `${JSON.stringify(file, null, 2)}\n`);
+    out?.write(`${JSON.stringify(file, null, 2)}\n`);
     return EXIT.ok;
 }
 

@@ -82,7 +82,7 @@ describe("plan --measured", () => {
 
 describe("estimate --measured", () => {
     it("puts the scenario's workload beside the measured one", async () => {
-        const { code, stdout } = await cli(["estimate", "--stack", "stacks/Pulumi.self-hosted-prod.yaml", "--measured", measuredFile("est.json", 2e9)]);
+        const { code, stdout } = await cli(["estimate", "--stack", "self-hosted-prod", "--measured", measuredFile("est.json", 2e9)]);
         expect(code).toBe(0);
         expect(stdout).toContain("Declared vs measured");
         expect(stdout).toContain("drift verdict: DRIFTED: the declared volume is 200% above the measured one (tolerance 25%)");
