@@ -197,6 +197,12 @@ export function measure(input: MeasureInput): Measurement {
         });
         return { coveredFromS: fromS, coveredToS: toS, coveredHours, figures: undefined, findings };
     }
+    const flat = [[input_, "input-token", input.queries.inputTokens], [output, "output-token", input.queries.outputTokens]] as const;
+    const still = flat.filter(([c]) => c.total === 0);
+    if (still.length > 0) {
+        for (const [, what, query] of still) findings.push({ kind: "missing-series", severity: "error", message: `the ${what} counters (\`${query}\`) did not move in the window: no ratio or volume can be measured from them` });
+        return { coveredFromS: fromS, coveredToS: toS, coveredHours, figures: undefined, findings };
+    }
     const tokens = input_.total + output.total;
     const hours = hourlyTotals(counters, gaps);
     const meanHour = hours.reduce((a, b) => a + b, 0) / hours.length;
@@ -205,7 +211,7 @@ export function measure(input: MeasureInput): Measurement {
         tokensPerMonth: (tokens / coveredHours) * HOURS_PER_MONTH,
         inputTokens: input_.total,
         outputTokens: output.total,
-        inputOutputRatio: output.total > 0 ? input_.total / output.total : Infinity,
+        inputOutputRatio: input_.total / output.total,
         peakToAverage,
         completeHours: hours.length,
         cacheHitRate: cacheHitRate(input.cache, input.stepSeconds),

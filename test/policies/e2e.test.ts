@@ -102,7 +102,7 @@ describe("the pack under the CLI's runner", () => {
         expect(byName.get(BREAK_EVEN)?.configSchemaKeys).toEqual(expect.arrayContaining(["tokensPerMonth", "apiUsdPerMTok", "overheadMonthlyUsd", "inputOutputRatio"]));
         expect(byName.get("self-hosting-would-be-cheaper")?.enforcementLevel).toBe("advisory");
         expect([...byName.keys()].sort()).toEqual([
-            "break-even-exemption", "capacity-covers-workload", "gateway-budget-covers-projection", "gateway-image-pinned-by-digest", "gpu-redundancy",
+            "break-even-exemption", "capacity-covers-workload", "declared-workload-matches-measured", "gateway-budget-covers-projection", "gateway-image-pinned-by-digest", "gpu-redundancy",
             "monthly-budget", BREAK_EVEN, "self-hosting-would-be-cheaper",
         ]);
     });

@@ -46,6 +46,7 @@ describe("measure", () => {
     });
     it.each([
         ["missing output series", { outputTokens: [] as Series[] }, "missing-series", /no output-token series: `out`/],
+        ["flat output counters", { outputTokens: [s([[0, 7], [week * STEP, 7]])] }, "missing-series", /output-token counters \(`out`\) did not move/],
         ["too short a window", { inputTokens: [ramp(12, 300)], outputTokens: [ramp(12, 100)] }, "window-too-short", /covers 1\.0 h/],
     ])("%s: an error, no figures", (_, change, kind, message) => {
         const base: MeasureInput = { stepSeconds: STEP, minCoverageHours: 168, queries, inputTokens: [ramp(week, 300)], outputTokens: [ramp(week, 100)] };
