@@ -5,7 +5,8 @@
  * run (which also fills bin/ts-cache.js's transpile cache, as any second run finds it).
  *
  * Rows: `npm start` (node bin/llm-breakeven.js: cached transpile, V8 code and resolution caches,
- * the SDK's closure serialization and Automation API deferred), warm and with every cache empty (the
+ * the SDK's closure serialization and Automation API deferred), then an A/B per start-up
+ * optimisation (the same run with only that one off), warm and with every cache empty (the
  * first run after `npm ci`: LLM_BREAKEVEN_CACHE_DIR pointed at a new directory); the floor with that
  * same deferral,
  * and with both caches too, to show how much of the ratio comes from loading faster than the floor;
@@ -36,9 +37,9 @@ function timeOnce(args: readonly string[], allowed: readonly number[] = [0], env
     return ms;
 }
 
-function median(args: readonly string[], allowed?: readonly number[]): number {
-    timeOnce(args, allowed); // warm the file cache (and the transpile caches)
-    const times = Array.from({ length: RUNS }, () => timeOnce(args, allowed)).sort((a, b) => a - b);
+function median(args: readonly string[], allowed?: readonly number[], env: Readonly<Record<string, string>> = {}): number {
+    timeOnce(args, allowed, env); // warm the file cache (and the transpile caches)
+    const times = Array.from({ length: RUNS }, () => timeOnce(args, allowed, env)).sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)]!;
 }
 
@@ -73,7 +74,19 @@ function measure(busy: boolean): void {
     const row = (label: string, ms: number) => console.log(`${label.padEnd(75)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / floor).toFixed(2)}x the floor`);
     row("floor: node loads @pulumi/pulumi, aws, kubernetes", floor);
     // Exit 5 only says a shipped stack is blocked by a mandatory policy: the plan ran to the end.
-    row("plan --all: npm start (node bin/llm-breakeven.js)", median([BIN, "plan", "--all", "--quiet"], [0, 5]));
+    const plan = [BIN, "plan", "--all", "--quiet"];
+    const all = median(plan, [0, 5]);
+    row("plan --all: npm start (node bin/llm-breakeven.js)", all);
+    // A/B of each start-up optimisation: the same run with only that one off. Each stays only while it pays.
+    const without = (label: string, env: Readonly<Record<string, string>>) => {
+        const ms = median(plan, [0, 5], env);
+        console.log(`${`  A/B: without ${label}`.padEnd(75)} ${ms.toFixed(0).padStart(6)} ms   ${ms - all >= 0 ? "+" : ""}${(ms - all).toFixed(0)} ms: it saves ${(((ms - all) / ms) * 100).toFixed(0)}%`);
+    };
+    without("the V8 code cache (bin/v8-cache.js)", { LLM_BREAKEVEN_STARTUP_SKIP: "v8-cache" });
+    without("the resolution cache (bin/resolve-cache.js)", { LLM_BREAKEVEN_STARTUP_SKIP: "resolve-cache" });
+    without("the deferred SDK modules (bin/defer-sdk-deps.js)", { LLM_BREAKEVEN_STARTUP_SKIP: "defer-sdk-deps" });
+    without("the mock run's SDK bookkeeping skip (mockrun/sdkInternals.ts)", { PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+    without("any of them", { LLM_BREAKEVEN_STARTUP_SKIP: "all", PULUMI_DEBUG_PROMISE_LEAKS: "1" });
     row("  the same, first run after npm ci (every cache empty)", coldMedian());
     const deferred = `require(${JSON.stringify(path.join(ROOT, "bin", "defer-sdk-deps.js"))}).deferSdkDeps();${LOAD_FLOOR}`;
     row("  for scale: the floor with the SDK modules a plan never calls deferred", median(["-e", deferred]));

@@ -1,4 +1,5 @@
 "use strict";
+// @ts-check
 /**
  * The Pulumi SDKs load, as they start, modules a plan under mocks never calls:
  *
@@ -14,8 +15,8 @@
  *
  * The CLI's entry point only: tests and the Pulumi program load the SDKs as they are.
  */
-const Module = require("module");
 const path = require("path");
+const { moduleInternals } = require("./nodeInternals");
 
 /**
  * How the module's importer binds it (TypeScript's emit): "namespace" for `import * as x`
@@ -23,8 +24,13 @@ const path = require("path");
  * else, which would load the module at once) or a plain `require` whose exports are read when
  * used; "default" for `import x from` a CommonJS function (__importDefault wraps it as
  * `{ default: module }` unless it says it is an ES module).
+ *
+ * @param {string} request
+ * @param {string} fromDir
+ * @param {"namespace" | "default"} interop
  */
 function deferModule(request, fromDir, interop = "namespace") {
+    const Module = moduleInternals();
     let filename;
     try {
         filename = require.resolve(request, { paths: [fromDir] });
@@ -32,16 +38,19 @@ function deferModule(request, fromDir, interop = "namespace") {
         return;
     }
     if (Module._cache[filename] !== undefined) return;
+    /** @type {object | undefined} */
     let real;
+    /** @returns {object} */
     const load = () => {
         if (real === undefined) {
             delete Module._cache[filename];
-            real = require(filename);
+            real = /** @type {object} */ (require(filename));
         }
         return real;
     };
     // A deferred CommonJS function is called through its stand-in: the target is a function then.
     // (A function's own non-configurable `prototype` must be reported as the target's.)
+    /** @type {object} */
     const target = interop === "default" ? function deferred() {} : {};
     const exportsProxy = new Proxy(target, {
         get: (_, key) => (key === "__esModule" && real === undefined ? interop === "namespace" : Reflect.get(load(), key)),
@@ -56,7 +65,7 @@ function deferModule(request, fromDir, interop = "namespace") {
             return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
         },
         set: (_, key, value) => Reflect.set(load(), key, value),
-        apply: (_, thisArg, args) => Reflect.apply(load(), thisArg, args),
+        apply: (_, thisArg, args) => Reflect.apply(/** @type {Function} */ (load()), thisArg, args),
     });
     const stub = new Module(filename, null);
     stub.filename = filename;

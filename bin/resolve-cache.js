@@ -1,4 +1,5 @@
 "use strict";
+// @ts-check
 /**
  * A cache of where `require` found each installed module, for the CLI's entry point. Node resolves
  * each of the ~2,400 requires of a plan by probing the file system (stat per candidate extension
@@ -13,8 +14,8 @@
  * main module and this project's own files resolve as Node resolves them, every time.
  */
 const fs = require("fs");
-const Module = require("module");
 const path = require("path");
+const { moduleInternals } = require("./nodeInternals");
 
 const IN_NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const FORMAT = 1;
@@ -24,6 +25,7 @@ const FORMAT = 1;
  * and what else steers resolution from outside the tree: NODE_PATH and node's flags (--conditions,
  * --preserve-symlinks, from the command line or NODE_OPTIONS).
  */
+/** @param {string} root @returns {string | undefined} */
 function installStamp(root) {
     try {
         const stat = fs.statSync(path.join(root, "node_modules", ".package-lock.json"));
@@ -33,6 +35,7 @@ function installStamp(root) {
     }
 }
 
+/** @param {string} cacheFile @param {string} stamp @returns {Map<string, string>} */
 function readEntries(cacheFile, stamp) {
     try {
         const saved = JSON.parse(fs.readFileSync(cacheFile, "utf8"));
@@ -45,6 +48,7 @@ function readEntries(cacheFile, stamp) {
     return new Map();
 }
 
+/** @param {string} cacheFile @param {string} stamp @param {Map<string, string>} entries */
 function writeEntries(cacheFile, stamp, entries) {
     try {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
@@ -57,28 +61,35 @@ function writeEntries(cacheFile, stamp, entries) {
     }
 }
 
-/** Serves resolutions inside node_modules from `cacheFile`, valid for the install under `root`. */
+/**
+ * Serves resolutions inside node_modules from `cacheFile`, valid for the install under `root`.
+ * @param {string} cacheFile
+ * @param {string} root
+ */
 function enable(cacheFile, root) {
+    const Module = moduleInternals();
     const stamp = installStamp(root);
     if (stamp === undefined) return;
     const entries = readEntries(cacheFile, stamp);
     let added = false;
     const original = Module._resolveFilename;
-    Module._resolveFilename = function resolveWithCache(request, parent, isMain, options) {
+    /** @type {import("./nodeInternals").ResolveFilename} */
+    const resolveWithCache = function (request, parent, isMain, options) {
         if (isMain || options !== undefined || parent === null || parent === undefined || typeof parent.filename !== "string") {
-            return original.apply(this, arguments);
+            return original.call(Module, request, parent, isMain, options);
         }
         // Node resolves from the requiring file's directory (for `node -e` code: the working directory, which its [eval] filename is in).
         const key = `${path.dirname(parent.filename)}\0${request}`;
         const cached = entries.get(key);
         if (cached !== undefined) return cached;
-        const filename = original.apply(this, arguments);
+        const filename = original.call(Module, request, parent, isMain, options);
         if (path.isAbsolute(filename) && filename.includes(IN_NODE_MODULES)) {
             entries.set(key, filename);
             added = true;
         }
         return filename;
     };
+    Module._resolveFilename = resolveWithCache;
     process.once("exit", () => {
         if (added) writeEntries(cacheFile, stamp, entries);
     });

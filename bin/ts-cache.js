@@ -1,4 +1,5 @@
 "use strict";
+// @ts-check
 /**
  * Runs the project's TypeScript under plain `node`: each .ts file the CLI requires is transpiled
  * once with esbuild (the transpiler tsx and vitest use, with the options tsx passes it) and cached
@@ -14,15 +15,16 @@
  */
 const crypto = require("crypto");
 const fs = require("fs");
-const Module = require("module");
 const path = require("path");
+const { moduleInternals } = require("./nodeInternals");
 
 const ROOT = path.resolve(__dirname, "..");
 /** Every cache of the entry point lives here: LLM_BREAKEVEN_CACHE_DIR (a read-only install, a cold-run benchmark), else node_modules/.cache. */
-const CACHE_ROOT = process.env.LLM_BREAKEVEN_CACHE_DIR || path.join(ROOT, "node_modules", ".cache", "llm-breakeven");
+const CACHE_ROOT = process.env["LLM_BREAKEVEN_CACHE_DIR"] || path.join(ROOT, "node_modules", ".cache", "llm-breakeven");
 const CACHE_DIR = path.join(CACHE_ROOT, "ts");
 
 /** The options tsx passes esbuild, plus what running from node's CommonJS loader needs. */
+/** @param {Record<string, unknown>} compilerOptions @returns {import("esbuild").TransformOptions} */
 function esbuildOptions(compilerOptions) {
     return {
         loader: "ts",
@@ -38,12 +40,15 @@ function esbuildOptions(compilerOptions) {
     };
 }
 
+/** @type {{ options: import("esbuild").TransformOptions, salt: string } | undefined} */
 let settings;
 
 /** What the output depends on besides the file: esbuild's version, the options, tsconfig.json. Read once per run, without loading esbuild. */
+/** @returns {{ options: import("esbuild").TransformOptions, salt: string }} */
 function transpileSettings() {
     if (settings !== undefined) return settings;
     const esbuildVersion = JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json"), "utf8")).version;
+    /** @type {Record<string, unknown>} */
     let compilerOptions = {};
     try {
         compilerOptions = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")).compilerOptions ?? {};
@@ -55,8 +60,10 @@ function transpileSettings() {
     return settings;
 }
 
+/** @param {string} text */
 const hash = (text) => crypto.createHash("sha256").update(text).digest("hex");
 
+/** @param {string} filename @param {string} source @returns {string} */
 function transpile(filename, source) {
     const { options, salt } = transpileSettings();
     // <which file>.<which text and transpiler>.js: a new version of a file replaces its old ones.
@@ -67,7 +74,7 @@ function transpile(filename, source) {
     } catch {
         // Not cached yet.
     }
-    const { code } = require("esbuild").transformSync(source, { ...options, sourcefile: filename });
+    const { code } = /** @type {typeof import("esbuild")} */ (require("esbuild")).transformSync(source, { ...options, sourcefile: filename });
     try {
         fs.mkdirSync(CACHE_DIR, { recursive: true });
         for (const old of fs.readdirSync(CACHE_DIR)) {
@@ -88,6 +95,7 @@ function transpile(filename, source) {
  * Returns whether it installed the hook.
  */
 function register() {
+    const Module = moduleInternals("loader");
     if (Module._extensions[".ts"] !== undefined) return false;
     Module._extensions[".ts"] = (module, filename) => {
         module._compile(transpile(filename, fs.readFileSync(filename, "utf8")), filename);

@@ -1,4 +1,5 @@
 "use strict";
+// @ts-check
 /**
  * A V8 code cache for every CommonJS module the CLI loads, what Node 22's module.enableCompileCache()
  * does, for the Node 20 this project runs on. Compiling the ~1,000 modules of @pulumi/* and this
@@ -13,11 +14,17 @@
  * The CLI's entry point only: tests and the Pulumi program load modules as Node does.
  */
 const fs = require("fs");
-const Module = require("module");
 const path = require("path");
+const { moduleInternals } = require("./nodeInternals");
 const vm = require("vm");
 
-/** Reads the cache file: a little-endian u32 index length, the JSON index, then the data. */
+/** @typedef {{ index: Record<string, [number, number]>, data: Buffer }} Cache */
+
+/**
+ * Reads the cache file: a little-endian u32 index length, the JSON index, then the data.
+ * @param {string} file
+ * @returns {Cache}
+ */
 function readCache(file) {
     try {
         const raw = fs.readFileSync(file);
@@ -33,10 +40,18 @@ function readCache(file) {
  * `estimate` and `plan` do not evict each other) while their file is unchanged; an earlier version
  * of a module, or a file since deleted (another checkout, a removed package), is dropped.
  */
+/**
+ * @param {string} file
+ * @param {Array<[string, import("vm").Script]>} scripts
+ * @param {Cache} previous
+ */
 function writeCache(file, scripts, previous) {
+    /** @type {Record<string, [number, number]>} */
     const index = {};
+    /** @type {Buffer[]} */
     const parts = [];
     let offset = 0;
+    /** @param {string} key @param {Buffer} data */
     const add = (key, data) => {
         index[key] = [offset, data.length];
         parts.push(data);
@@ -45,7 +60,7 @@ function writeCache(file, scripts, previous) {
     for (const [key, script] of scripts) add(key, script.createCachedData());
     const loaded = new Set(scripts.map(([key]) => key.slice(0, key.indexOf("\0"))));
     for (const [key, [start, length]] of Object.entries(previous.index)) {
-        const [filename, , , sourceLength] = key.split("\0");
+        const [filename = "", , , sourceLength] = key.split("\0");
         if (!loaded.has(filename) && cacheKey(filename, Number(sourceLength)) === key) add(key, previous.data.subarray(start, start + length));
     }
     const head = Buffer.from(JSON.stringify(index), "utf8");
@@ -67,6 +82,7 @@ function writeCache(file, scripts, previous) {
  * source compiled (a transpiled .ts file's differs from the file's). undefined when the file cannot
  * be read.
  */
+/** @param {string} filename @param {number} contentLength @returns {string | undefined} */
 function cacheKey(filename, contentLength) {
     try {
         const stat = fs.statSync(filename);
@@ -76,28 +92,38 @@ function cacheKey(filename, contentLength) {
     }
 }
 
-/** The `require` Node gives a module (the parts a module may use). */
+/**
+ * The `require` Node gives a module (the parts a module may use).
+ * @param {import("./nodeInternals").LoadedModule} module
+ */
 function requireFor(module) {
-    const require = (id) => module.require(id);
-    require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
-    require.resolve.paths = (request) => Module._resolveLookupPaths(request, module);
+    const Module = moduleInternals();
+    /** @type {any} the shape of NodeJS.Require, assembled here as Node assembles it */
+    const require = (/** @type {string} */ id) => module.require(id);
+    require.resolve = (/** @type {string} */ request, /** @type {{ paths?: string[] } | undefined} */ options) => Module._resolveFilename(request, module, false, options);
+    require.resolve.paths = (/** @type {string} */ request) => Module._resolveLookupPaths(request, module);
     require.main = process.mainModule;
     require.extensions = Module._extensions;
     require.cache = Module._cache;
     return require;
 }
 
+/** @param {string} cacheFile */
 function enable(cacheFile) {
+    const Module = moduleInternals();
     const previous = readCache(cacheFile);
     const { index, data } = previous;
+    /** @type {Array<[string, import("vm").Script]>} */
     const compiled = [];
     let stale = false;
     const original = Module.prototype._compile;
+    /** @this {import("./nodeInternals").LoadedModule} @param {string} content @param {string} filename */
     Module.prototype._compile = function compileWithCache(content, filename) {
         const key = cacheKey(filename, content.length);
         if (key === undefined) return original.call(this, content, filename);
         const entry = index[key];
         const cachedData = entry === undefined ? undefined : data.subarray(entry[0], entry[0] + entry[1]);
+        /** @type {import("vm").Script} */
         let script;
         try {
             // A leading #! line is legal only at the very start of a script: blank it (lines keep their numbers).
