@@ -34,6 +34,12 @@ describe(".github/workflows/cost.yml", () => {
         }
     });
 
+    it("runs the tool through the entry point users run (the package's bin), never tsx on the sources", () => {
+        const runs = Object.values(workflow.jobs).flatMap((j) => j.steps).map((s) => s.run ?? "").join("\n");
+        expect(runs).not.toMatch(/tsx|cli\/main\.ts/);
+        expect(runs.match(/npx llm-breakeven (plan|usage)/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    });
+
     it("the linter does catch a broken workflow (the check can fail)", () => {
         const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
         try {
@@ -53,7 +59,7 @@ describe(".github/workflows/cost.yml", () => {
         expect(run).toContain("--policy-pack policies");
         expect(run).toContain('--policy-pack-config "policies/config/$STACK.json"');
         expect(run).toContain("pulumi stack export --stack \"$STACK\" --file before.json");
-        expect(run).toMatch(/cli\/main.ts plan --stack "\$STACK" --preview preview.json --export before.json/);
+        expect(run).toMatch(/npx llm-breakeven plan --stack "\$STACK" --preview preview.json --export before.json/);
         // A mandatory violation fails the environment's job.
         expect(run).toMatch(/test "\$PREVIEW_EXIT" = "0" && test "\$PLAN_EXIT" = "0"/);
     });
