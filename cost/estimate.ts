@@ -6,7 +6,7 @@
 import { GPUS, GPU_OFFERS, GpuOffer, OPEN_MODELS, OpenModel, Precision, Provenance, SEED_ASSUMPTIONS } from "./catalogue";
 import { CapacityAwareBreakEven, CapacityCurve, breakEvenTokensPerMonth, capacityAwareBreakEven, capacityAwareMonthlyUsd, fixedNodesBreakEven } from "./breakEven";
 import { NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from "./capacity";
-import { Decision, decide } from "./decision";
+import { Decision, DecisionRule, decide } from "./decision";
 import { CostLine, Overhead, selfHostedCost } from "./selfHosted";
 import { CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, MAX_NODES, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, apiMonthlyUsd, inRange, rangeText } from "./workload";
 import { HOURS_PER_MONTH, formatUsd } from "./units";
@@ -110,6 +110,8 @@ export interface Estimate {
         readonly curve: CapacityCurve;
     };
     readonly decision: Decision;
+    /** Which rule of the framework decided (cost/decision.ts). */
+    readonly decisionRule: DecisionRule;
     readonly decisionReason: string;
     readonly assumptions: readonly Assumption[];
 }
@@ -210,6 +212,7 @@ export function estimate(scenario: Scenario): Estimate {
             curve,
         },
         decision: verdict.decision,
+        decisionRule: verdict.rule,
         decisionReason: verdict.reason,
         assumptions,
     };

@@ -1,12 +1,14 @@
 /**
  * The JSON of a plan: exactly the fields of `llm-breakeven plan --json` (issue 6), per stack:
- * stack, mode, monthlyUsd, resources, api, breakEven, capacity, decision, verdict, violations.
+ * stack, mode, monthlyUsd, resources, api, breakEven, capacity, decision, verdict, violations; issue 15
+ * added monthlyTotal (one total per stack, with its parts) and decision.rule.
  * report.json adds the before/after delta beside them (`planReportJson`).
  */
 import type { Estimate } from "../../cost/estimate";
 import { unpricedReason } from "../../cost/resources";
 import type { Violation } from "./policy";
 import type { ResourceDelta, Side, StackPlan } from "./plan";
+import { monthlyTotal } from "./total";
 
 export interface ResourceJson {
     readonly urn: string;
@@ -23,6 +25,8 @@ export interface PlanJson {
     readonly mode: string | null;
     /** The resources' monthly cost; null when any billable resource is unpriced or unknown without a bound. */
     readonly monthlyUsd: number | null;
+    /** The stack's one monthly total and the parts that add up to it (cli/plan/total.ts); null when there is none to state. */
+    readonly monthlyTotal: MonthlyTotalJson | null;
     readonly resources: readonly ResourceJson[];
     readonly api: ApiJson | null;
     readonly breakEven: BreakEvenJson | null;
@@ -70,7 +74,19 @@ export interface CapacityJson {
 
 export interface DecisionJson {
     readonly decision: string;
+    /** The rule that decided (cost/decision.ts DECISION_RULES). */
+    readonly rule: string;
     readonly reason: string;
+}
+
+export interface MonthlyTotalJson {
+    readonly monthlyUsd: number;
+    readonly parts: ReadonlyArray<{ readonly id: string; readonly label: string; readonly monthlyUsd: number }>;
+}
+
+function monthlyTotalJson(plan: StackPlan): MonthlyTotalJson | null {
+    const total = monthlyTotal(plan);
+    return total === undefined ? null : { monthlyUsd: round2(total.monthlyUsd)!, parts: total.parts.map((p) => ({ id: p.id, label: p.label, monthlyUsd: round2(p.monthlyUsd)! })) };
 }
 
 export interface ViolationJson {
@@ -120,11 +136,12 @@ export function planJson(plan: StackPlan): PlanJson {
         stack: plan.stack,
         mode: plan.mode,
         monthlyUsd: round2(plan.after.monthlyUsd),
+        monthlyTotal: monthlyTotalJson(plan),
         resources: resourcesJson(plan.after),
         api: e === undefined ? null : apiJson(e),
         breakEven: e === undefined ? null : breakEvenJson(e),
         capacity: e === undefined ? null : capacityJson(e),
-        decision: e === undefined ? null : { decision: e.decision, reason: e.decisionReason },
+        decision: e === undefined ? null : { decision: e.decision, rule: e.decisionRule, reason: e.decisionReason },
         verdict: plan.verdict.verdict,
         violations: plan.verdict.violations.map(violationJson),
     };

@@ -5,10 +5,12 @@
  */
 import type Table from "cli-table3";
 import type { Estimate } from "../../cost/estimate";
+import { ruleLabel } from "../../cost/decision";
 import { formatTokens, formatUsd } from "../../cost/units";
 import { unpricedReason } from "../../cost/resources";
 import type { Side, StackPlan } from "./plan";
 import { isBlocking } from "./policy";
+import { monthlyTotal, TotalPartId } from "./total";
 import { Align, Colors, plainTable } from "../output/color";
 
 export { Colors, colorsFor } from "../output/color";
@@ -98,34 +100,56 @@ function verdictLines(plan: StackPlan, c: Colors): string[] {
 }
 
 /**
- * The engine counts what the seed counts (GPU nodes and overhead); a self-hosting stack also runs EKS,
- * NAT, endpoints and more, which the table prices and the policy pack's projection adds. Say how much,
- * when the table is the whole stack priced as it is (not a preview's changes, not a worst case).
+ * Whole dollars that add up on screen: each part rounded, the largest rounding remainders taking
+ * the dollars the total needs (largest-remainder rounding), so the printed parts sum to the printed total.
  */
-function otherResourcesNote(plan: StackPlan): string {
-    const e = plan.estimate;
-    const whole = plan.complete && plan.after.monthlyUsd !== null && plan.after.pricing.unknown.length === 0;
-    if (e === undefined || plan.mode === "gateway" || !whole) return "";
-    const others = plan.after.pricedMonthlyUsd - e.selfHosted.gpuMonthlyUsd;
-    return others >= 0.5 ? `; the rest of the stack (the table's total beyond the GPU instances) adds ${formatUsd(others)}/month, which the policy pack's projection counts` : "";
+export function wholeDollarParts(parts: readonly number[], total: number): number[] {
+    const target = Math.round(total);
+    const floors = parts.map((p) => Math.floor(p));
+    let missing = target - floors.reduce((a, b) => a + b, 0);
+    const order = parts.map((p, i) => ({ i, r: p - Math.floor(p) })).sort((a, b) => b.r - a.r);
+    for (const { i } of order) {
+        if (missing <= 0) break;
+        floors[i]! += 1;
+        missing -= 1;
+    }
+    return floors;
+}
+
+/** The stack's one monthly total and the parts it is made of, in a small table that adds up. */
+function totalLines(plan: StackPlan, c: Colors): string[] {
+    const total = monthlyTotal(plan);
+    if (total === undefined) return [];
+    const whole = wholeDollarParts(total.parts.map((p) => p.monthlyUsd), total.monthlyUsd);
+    const width = Math.max(...total.parts.map((p) => p.label.length), "total".length);
+    const amounts = [...whole, Math.round(total.monthlyUsd)].map((n) => formatUsd(n));
+    const amountWidth = Math.max(...amounts.map((a) => a.length));
+    const line = (label: string, amount: string, note: string): string => `  ${label.padEnd(width)}  ${amount.padStart(amountWidth)}${note !== "" ? `  ${note}` : ""}`;
+    return [
+        c.bold(`Monthly total: ${formatUsd(Math.round(total.monthlyUsd))}/month`) + " (what the policy pack projects and holds to the budget)",
+        ...total.parts.map((p, i) => line(p.label, amounts[i]!, c.dim(p.source))),
+        `  ${"-".repeat(width + 2 + amountWidth)}`,
+        line("total", amounts[amounts.length - 1]!, ""),
+        "",
+    ];
 }
 
 /** A decision that residency forces says so: it is not the cost comparison the other rows show. */
 function decisionCell(e: Estimate | undefined): string {
     if (e === undefined) return "-";
-    return e.decision === "self-host" && e.scenario.residencyRequired ? "self-host (residency)" : e.decision;
+    return `${e.decision} (${ruleLabel(e.decisionRule)})`;
 }
 
 function engineLines(plan: StackPlan): string[] {
     const e = plan.estimate;
     if (e === undefined) return [`Cost engine: not run (${plan.estimateProblem ?? "no stack config"})`];
     return [
-        "Cost engine",
-        `  API-equivalent: ${formatUsd(e.api.monthlyUsd)}/month at ${formatUsd(e.api.usdPerMTok)}/M for ${formatTokens(e.scenario.tokensPerMonth)} tokens (${e.api.basis})`,
-        `  Self-hosted:    ${formatUsd(e.selfHosted.monthlyUsd)}/month: ${e.selfHosted.nodes} x ${e.selfHosted.offerLabel} + ${formatUsd(e.selfHosted.overheadMonthlyUsd)} overhead${otherResourcesNote(plan)}`,
+        "Cost engine (counts GPU instances + overhead, as the seed does)",
+        `  API instead:    ${formatUsd(e.api.monthlyUsd)}/month at ${formatUsd(e.api.usdPerMTok)}/M for ${formatTokens(e.scenario.tokensPerMonth)} tokens (${e.api.basis})`,
+        `  Self-hosted:    ${formatUsd(e.selfHosted.monthlyUsd)}/month = ${e.selfHosted.nodes} x ${e.selfHosted.offerLabel} ${formatUsd(e.selfHosted.gpuMonthlyUsd)} + overhead ${formatUsd(e.selfHosted.overheadMonthlyUsd)}`,
         `  Break-even:     ${e.breakEven.statement}`,
         `  Capacity:       ${formatTokens(e.capacity.perNode.tokensPerMonth)} tokens/month per node flat out; ${formatTokens(e.capacity.servableTokensPerMonth)} servable at peak; ${e.capacity.nodesNeeded} node${e.capacity.nodesNeeded === 1 ? "" : "s"} needed`,
-        `  Decision:       ${e.decision}: ${e.decisionReason}`,
+        `  Decision:       ${e.decision}, by the rule ${e.decisionRule}: ${e.decisionReason}`,
     ];
 }
 
@@ -147,9 +171,11 @@ export function renderStack(plan: StackPlan, c: Colors): string {
     const lines = [c.bold(`${plan.stack}`) + ` - ${env}, ${plan.region}, ${count} resources (${source})`, ""];
     lines.push(plan.before !== undefined ? deltaTable(plan) : componentTable(plan.after));
     if (plan.before !== undefined) lines.push(`After the change: ${money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd)}/month across ${count} resources${plan.complete ? "" : " (no --export and no --show-sames: unchanged resources are not counted)"}`);
-    lines.push(...unpricedLines(plan.after, c), "", ...engineLines(plan), "", ...verdictLines(plan, c));
+    lines.push(...unpricedLines(plan.after, c), "", ...totalLines(plan, c), ...engineLines(plan), "", ...verdictLines(plan, c));
     return lines.join("\n");
 }
+
+const PART_ORDER: readonly TotalPartId[] = ["gpu-instances", "rest-of-stack", "stack-resources", "overhead", "api-bill"];
 
 /** Many stacks, side by side: one column per stack. */
 export function renderComparison(plans: readonly StackPlan[], c: Colors): string {
@@ -160,16 +186,30 @@ export function renderComparison(plans: readonly StackPlan[], c: Colors): string
     const e = (p: StackPlan) => p.estimate;
     row("Mode", (p) => p.config === undefined ? "-" : `${p.config.mode} (${p.config.environment})`);
     row("Resources", (p) => String(p.after.rows.filter((r) => r.state.type !== "pulumi:pulumi:Stack").length));
-    row("Infrastructure /month", (p) => money(p.after.monthlyUsd, p.after.pricedMonthlyUsd));
-    // Hybrid: the engine weighs the self-hosted tiers' share of the workload; say so beside the whole.
+    // One total per stack, then its parts (the same parts in every column, "-" where a stack has none).
+    const totals = new Map(plans.map((p) => [p, monthlyTotal(p)]));
+    row("Monthly total", (p) => {
+        const t = totals.get(p);
+        return t === undefined ? money(p.after.monthlyUsd, p.after.pricedMonthlyUsd) : c.bold(formatUsd(Math.round(t.monthlyUsd)));
+    });
+    const partIds = PART_ORDER.filter((id) => plans.some((p) => totals.get(p)?.parts.some((x) => x.id === id) === true));
+    for (const id of partIds) {
+        const label = plans.map((p) => totals.get(p)?.parts.find((x) => x.id === id)?.label).find((l) => l !== undefined) ?? id;
+        row(`  ${label}`, (p) => {
+            const t = totals.get(p);
+            if (t === undefined) return "";
+            const i = t.parts.findIndex((x) => x.id === id);
+            return i < 0 ? "-" : formatUsd(wholeDollarParts(t.parts.map((x) => x.monthlyUsd), t.monthlyUsd)[i]!);
+        });
+    }
     row("Tokens /month", (p) => {
         const est = e(p);
         if (est === undefined) return "-";
         const priced = formatTokens(est.scenario.tokensPerMonth);
         return p.mode === "hybrid" && p.config !== undefined ? `${priced} of ${formatTokens(p.config.workload.tokensPerMonth)} (self-hosted tiers)` : priced;
     });
-    row("API-equivalent /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.api.monthlyUsd)} at ${formatUsd(e(p)!.api.usdPerMTok)}/M`);
-    row("Self-hosted /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.selfHosted.monthlyUsd)} (${e(p)!.selfHosted.nodes} nodes)`);
+    row("API instead /month", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.api.monthlyUsd)} at ${formatUsd(e(p)!.api.usdPerMTok)}/M`);
+    row("Self-hosted: GPUs + overhead", (p) => e(p) === undefined ? "-" : `${formatUsd(e(p)!.selfHosted.monthlyUsd)} (${e(p)!.selfHosted.nodes} nodes)`);
     row("Break-even /month", (p) => e(p) === undefined ? "-" : e(p)!.breakEven.tokensPerMonth === null ? "never" : `${formatTokens(e(p)!.breakEven.tokensPerMonth!)} tokens`);
     row("Nodes needed at peak", (p) => e(p) === undefined ? "-" : String(e(p)!.capacity.nodesNeeded));
     row("Decision", (p) => decisionCell(e(p)));

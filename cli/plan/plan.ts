@@ -15,7 +15,8 @@ import { rateFlag, ratioFlag, tokensFlag } from "../flags";
 import { listStacks, PROJECT, readStackFile, RecordedResource, redactSecrets, runStack, StackFile, STACKS_DIR } from "../../mockrun";
 import { buildView } from "../../policies/lib/view";
 import { UsageError } from "../errors";
-import { evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
+import { derivedPolicyConfig } from "./derivedPolicy";
+import { evaluatePolicies, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
 import { applyPreview, Preview, StackExport, StepOp } from "./preview";
 import { parseUrn, ResourceState } from "./state";
 
@@ -133,12 +134,22 @@ function stackConfigState(flat: Readonly<Record<string, string>>, where: string)
     return state;
 }
 
-/** The policy config of an environment: an explicit file, else policies/config/<env>.json, else the policies' defaults. */
-function policyConfigFor(stack: string | undefined, file: string | undefined): { readonly config: PolicyPackConfig; readonly source: string } {
-    if (file !== undefined) return { config: readPolicyConfig(file), source: file };
-    const shipped = stack === undefined ? undefined : policyConfigFileFor(stack);
-    if (shipped !== undefined) return { config: readPolicyConfig(shipped), source: `policies/config/${stack}.json` };
-    return { config: normalisePolicyConfig({}), source: "policy defaults (no policies/config/<env>.json)" };
+/** Where a plan's policy config comes from: a file (explicit, or policies/config/<env>.json), or derived once the stack is priced. */
+export type PolicyChoice =
+    | { readonly kind: "file"; readonly config: PolicyPackConfig; readonly source: string }
+    | { readonly kind: "derived"; readonly stack: string };
+
+/** The policy config of an environment: an explicit file, else policies/config/<env>.json, else derived from the stack file (./derivedPolicy.ts). */
+function policyConfigFor(stack: string, file: string | undefined): PolicyChoice {
+    if (file !== undefined) return { kind: "file", config: readPolicyConfig(file), source: file };
+    const shipped = policyConfigFileFor(stack);
+    if (shipped !== undefined) return { kind: "file", config: readPolicyConfig(shipped), source: `policies/config/${stack}.json` };
+    return { kind: "derived", stack };
+}
+
+/** The config and its source for the policy run, deriving it from the priced baseline when there is no file. */
+function resolvePolicy(choice: PolicyChoice, baseline: Pick<StackPlan, "complete" | "after" | "config" | "estimate">): { readonly config: PolicyPackConfig; readonly source: string } {
+    return choice.kind === "file" ? choice : derivedPolicyConfig(choice.stack, baseline);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,7 +254,7 @@ function estimateOf(state: StackConfigState): { estimate?: Estimate; problem?: s
 export interface PrepareStack {
     readonly file: StackFile;
     readonly configState: StackConfigState;
-    readonly policy: { readonly config: PolicyPackConfig; readonly source: string };
+    readonly policy: PolicyChoice;
 }
 
 /** Reads and checks a shipped stack (file, what-ifs, config schema, policy config) without running anything. */
@@ -260,9 +271,10 @@ export async function planStack(prepared: PrepareStack): Promise<StackPlan> {
     const run = await runStack(file);
     const states = run.resources.map(fromRecorded);
     const after = priceSide(states, configState, run.config);
-    const verdict = await evaluatePolicies(states, { flatConfig: run.config, secretKeys: file.secretKeys, policyConfig: policy.config, configSource: policy.source });
     const config = configState.kind === "parsed" ? configState.config : undefined;
     const { estimate, problem } = estimateOf(configState);
+    const resolved = resolvePolicy(policy, { complete: true, after, config, estimate });
+    const verdict = await evaluatePolicies(states, { flatConfig: run.config, secretKeys: file.secretKeys, policyConfig: resolved.config, configSource: resolved.source });
     return {
         stack: file.stack, source: "program", mode: config?.mode ?? null, region: run.config["aws:region"] ?? config?.region ?? "us-east-1", config,
         after, complete: true, estimate, ...(problem !== undefined ? { estimateProblem: problem } : {}), verdict,
@@ -276,7 +288,7 @@ export interface PrepareFiles {
     readonly flat: Record<string, string>;
     readonly secretKeys: readonly string[];
     readonly configState: StackConfigState;
-    readonly policy: { readonly config: PolicyPackConfig; readonly source: string };
+    readonly policy: PolicyChoice;
 }
 
 /**
@@ -330,9 +342,11 @@ export async function planFiles(prepared: PrepareFiles): Promise<StackPlan> {
     const change = applyPreview(preview, base);
     const before = priceSide(change.before, configState, flat);
     const after = priceSide(change.after, configState, flat);
-    const verdict = await evaluatePolicies(change.after, { flatConfig: flat, secretKeys: prepared.secretKeys, policyConfig: policy.config, configSource: policy.source });
     const config = configState.kind === "parsed" ? configState.config : undefined;
     const { estimate, problem } = estimateOf(configState);
+    // Derived from the stack before the change when there is one: a change that outgrows it by a fifth blocks.
+    const resolved = resolvePolicy(policy, { complete: change.complete, after: base !== undefined ? before : after, config, estimate });
+    const verdict = await evaluatePolicies(change.after, { flatConfig: flat, secretKeys: prepared.secretKeys, policyConfig: resolved.config, configSource: resolved.source });
     return {
         stack: prepared.stack, source: preview !== undefined ? "preview" : "export", mode: config?.mode ?? null,
         region: flat["aws:region"] ?? config?.region ?? "us-east-1", config,

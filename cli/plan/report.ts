@@ -65,12 +65,17 @@ function verdictCell(s: PlanReportJson): string {
 
 function stackSection(s: PlanReportJson & { assumptions?: readonly string[] }): string[] {
     const lines = [`### ${s.stack}${s.mode !== null ? ` (${s.mode})` : ""}`, ""];
+    // Older report.json files (plan --combine) may predate monthlyTotal.
+    const total = s.monthlyTotal ?? null;
+    if (total !== null) {
+        lines.push(`- Monthly total: **${formatUsd(total.monthlyUsd)}/month** = ${total.parts.map((p) => `${p.label} ${formatUsd(p.monthlyUsd)}`).join(" + ")}`);
+    }
     if (s.api !== null && s.breakEven !== null && s.capacity !== null && s.decision !== null) {
         lines.push(
             `- API-equivalent: **${formatUsd(s.api.monthlyUsd)}/month** at ${formatUsd(s.api.usdPerMTok)}/M for ${formatTokens(s.api.tokensPerMonth)} tokens (${s.api.basis})`,
             `- Self-hosted alternative: ${formatUsd(s.api.selfHostedMonthlyUsd)}/month; break-even ${s.breakEven.statement}`,
             `- Capacity: ${formatTokens(s.capacity.servableTokensPerMonth)} tokens/month servable at peak on ${s.capacity.configuredNodes} nodes; ${s.capacity.nodesNeeded} needed`,
-            `- Decision: **${s.decision.decision}**: ${s.decision.reason}`,
+            `- Decision: **${s.decision.decision}**${s.decision.rule !== undefined ? ` (rule \`${s.decision.rule}\`)` : ""}: ${s.decision.reason}`,
             "",
         );
     }

@@ -26,6 +26,16 @@ afterAll(() => {
     for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** A copy of the project (sources, stacks, policy configs; node_modules linked) to add environments to. */
+function projectCopy(): string {
+    const copy = tempDir("llm-breakeven-project-");
+    for (const entry of ["bin", "cli", "config", "cost", "components", "program", "mockrun", "policies", "stacks", "index.ts", "package.json", "Pulumi.yaml", "tsconfig.json"]) {
+        fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));
+    return copy;
+}
+
 function cli(args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly bin?: string } = {}): SpawnSyncReturns<string> {
     const env = { ...process.env, ...options.env };
     const child = spawnSync(process.execPath, [options.bin ?? BIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: TIME_LIMIT_MS, killSignal: "SIGKILL", env });
@@ -89,11 +99,7 @@ describe("issue 15: writes that cannot hang or crash", () => {
 describe("issue 15: bad input names what is wrong", () => {
     it("plan --all with one invalid stack file names the stack and its file", () => {
         // A copy of the project whose stacks/ holds one broken environment beside the shipped ones.
-        const copy = tempDir("llm-breakeven-project-");
-        for (const entry of ["bin", "cli", "config", "cost", "components", "program", "mockrun", "policies", "stacks", "index.ts", "package.json", "Pulumi.yaml", "tsconfig.json"]) {
-            fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
-        }
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));
+        const copy = projectCopy();
         const good = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.gateway-dev.yaml"), "utf8");
         fs.writeFileSync(path.join(copy, "stacks", "Pulumi.broken-dev.yaml"), good.replace(/llm-breakeven:mode: gateway/, "llm-breakeven:mode: gatway"));
         const child = cli(["plan", "--all", "--quiet"], { bin: path.join(copy, "bin", "llm-breakeven.js") });
@@ -131,6 +137,19 @@ describe("issue 15: bad input names what is wrong", () => {
 
     it("estimate --precision int4 is refused as a stack with int4 is", () => {
         expectUsageError(cli(["estimate", "--precision", "int4"]), /--precision "int4" cannot be served: it needs a pre-quantized \(GPTQ\/AWQ\) checkpoint.*accepted: bf16, fp16, fp8/);
+    });
+});
+
+describe("issue 15: add an environment", () => {
+    it("a new stack file plans without policies/config/<env>.json: the policy config is derived from it, ceiling included", () => {
+        const copy = projectCopy();
+        const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.self-hosted-prod.yaml"), "utf8");
+        fs.writeFileSync(path.join(copy, "stacks", "Pulumi.self-hosted-staging.yaml"), prod.replace("llm-breakeven:environment: production", "llm-breakeven:environment: staging"));
+        const child = cli(["plan", "--stack", "self-hosted-staging"], { bin: path.join(copy, "bin", "llm-breakeven.js") });
+        expect(child.status, child.stdout + child.stderr).toBe(0);
+        // $30,079 projected (README's sample) + 20%, rounded up to $100.
+        expect(child.stdout).toContain("Policy verdict: pass [derived from stacks/Pulumi.self-hosted-staging.yaml (no policies/config/self-hosted-staging.json): monthly-budget ceiling $36,100 = projected $30,079 + 20%, rounded up to $100]");
+        expect(child.stdout).not.toContain("No ceiling configured");
     });
 });
 

@@ -228,6 +228,17 @@ describe("decision", () => {
         expect(d.reason.length).toBeGreaterThan(20);
     });
 
+    it.each([
+        [10_000, false, 30_000, "spend-below-low", "API spend $10,000/month is below $20,000: stay on managed APIs, not worth the infrastructure overhead; self-hosting would cost $20,000/month more"],
+        [36_000, false, 29_506.09, "spend-between", "API spend $36,000/month is between $20,000 and $80,000: optimise routing first; self-hosting would save $6,494/month"],
+        [90_000, false, 60_000, "spend-above-self-host-cheaper", "API spend $90,000/month is above $80,000, and the nodes this volume needs at peak cost $60,000/month with overhead: self-host; self-hosting would save $30,000/month"],
+        [400, true, 19_940, "residency", undefined],
+    ])("API $%d/month, residency %s, self-hosted $%d: the rule %s decides, and the reason says so", (apiMonthlyUsd, residencyRequired, capacityAwareSelfHostedMonthlyUsd, rule, reason) => {
+        const d = decide({ apiMonthlyUsd, residencyRequired, capacityAwareSelfHostedMonthlyUsd });
+        expect(d.rule).toBe(rule);
+        if (reason !== undefined) expect(d.reason).toBe(reason);
+    });
+
     it("says why, with the figures", () => {
         expect(decide({ apiMonthlyUsd: 120_000, residencyRequired: false, capacityAwareSelfHostedMonthlyUsd: 150_000 }).reason)
             .toBe("API spend $120,000/month is above $80,000, but self-hosting this volume would cost $150,000/month with the nodes it needs at peak: run the hybrid analysis (self-host select workloads)");

@@ -46,7 +46,8 @@ async function plan(...args: string[]): Promise<Run> {
     }
 }
 
-const PLAN_KEYS = ["stack", "mode", "monthlyUsd", "resources", "api", "breakEven", "capacity", "decision", "verdict", "violations"];
+// Issue 15 added monthlyTotal (one total per stack, with the parts that add up to it) beside monthlyUsd (the resources alone).
+const PLAN_KEYS = ["stack", "mode", "monthlyUsd", "monthlyTotal", "resources", "api", "breakEven", "capacity", "decision", "verdict", "violations"];
 
 describe("plan --stack self-hosted-prod --json", () => {
     let json: Record<string, unknown>;
@@ -80,25 +81,42 @@ describe("plan --stack self-hosted-prod --json", () => {
         expect(json["api"]).toMatchObject({ selfHostedMonthlyUsd: 29_506.09 });
         expect((json["breakEven"] as { tokensPerMonth: number }).tokensPerMonth).toBeCloseTo(4.92e9, -7);
         expect(json["capacity"]).toMatchObject({ configuredNodes: 2, tensorParallelSize: 8, nodesNeeded: 2, servesVolume: true });
-        expect(Object.keys(json["decision"] as object)).toEqual(["decision", "reason"]);
-        expect(json["decision"]).toMatchObject({ decision: "optimize-routing" });
+        // Issue 15: the decision names the rule that decided, worked out by cost/decision.ts.
+        expect(Object.keys(json["decision"] as object)).toEqual(["decision", "rule", "reason"]);
+        expect(json["decision"]).toMatchObject({ decision: "optimize-routing", rule: "spend-between" });
+        expect((json["decision"] as { reason: string }).reason).toBe("API spend $36,000/month is between $20,000 and $80,000: optimise routing first; self-hosting would save $6,494/month");
     });
 
-    it("says how much the stack costs beyond the engine's GPU instances (the pack's projection counts it)", async () => {
+    it("shows one monthly total whose parts (GPU instances, the rest of the stack, overhead) add up on screen (issue 15)", async () => {
         const text = (await plan("--stack", "self-hosted-prod")).stdout;
         // From the priced resources and the catalogue: everything but the two p4de instances at the
         // 1-year reserved rate (a GPU node group's own bill also holds its root volume).
         const instance = offerMonthlyUsd(GPU_OFFERS.get("aws-p4de.24xlarge-reserved-1y")!);
         const resources = json["resources"] as Array<{ type: string; name: string; monthlyUsd: number }>;
-        const rest = resources.reduce((sum, r) => sum + r.monthlyUsd, 0) - 2 * instance;
-        expect(resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name.startsWith("llm-gpu-us-east-1")).length).toBe(2);
+        const resourcesUsd = resources.reduce((sum, r) => sum + r.monthlyUsd, 0);
+        const rest = resourcesUsd - 2 * instance;
         expect(rest).toBeGreaterThan(100);
-        expect(text).toContain(`the rest of the stack (the table's total beyond the GPU instances) adds ${formatUsd(rest)}/month, which the policy pack's projection counts`);
-        expect((await plan("--stack", "gateway-prod")).stdout).not.toContain("the rest of the stack");
-        // A preview's changed resources are not the whole stack, and a worst case is not a price: no note.
+        const total = resourcesUsd + 4100; // the pack's projection: resources + the seed's overhead
+        expect(json["monthlyTotal"]).toMatchObject({ parts: [{ id: "gpu-instances" }, { id: "rest-of-stack" }, { id: "overhead", monthlyUsd: 4100 }] });
+        expect((json["monthlyTotal"] as { monthlyUsd: number }).monthlyUsd).toBeCloseTo(total, 1);
+        const block = /Monthly total: (\$[\d,]+)\/month.*\n  GPU instances +(\$[\d,]+).*\n  rest of the stack +(\$[\d,]+).*\n  overhead +(\$[\d,]+).*\n  -+\n  total +(\$[\d,]+)/.exec(text);
+        expect(block, text).not.toBeNull();
+        const usd = (t: string): number => Number(t.replace(/[$,]/g, ""));
+        const [, head, gpu, others, overhead, sum] = block!;
+        expect(usd(head!)).toBe(Math.round(total));
+        expect(usd(sum!)).toBe(usd(head!));
+        expect(usd(gpu!) + usd(others!) + usd(overhead!)).toBe(usd(sum!));
+        expect(usd(others!)).toBeCloseTo(rest, -1);
+        // The engine's own figure is GPU instances + overhead, said as such, and the decision names its rule.
+        expect(text).toContain(`Self-hosted:    ${formatUsd(29_506.09)}/month = 2 x`);
+        expect(text).toContain("Decision:       optimize-routing, by the rule spend-between: API spend $36,000/month is between $20,000 and $80,000: optimise routing first; self-hosting would save $6,494/month");
+        const gateway = (await plan("--stack", "gateway-prod")).stdout;
+        expect(gateway).toMatch(/Monthly total: .*\n  stack resources .*\n  API bill, routed /);
+        expect(gateway).not.toMatch(/^  GPU instances/m);
+        // A preview's changed resources are not the whole stack: no total to state.
         const changesOnly = await plan("--preview", fixture("preview-changes-only.json"), "--policy-config", fixture("policy-advisory.json"));
         expect(changesOnly.stdout).toContain("Self-hosted:");
-        expect(changesOnly.stdout).not.toContain("the rest of the stack");
+        expect(changesOnly.stdout).not.toContain("Monthly total");
     });
 
     it("streams the weights from its S3 mirror, so it holds no Hugging Face token at all", () => {
@@ -229,9 +247,10 @@ describe("--all and the reports", () => {
         const stacks = fs.readdirSync(path.join(ROOT, "stacks")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
         expect(stacks.length).toBeGreaterThan(1);
         for (const s of stacks) expect(run.stdout).toContain(s);
-        for (const row of ["Infrastructure /month", "API-equivalent /month", "Break-even /month", "Decision", "Policy verdict"]) expect(run.stdout).toContain(row);
-        // hybrid-prod self-hosts because its workload must stay in the account, not because it is cheaper: the cell says so.
+        for (const row of ["Monthly total", "  GPU instances", "  overhead", "API instead /month", "Break-even /month", "Decision", "Policy verdict"]) expect(run.stdout).toContain(row);
+        // hybrid-prod self-hosts because its workload must stay in the account, not because it is cheaper: the cell names the rule.
         expect(run.stdout).toMatch(/│ Decision +│ .*self-host \(residency\)/);
+        expect(run.stdout).toMatch(/│ Decision +│ .*optimize-routing \(API \$20k-\$80k\)/);
         expect(run.stdout).not.toMatch(/\x1b\[/); // not a terminal: no colour
         expect(run.stderr).toContain(`[${stacks.length}/${stacks.length}] planning`);
 
