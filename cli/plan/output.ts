@@ -233,8 +233,10 @@ export function renderComparison(plans: readonly StackPlan[], c: Colors): string
     return lines.join("\n");
 }
 
-/** --quiet: one line per stack. */
+/** --quiet: one line per stack, with its one monthly total. */
 export function renderQuiet(plan: StackPlan): string {
     const mandatory = plan.verdict.violations.filter((v) => isBlocking(v.enforcementLevel)).length;
-    return `${plan.stack}: ${money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd)}/month, ${plan.verdict.verdict}${mandatory > 0 ? ` (${mandatory} mandatory)` : ""}`;
+    const total = monthlyTotal(plan);
+    const usd = total === undefined ? money(plan.after.monthlyUsd, plan.after.pricedMonthlyUsd) : formatUsd(Math.round(total.monthlyUsd));
+    return `${plan.stack}: ${usd}/month, ${plan.verdict.verdict}${mandatory > 0 ? ` (${mandatory} mandatory)` : ""}`;
 }

@@ -7,7 +7,6 @@
  *
  * Everything is rendered in memory first; files are written only when all of it succeeded.
  */
-import type { TopLevelSpec } from "vega-lite";
 import { HOURS_PER_MONTH, formatTokens, formatUsd } from "../../cost/units";
 import { priceDates } from "../../policies/lib/format";
 import { UsageError } from "../errors";
@@ -136,23 +135,12 @@ export function renderMarkdown(report: ReportJson): string {
     return lines.join("\n");
 }
 
-/** The engine's chart for each stack with an estimate, stacked vertically in one SVG. */
+/** The engine's chart for each stack with an estimate: one panel each, its own legend, the same colour per line (cost/chart.ts). */
 async function renderSvg(plans: readonly StackPlan[]): Promise<string | undefined> {
     // Vega loads only for --out: plans that draw no chart do not pay for it.
-    const [{ chartSpec }, vega, vl] = await Promise.all([import("../../cost/chart"), import("vega"), import("vega-lite")]);
-    const specs = plans.filter((p) => p.estimate !== undefined).map((p) => {
-        const { $schema: _schema, ...spec } = chartSpec(p.estimate!) as TopLevelSpec & { $schema?: string };
-        const title = (spec as { title?: { text?: string } }).title;
-        return { ...spec, title: { ...(typeof title === "object" ? title : {}), text: `${p.stack}: self-hosted vs API` } };
-    });
-    if (specs.length === 0) return undefined;
-    const spec = (specs.length === 1 ? { $schema: "https://vega.github.io/schema/vega-lite/v5.json", ...specs[0] } : { $schema: "https://vega.github.io/schema/vega-lite/v5.json", vconcat: specs }) as TopLevelSpec;
-    const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
-    try {
-        return await view.toSVG();
-    } finally {
-        view.finalize();
-    }
+    const { chartPanelsSpec, renderSpecSvg } = await import("../../cost/chart");
+    const panels = plans.filter((p) => p.estimate !== undefined).map((p) => ({ title: `${p.stack}: self-hosted vs API`, estimate: p.estimate! }));
+    return panels.length === 0 ? undefined : renderSpecSvg(chartPanelsSpec(panels));
 }
 
 export interface RenderedReport {

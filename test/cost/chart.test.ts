@@ -1,7 +1,7 @@
 /** The break-even chart: a Vega-Lite spec from the estimate (step curve, API lines, markers), rendered by Vega. */
 import { describe, expect, it } from "vitest";
 import { estimate, seedScenario } from "../../cost";
-import { chartSpec, renderChartSvg } from "../../cost/chart";
+import { SERIES_COLORS, SERIES_KEYS, chartPanelsSpec, chartSpec, renderChartSvg, renderSpecSvg, volumeMarks } from "../../cost/chart";
 
 const seed = estimate(seedScenario());
 
@@ -44,5 +44,46 @@ describe("break-even chart", () => {
         expect(svg).toMatch(/^<svg [^>]*class="marks"/);
         expect(svg).toContain("Self-hosted vs API: seed");
         expect(svg).toContain("Monthly cost (USD)");
+    });
+});
+
+describe("where the workload stands (issue 15.7)", () => {
+    const sixB = estimate({ ...seedScenario(), tokensPerMonth: 6e9, api: { ...seedScenario().api, usdPerMTok: 6 } });
+
+    it("marks the workload's own volume on each line with that line's cost; lines that meet there share one label", () => {
+        const marks = volumeMarks(seed);
+        expect(marks.map((m) => m.key)).toEqual([...SERIES_KEYS]);
+        for (const m of marks) expect(m.tokensB).toBe(0.5);
+        // 500M tokens: both self-hosted lines cost the two nodes, $19,940; the API lines $400 and $2,500.
+        expect(marks.map((m) => [m.key, Math.round(m.monthlyUsd), m.label])).toEqual([
+            ["self-hosted-sized", 19_940, "$19,940"],
+            ["self-hosted-configured", 19_940, ""],
+            ["api-routed", 400, "$400"],
+            ["api-all-frontier", 2_500, "$2,500"],
+        ]);
+    });
+
+    it("draws the marks and the volume into the SVG", async () => {
+        const svg = await renderChartSvg(sixB);
+        expect(svg).toContain("this workload: 6B tokens/month");
+        expect(svg).toContain(">$36,000<");
+    });
+
+    it("gives each stack its own panel and legend, with the same colour for the same line in every panel", async () => {
+        const spec = chartPanelsSpec([{ title: "a: self-hosted vs API", estimate: seed }, { title: "b: self-hosted vs API", estimate: sixB }]) as unknown as {
+            vconcat: Array<{ layer: Array<{ encoding?: { color?: { scale: { domain: string[]; range: string[] } } } }> }>;
+            resolve: { legend: Record<string, string> };
+        };
+        expect(spec.vconcat).toHaveLength(2);
+        for (const p of spec.vconcat) expect(p.layer[0]!.encoding!.color!.scale).toEqual({ domain: [...SERIES_KEYS], range: [...SERIES_COLORS] });
+        expect(spec.resolve.legend).toMatchObject({ color: "independent", strokeDash: "independent" });
+        const svg = await renderSpecSvg(spec as never);
+        // Two legends, each with its own panel's rates.
+        expect(svg.match(/role-legend"/g)?.length).toBe(2);
+        expect(svg).toContain("API routed ($0.80/M)");
+        expect(svg).toContain("API routed ($6/M)");
+        // The routed line is the same colour in both panels.
+        const routed = SERIES_COLORS[SERIES_KEYS.indexOf("api-routed")]!;
+        expect(svg.split(`stroke="${routed}"`).length - 1).toBeGreaterThanOrEqual(2);
     });
 });
