@@ -164,7 +164,7 @@ describe("exit codes", () => {
     it("5 from a preview when the environment's budget is exceeded", async () => {
         const run = await plan("--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("policy-tight-budget.json"), "--quiet");
         expect(run.code).toBe(5);
-        expect(run.stdout).toBe("fixture-prod: $80,253/month, blocked (1 mandatory)\n");
+        expect(run.stdout).toBe("fixture-prod: $84,353/month, blocked (1 mandatory)\n");
     });
 
     it("the shell sees 2 for bad input and 5 for a violation (child process, through bin/llm-breakeven.js as npm start runs it)", () => {
@@ -174,7 +174,7 @@ describe("exit codes", () => {
         expect(bad.stderr).toContain("--stack no-such-env: stacks/Pulumi.no-such-env.yaml does not exist (stacks: ");
         const blocked = spawnSync(process.execPath, [path.join(ROOT, "bin", "llm-breakeven.js"), "plan", "--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("policy-tight-budget.json"), "--quiet"], { cwd: ROOT, encoding: "utf8" });
         expect(blocked.status).toBe(5);
-        expect(blocked.stdout).toBe("fixture-prod: $80,253/month, blocked (1 mandatory)\n");
+        expect(blocked.stdout).toBe("fixture-prod: $84,353/month, blocked (1 mandatory)\n");
     });
 });
 
