@@ -16,7 +16,8 @@ import { listStacks, PROJECT, readStackFile, RecordedResource, redactSecrets, ru
 import { buildView } from "../../policies/lib/view";
 import { UsageError } from "../errors";
 import { derivedPolicyConfig } from "./derivedPolicy";
-import { evaluatePolicies, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
+import { evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
+import { MONTHLY_BUDGET_POLICY } from "../../policies/monthlyBudget";
 import { applyPreview, Preview, StackExport, StepOp } from "./preview";
 import { parseUrn, ResourceState } from "./state";
 
@@ -134,22 +135,33 @@ function stackConfigState(flat: Readonly<Record<string, string>>, where: string)
     return state;
 }
 
-/** Where a plan's policy config comes from: a file (explicit, or policies/config/<env>.json), or derived once the stack is priced. */
-export type PolicyChoice =
-    | { readonly kind: "file"; readonly config: PolicyPackConfig; readonly source: string }
-    | { readonly kind: "derived"; readonly stack: string };
+/**
+ * Where a plan's policy config comes from: a file (explicit, or policies/config/<env>.json), or
+ * derived from the stack file (./derivedPolicy.ts): the pack's defaults now, the monthly-budget
+ * ceiling once the stack is priced. Either way `config` is there to read and adjust (--measured does).
+ */
+export interface PolicyChoice {
+    readonly kind: "file" | "derived";
+    readonly config: PolicyPackConfig;
+    readonly source: string;
+}
 
-/** The policy config of an environment: an explicit file, else policies/config/<env>.json, else derived from the stack file (./derivedPolicy.ts). */
+/** The policy config of an environment: an explicit file, else policies/config/<env>.json, else derived from the stack file. */
 function policyConfigFor(stack: string, file: string | undefined): PolicyChoice {
     if (file !== undefined) return { kind: "file", config: readPolicyConfig(file), source: file };
     const shipped = policyConfigFileFor(stack);
     if (shipped !== undefined) return { kind: "file", config: readPolicyConfig(shipped), source: `policies/config/${stack}.json` };
-    return { kind: "derived", stack };
+    return { kind: "derived", config: normalisePolicyConfig({}), source: `derived from stacks/Pulumi.${stack}.yaml` };
 }
 
-/** The config and its source for the policy run, deriving it from the priced baseline when there is no file. */
-function resolvePolicy(choice: PolicyChoice, baseline: Pick<StackPlan, "complete" | "after" | "config" | "estimate">): { readonly config: PolicyPackConfig; readonly source: string } {
-    return choice.kind === "file" ? choice : derivedPolicyConfig(choice.stack, baseline);
+/** The config and its source for the policy run: a derived one gets its monthly-budget ceiling from the priced baseline. */
+function resolvePolicy(choice: PolicyChoice, stack: string, baseline: Pick<StackPlan, "complete" | "after" | "config" | "estimate">): { readonly config: PolicyPackConfig; readonly source: string } {
+    if (choice.kind === "file") return choice;
+    const derived = derivedPolicyConfig(stack, baseline);
+    const config = new Map(choice.config);
+    const budget = derived.config.get(MONTHLY_BUDGET_POLICY);
+    if (budget !== undefined) config.set(MONTHLY_BUDGET_POLICY, budget);
+    return { config, source: derived.source };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,7 +285,7 @@ export async function planStack(prepared: PrepareStack): Promise<StackPlan> {
     const after = priceSide(states, configState, run.config);
     const config = configState.kind === "parsed" ? configState.config : undefined;
     const { estimate, problem } = estimateOf(configState);
-    const resolved = resolvePolicy(policy, { complete: true, after, config, estimate });
+    const resolved = resolvePolicy(policy, file.stack, { complete: true, after, config, estimate });
     const verdict = await evaluatePolicies(states, { flatConfig: run.config, secretKeys: file.secretKeys, policyConfig: resolved.config, configSource: resolved.source });
     return {
         stack: file.stack, source: "program", mode: config?.mode ?? null, region: run.config["aws:region"] ?? config?.region ?? "us-east-1", config,
@@ -345,7 +357,7 @@ export async function planFiles(prepared: PrepareFiles): Promise<StackPlan> {
     const config = configState.kind === "parsed" ? configState.config : undefined;
     const { estimate, problem } = estimateOf(configState);
     // Derived from the stack before the change when there is one: a change that outgrows it by a fifth blocks.
-    const resolved = resolvePolicy(policy, { complete: change.complete, after: base !== undefined ? before : after, config, estimate });
+    const resolved = resolvePolicy(policy, prepared.stack, { complete: change.complete, after: base !== undefined ? before : after, config, estimate });
     const verdict = await evaluatePolicies(change.after, { flatConfig: flat, secretKeys: prepared.secretKeys, policyConfig: resolved.config, configSource: resolved.source });
     return {
         stack: prepared.stack, source: preview !== undefined ? "preview" : "export", mode: config?.mode ?? null,
