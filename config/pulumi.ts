@@ -10,6 +10,8 @@ export interface StackSecrets {
     readonly hfToken: pulumi.Output<string> | undefined;
     /** Provider API keys, provider name -> key (`pulumi config set --secret --path llm-breakeven:providerApiKeys.openai sk-...`). */
     readonly providerApiKeys: pulumi.Output<Record<string, string>> | undefined;
+    /** vLLM's bearer key for the self-hosted endpoint (`pulumi config set --secret llm-breakeven:vllmApiKey "$(openssl rand -hex 32)"`). */
+    readonly vllmApiKey?: pulumi.Output<string> | undefined;
 }
 
 /** Parses every `llm-breakeven:*` key; unknown keys (typos) are reported with the rest. */
@@ -22,5 +24,6 @@ export function loadStackSecrets(): StackSecrets {
     return {
         hfToken: config.getSecret(SECRET_KEYS.hfToken),
         providerApiKeys: config.getSecretObject<Record<string, string>>(SECRET_KEYS.providerApiKeys),
+        vllmApiKey: config.getSecret(SECRET_KEYS.vllmApiKey),
     };
 }

@@ -16,6 +16,7 @@ import {
     BUDGET_USD_RANGE, CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange,
 } from "../cost/workload";
 import { DEFAULT_LITELLM_IMAGE } from "../components/gateway/liteLLMRelease";
+import { ENDPOINT_DEFAULTS, checkEndpoint, endpointSchema } from "./endpoint";
 
 export const NAMESPACE = "llm-breakeven";
 
@@ -23,6 +24,8 @@ export const NAMESPACE = "llm-breakeven";
 export const SECRET_KEYS = {
     hfToken: "hfToken",
     providerApiKeys: "providerApiKeys",
+    /** vLLM's bearer key for the self-hosted endpoint (selfHosted.endpoint.auth api-key). */
+    vllmApiKey: "vllmApiKey",
 } as const;
 
 const tokenCount = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -146,6 +149,8 @@ export const selfHostedSchema = z.object({
     egressGBPerMonth: z.number().min(0).default(300),
     /** Expose the EKS API endpoint publicly as well as privately. */
     publicApiEndpoint: z.boolean().default(false),
+    /** The internal HTTPS endpoint applications call (config/endpoint.ts). */
+    endpoint: endpointSchema.default(ENDPOINT_DEFAULTS),
 }).strict();
 
 export const gatewaySchema = z.object({
@@ -287,7 +292,10 @@ function checkCrossFields(config: PartialConfig, ctx: Ctx, present = { selfHoste
         issue(ctx, ["gateway"], `is required when mode is "${config.mode}": set llm-breakeven:gateway with at least budgets.monthlyUsd`);
     }
     const environment = config.environment ?? "production";
-    if (config.selfHosted !== undefined && needsSelfHosted) checkSelfHosted(config.selfHosted, environment, ctx);
+    if (config.selfHosted !== undefined && needsSelfHosted) {
+        checkSelfHosted(config.selfHosted, environment, ctx);
+        checkEndpoint(config.selfHosted.endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", environment, ctx);
+    }
     if (config.gateway !== undefined && needsGateway) checkGateway(config.gateway, environment, ctx);
     if (config.gateway?.cache.semantic === false && needsGateway && (config.workload?.cacheHitRate ?? 0) > 0) {
         issue(ctx, ["workload", "cacheHitRate"], `${config.workload?.cacheHitRate} needs the semantic cache, which llm-breakeven:gateway.cache.semantic turns off: set cacheHitRate to 0 or the cache back on`, config.workload?.cacheHitRate);

@@ -20,6 +20,7 @@ import {
     ServicePrice,
     VALKEY_PRICE_FACTOR,
 } from "./catalogue";
+import { LCU_PER_HOUR_TAG } from "./loadBalancer";
 import { HOURS_PER_MONTH, quotedHourlyUsd } from "./units";
 
 /** The region every AWS price in the catalogue is for. */
@@ -176,6 +177,8 @@ const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:ssm/parameter:Parameter": "standard SSM parameters have no charge",
     "aws:sns/topicSubscription:TopicSubscription": "subscriptions have no charge of their own",
     "aws:acm/certificate:Certificate": "public ACM certificates have no charge",
+    // The self-hosted endpoint's name in a private hosted zone (the zone is the account's, priced where it is made).
+    "aws:route53/record:Record": "records have no charge of their own; queries to alias records of an ELB load balancer are free (Route 53 pricing, docs/sources.md §3)",
     "aws:acm/certificateValidation:CertificateValidation": "validation has no charge",
     "pulumi:pulumi:Stack": "the stack itself is not billed",
 };
@@ -493,10 +496,13 @@ function priceLoadBalancer(r: ResourceLike, ctx: PricingContext): PricedResource
     return guarded(() => {
         const type = optionalString(r.props, "loadBalancerType", "load balancer type") ?? "application";
         if (type !== "application") return { kind: "unpriced", reason: `${type} load balancers have no catalogue price (application only)` };
-        const lcu = ctx.usage?.albLcuPerHour ?? DEFAULT_ALB_LCU_PER_HOUR;
+        // The workload's LCUs when the stack derived them (cost/loadBalancer.ts, written as a tag), else the stated assumption.
+        const fromWorkload = optionalNumber(r.props, `tags.${LCU_PER_HOUR_TAG}`, "LCUs per hour the stack derived from its workload");
+        const lcu = ctx.usage?.albLcuPerHour ?? fromWorkload ?? DEFAULT_ALB_LCU_PER_HOUR;
+        const basis = ctx.usage?.albLcuPerHour === undefined && fromWorkload !== undefined ? `from the workload's request rate, tag ${LCU_PER_HOUR_TAG}` : `stated assumption: ${lcu} LCU`;
         const lines = [
             hourly("Application Load Balancer", 1, AWS_SERVICES.albHour),
-            line(`${lcu} LCU x ${HOURS_PER_MONTH} h at ${usd(AWS_SERVICES.albLcuHour.usd)}/LCU-hour (stated assumption: ${lcu} LCU)`, lcu * HOURS_PER_MONTH, AWS_SERVICES.albLcuHour.unit, AWS_SERVICES.albLcuHour.usd, AWS_SERVICES.albLcuHour.provenance),
+            line(`${lcu} LCU x ${HOURS_PER_MONTH} h at ${usd(AWS_SERVICES.albLcuHour.usd)}/LCU-hour (${basis})`, lcu * HOURS_PER_MONTH, AWS_SERVICES.albLcuHour.unit, AWS_SERVICES.albLcuHour.usd, AWS_SERVICES.albLcuHour.provenance),
         ];
         // An internet-facing ALB holds a public IPv4 address in each of its subnets.
         const internal = read(r.props, "internal");

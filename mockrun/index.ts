@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { endpointAuth, offlinePlanEndpoint, setOfflinePlan } from "../config/endpoint";
 import { readFlatConfig } from "../config/stack";
 import { API_MODELS, EMBEDDING_MODELS } from "../cost/catalogue";
 import { liteLLMProvider } from "../cost/gateway";
@@ -47,6 +48,8 @@ export interface StackFile {
     readonly config: Record<string, string>;
     /** Keys whose value is a secret (`secure:` in the stack file, or a placeholder standing for one). */
     readonly secretKeys: readonly string[];
+    /** Plain keys the offline plan filled with a marked placeholder (the endpoint's certificate); a deploy refuses them. */
+    readonly offlinePlaceholders?: readonly string[];
 }
 
 export interface MockRun {
@@ -63,6 +66,8 @@ const PROVIDERS = [...new Set([...API_MODELS.keys(), ...EMBEDDING_MODELS.keys()]
 const REQUIRED_SECRETS: Readonly<Record<string, string>> = {
     "llm-breakeven:hfToken": PLACEHOLDER_SECRET,
     "llm-breakeven:providerApiKeys": JSON.stringify(Object.fromEntries(PROVIDERS.map((p) => [p, PLACEHOLDER_SECRET]))),
+    // vLLM refuses nothing shorter than 32 characters (program/selfHosted.ts); the placeholder says what it is.
+    "llm-breakeven:vllmApiKey": `${PLACEHOLDER_SECRET}-vllm-api-key`,
 };
 
 /**
@@ -78,7 +83,35 @@ function requiredSecrets(config: Readonly<Record<string, string>>): string[] {
     return [
         ...(mode !== "self-hosted" ? ["llm-breakeven:providerApiKeys"] : []),
         ...(mode !== "gateway" && selfHosted?.modelSource.kind === "huggingface" ? ["llm-breakeven:hfToken"] : []),
+        ...(mode === "self-hosted" && selfHosted !== undefined && endpointAuth(selfHosted.endpoint, mode) === "api-key" ? ["llm-breakeven:vllmApiKey"] : []),
     ];
+}
+
+/**
+ * A production stack file cannot carry its endpoint's certificate (a real ARN is not known offline):
+ * the plan fills in the clearly-marked placeholder of config/endpoint.ts, which only an offline plan
+ * accepts. Returns the keys it filled, for the plan to say so.
+ */
+function withOfflineEndpoint(config: Record<string, string>): string[] {
+    const selfHostedKey = "llm-breakeven:selfHosted";
+    const text = config[selfHostedKey];
+    const mode = config["llm-breakeven:mode"];
+    if (text === undefined || (mode !== "self-hosted" && mode !== "hybrid")) return [];
+    let selfHosted: unknown;
+    try {
+        selfHosted = JSON.parse(text);
+    } catch {
+        return [];
+    }
+    if (selfHosted === null || typeof selfHosted !== "object" || Array.isArray(selfHosted)) return [];
+    const section = selfHosted as Record<string, unknown>;
+    const endpoint = section["endpoint"] ?? {};
+    if (endpoint === null || typeof endpoint !== "object" || Array.isArray(endpoint) || "certificateArn" in endpoint) return [];
+    if ((config["llm-breakeven:environment"] ?? "production") !== "production") return [];
+    const placeholder = offlinePlanEndpoint(config["llm-breakeven:region"] ?? config["aws:region"] ?? "us-east-1");
+    const filled = { ...(endpoint as Record<string, unknown>), certificateArn: placeholder.certificateArn, ...("hostName" in endpoint ? {} : { hostName: placeholder.hostName }) };
+    config[selfHostedKey] = JSON.stringify({ ...section, endpoint: filled });
+    return ["selfHosted.endpoint.certificateArn", ...("hostName" in endpoint ? [] : ["selfHosted.endpoint.hostName"])];
 }
 
 /** The environments shipped in stacks/ (Pulumi.<env>.yaml), sorted. */
@@ -111,13 +144,14 @@ export function readStackFile(stack: string, dir: string = STACKS_DIR): StackFil
             }
         }
     }
+    const offlinePlaceholders = withOfflineEndpoint(config);
     for (const key of requiredSecrets(config)) {
         if (!(key in config)) {
             config[key] = REQUIRED_SECRETS[key]!;
             secretKeys.push(key);
         }
     }
-    return { stack, config, secretKeys };
+    return { stack, config, secretKeys, ...(offlinePlaceholders.length > 0 ? { offlinePlaceholders } : {}) };
 }
 
 export function isSecret(value: unknown): value is { readonly value: unknown } {
@@ -183,11 +217,13 @@ async function runNow(file: StackFile, options: RunOptions): Promise<MockRun> {
     // PULUMI_DEBUG_PROMISE_LEAKS=1 keeps the SDK's own bookkeeping, as `pulumi up` would.
     const checkLeaks = (options.checkPromiseLeaks ?? false) || Boolean(process.env["PULUMI_DEBUG_PROMISE_LEAKS"]);
     const restore = skipSdkBookkeeping(checkLeaks);
+    setOfflinePlan(true);
     try {
         const run = await runProgram(file, options);
         if (checkLeaks) checkPromiseLeaks(file.stack);
         return run;
     } finally {
+        setOfflinePlan(false);
         restore();
     }
 }

@@ -7,10 +7,9 @@
 import { StackSecrets } from "../config/pulumi";
 import { hybridSplit } from "../config/scenario";
 import { ConfigError, StackConfig } from "../config/stack";
-import { PrivateVllmEndpoint } from "../components/gateway/privateEndpoint";
 import { createGateway, preflightGateway, spendOutputs } from "./gateway";
 import type { StackOutputs } from "./index";
-import { SERVING_NAMESPACE, createSelfHosted, preflightSelfHosted } from "./selfHosted";
+import { callOutputs, createSelfHosted, preflightSelfHosted } from "./selfHosted";
 
 export async function buildHybrid(config: StackConfig, secrets: StackSecrets): Promise<StackOutputs> {
     // Both sides' checks before anything exists, in one error.
@@ -24,23 +23,14 @@ export async function buildHybrid(config: StackConfig, secrets: StackSecrets): P
         }
     }
     if (problems.length > 0) throw new ConfigError(problems);
-    const gatewayConfig = config.gateway!;
 
+    // The self-hosted stack's own internal endpoint (auth "gateway": the gateway's virtual keys in front).
     const selfHosted = await createSelfHosted(config, secrets);
     const network = selfHosted.network;
-    const endpoint = new PrivateVllmEndpoint("llm-vllm-private", {
-        clusterName: selfHosted.clusterName,
-        nodeGroupNames: selfHosted.gpuNodeGroups,
-        namespace: SERVING_NAMESPACE,
-        podLabels: selfHosted.serving.appLabels,
-        vpcId: network.vpcId,
-        vpcCidr: network.vpcCidr,
-        privateSubnetIds: network.privateSubnetIds,
-        idleTimeoutSeconds: gatewayConfig.idleTimeoutSeconds,
-    }, { providers: { kubernetes: selfHosted.cluster.provider }, dependsOn: [selfHosted.serving] });
+    const endpoint = selfHosted.endpoint;
     const gateway = await createGateway(config, secrets, {
         network: { vpcId: network.vpcId, vpcCidr: network.vpcCidr, availabilityZoneNames: network.availabilityZoneNames, publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds },
-        selfHosted: { servedModelName: selfHosted.servedModelName, apiBase: endpoint.apiBase },
+        selfHosted: { servedModelName: selfHosted.servedModelName, apiBase: endpoint.url },
     });
 
     const split = hybridSplit(config);
@@ -50,7 +40,8 @@ export async function buildHybrid(config: StackConfig, secrets: StackSecrets): P
         endpoint: gateway.gateway.url,
         routerModel: "auto",
         masterKeySecretArn: gateway.gateway.masterKeySecretArn,
-        selfHostedEndpoint: endpoint.apiBase,
+        selfHostedEndpoint: endpoint.url,
+        selfHostedCall: callOutputs(selfHosted),
         resources: { serviceName: gateway.gateway.serviceName, taskDefinitionArn: gateway.gateway.taskDefinitionArn, autoscalingPolicies: gateway.gateway.autoscalingPolicyNames, alarms: gateway.gateway.alarmNames, secretVersions: gateway.gateway.secretVersionIds },
         servedModelName: selfHosted.servedModelName,
         clusterName: selfHosted.clusterName,

@@ -20,8 +20,11 @@ import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
 import { StackSecrets } from "../config/pulumi";
 import { estimateStack, offerFor } from "../config/scenario";
+import { EndpointAuth, endpointAuth, offlinePlaceholderProblems } from "../config/endpoint";
 import { ConfigError, ModelSourceKind, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
+import { albLcuPerHour } from "../cost/loadBalancer";
 import { Cluster } from "../components/selfHosted/cluster";
+import { VllmEndpoint, endpointListener } from "../components/selfHosted/endpoint";
 import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
@@ -60,6 +63,9 @@ export interface Preflight {
     readonly instance: Ec2InstanceType & { readonly gpu: NonNullable<Ec2InstanceType["gpu"]> };
     /** Required with Hugging Face; optional with an S3 mirror. */
     readonly hfToken: pulumi.Output<string> | undefined;
+    /** Who checks callers of the endpoint; with api-key, the key (a Pulumi secret). */
+    readonly auth: EndpointAuth;
+    readonly vllmApiKey: pulumi.Output<string> | undefined;
     readonly estimate: Estimate;
 }
 
@@ -78,6 +84,11 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     if (fromHuggingFace && secrets.hfToken === undefined) {
         problems.push(`${key(SECRET_KEYS.hfToken)}: is required when selfHosted.modelSource.kind is "huggingface": vLLM downloads the weights from Hugging Face (Llama models are gated); run \`pulumi config set --secret ${key(SECRET_KEYS.hfToken)} hf_...\`, or load from an in-region S3 mirror (selfHosted.modelSource: {kind: s3, bucket, prefix})`);
     }
+    const auth = endpointAuth(selfHosted.endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted");
+    if (auth === "api-key" && secrets.vllmApiKey === undefined) {
+        problems.push(`${key(SECRET_KEYS.vllmApiKey)}: is required when selfHosted.endpoint.auth is "api-key": vLLM checks it on every /v1 request; run \`pulumi config set --secret ${key(SECRET_KEYS.vllmApiKey)} "$(openssl rand -hex 32)"\``);
+    }
+    problems.push(...offlinePlaceholderProblems(selfHosted.endpoint));
     const model = OPEN_MODELS.get(selfHosted.model);
     const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
     if (model !== undefined && instance?.gpu !== undefined) {
@@ -114,12 +125,12 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     if (problems.length > 0 || model === undefined || instance?.gpu === undefined || estimate === undefined) {
         throw new ConfigError(problems.length > 0 ? problems : [`${key("selfHosted")}: model or instance type unknown to the catalogue`]);
     }
-    return { selfHosted, model, instance: { ...instance, gpu: instance.gpu }, hfToken: secrets.hfToken, estimate };
+    return { selfHosted, model, instance: { ...instance, gpu: instance.gpu }, hfToken: secrets.hfToken, auth, vllmApiKey: auth === "api-key" ? secrets.vllmApiKey : undefined, estimate };
 }
 
 export interface SelfHostedDeployment {
-    /** The OpenAI-compatible base URL inside the cluster (no route from outside the VPC). */
-    readonly endpoint: pulumi.Output<string>;
+    /** The OpenAI-compatible base URL inside the cluster (the in-cluster Service). */
+    readonly clusterEndpoint: pulumi.Output<string>;
     /** The model name clients send. */
     readonly servedModelName: string;
     readonly clusterName: pulumi.Output<string>;
@@ -128,6 +139,11 @@ export interface SelfHostedDeployment {
     readonly cluster: Cluster;
     readonly gpuPools: GpuNodePools;
     readonly serving: VllmServing;
+    /** The internal load balancer applications (or, in hybrid, the gateway) call. */
+    readonly endpoint: VllmEndpoint;
+    readonly auth: EndpointAuth;
+    /** vLLM's key (a Pulumi secret) when auth is api-key. */
+    readonly vllmApiKey: pulumi.Output<string> | undefined;
     /** The S3 mirror's reader role and address ranges; undefined with Hugging Face. */
     readonly modelSource: S3ModelSource | undefined;
     readonly monitoring: Monitoring;
@@ -143,7 +159,7 @@ export interface CreateSelfHostedOptions {
 
 /** Builds the self-hosted infrastructure for a validated config (self-hosted or hybrid mode). */
 export async function createSelfHosted(config: StackConfig, secrets: StackSecrets, options: CreateSelfHostedOptions = {}): Promise<SelfHostedDeployment> {
-    const { selfHosted, model, instance, hfToken, estimate } = preflightSelfHosted(config, secrets);
+    const { selfHosted, model, instance, hfToken, auth, vllmApiKey, estimate } = preflightSelfHosted(config, secrets);
     const name = options.name ?? "llm";
     const parentOpts = options.parent !== undefined ? { parent: options.parent } : {};
 
@@ -197,10 +213,25 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         instance: { vcpu: instance.vcpu, memoryGiB: instance.memoryGiB, gpus: instance.gpu.count },
         gpuMemoryUtilization: selfHosted.gpuMemoryUtilization, maxModelLen: selfHosted.maxModelLen, maxNumSeqs: selfHosted.maxNumSeqs,
         weightsGB: checkpointGB(model, selfHosted.precision), ...(hfToken !== undefined ? { hfToken } : {}), modelSource, endpointCidrs: network.privateSubnetCidrs,
+        ...(vllmApiKey !== undefined ? { apiKey: vllmApiKey } : {}),
+        // The load balancer's nodes live in the private subnets: the namespace admits them, and Prometheus.
+        ingress: { loadBalancerCidrs: network.privateSubnetCidrs, monitoringNamespace: MONITORING_NAMESPACE },
     }, { ...k8sOpts, dependsOn: mirror !== undefined ? [gpuPools, mirror] : [gpuPools] }); // the reader role's policy is attached before a pod starts
+    const e = selfHosted.endpoint;
+    const listener = endpointListener(e.certificateArn, e.hostName);
+    const endpoint = new VllmEndpoint(`${name}-vllm-endpoint`, {
+        clusterName: cluster.clusterName, zones: gpuZones.map((zone, i) => ({ zone, nodeGroupName: nodeGroupAt(gpuPools, i) })),
+        namespace: SERVING_NAMESPACE, podLabels: serving.appLabels, vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds,
+        listener, allowedSecurityGroupIds: e.allowedSecurityGroupIds, idleTimeoutSeconds: e.idleTimeoutSeconds,
+        // Hybrid: the gateway's tasks run in this VPC and call the endpoint (its virtual keys are the auth).
+        allowedCidrs: auth === "gateway" ? [...new Set([...e.allowedCidrs, network.vpcCidr])] : e.allowedCidrs,
+        ...(e.privateHostedZoneId !== undefined ? { privateHostedZoneId: e.privateHostedZoneId } : {}),
+        lcuPerHour: albLcuPerHour({ requestsPerMonth: e.requestsPerMonth, tokensPerMonth: estimate.capacity.tokensPerMonth, peakToAverage: config.workload.peakToAverage }).lcuPerHour,
+        tags,
+    }, { ...k8sOpts, dependsOn: [serving] });
     const offer = offerFor(selfHosted);
     const monitoring = new Monitoring(`${name}-mon`, {
-        namespace: MONITORING_NAMESPACE, servingNamespace: SERVING_NAMESPACE, vllmServiceLabels: serving.appLabels, vllmDeploymentNames: serving.deploymentNames,
+        namespace: MONITORING_NAMESPACE, servingNamespace: SERVING_NAMESPACE, vllmServiceLabels: serving.serviceLabels, vllmDeploymentNames: serving.deploymentNames,
         // The floor: one replica per GPU zone when redundant (a zone can fail and the stack still serves).
         redundancyFloorReplicas: selfHosted.redundancy ? gpuZones.length : 1,
         gpusPerNode: instance.gpu.count, nodeHourlyUsd: offerHourlyUsd(offer), nodePriceBasis: `${offer.label}, ${offer.provenance.source}, ${offer.provenance.date}`,
@@ -208,9 +239,15 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
     }, { ...k8sOpts, dependsOn: [gpuPools] });
 
     return {
-        endpoint: serving.endpoint, servedModelName: model.id, clusterName: cluster.clusterName, gpuNodeGroups: gpuPools.nodeGroupNames,
-        network, cluster, gpuPools, serving, modelSource: mirror, monitoring, estimate,
+        clusterEndpoint: serving.endpoint, servedModelName: model.id, clusterName: cluster.clusterName, gpuNodeGroups: gpuPools.nodeGroupNames,
+        network, cluster, gpuPools, serving, endpoint, auth, vllmApiKey, modelSource: mirror, monitoring, estimate,
     };
+}
+
+function nodeGroupAt(pools: GpuNodePools, index: number): pulumi.Output<string> {
+    const group = pools.nodeGroupNames[index];
+    if (group === undefined) throw new Error(`no GPU node group ${index} (${pools.nodeGroupNames.length} made)`);
+    return group;
 }
 
 function subnetAt(network: Network, index: number): pulumi.Output<string> {
@@ -224,7 +261,10 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
     const deployment = await createSelfHosted(config, secrets);
     const e = deployment.estimate;
     return {
-        endpoint: deployment.endpoint,
+        endpoint: deployment.endpoint.url,
+        call: callOutputs(deployment),
+        ...(deployment.vllmApiKey !== undefined ? { apiKey: pulumi.secret(deployment.vllmApiKey) } : {}),
+        clusterEndpoint: deployment.clusterEndpoint,
         servedModelName: deployment.servedModelName,
         clusterName: deployment.clusterName,
         gpuNodeGroups: deployment.gpuNodeGroups,
@@ -257,5 +297,23 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
             nodesNeeded: e.capacity.nodesNeeded,
         },
         decision: { decision: e.decision, reason: e.decisionReason },
+    };
+}
+
+/**
+ * How to call the model, as stack outputs: the URL, the header, and the commands (`smoke` reads these;
+ * the key itself is the secret output `apiKey`, shown only with --show-secrets).
+ */
+export function callOutputs(deployment: Pick<SelfHostedDeployment, "endpoint" | "auth" | "servedModelName">): Record<string, pulumi.Input<unknown>> {
+    const stack = pulumi.getStack();
+    const key = deployment.auth === "api-key" ? "$(pulumi stack output apiKey --show-secrets -s " + stack + ")" : "<a gateway virtual key>";
+    return {
+        url: deployment.endpoint.url,
+        protocol: deployment.endpoint.protocol,
+        model: deployment.servedModelName,
+        auth: deployment.auth,
+        header: deployment.auth === "api-key" ? "Authorization: Bearer <stack output apiKey>" : "Authorization: Bearer <gateway virtual key>",
+        curl: pulumi.interpolate`curl -sS ${deployment.endpoint.url}/chat/completions -H "Authorization: Bearer ${key}" -H 'Content-Type: application/json' -d '{"model":"${deployment.servedModelName}","messages":[{"role":"user","content":"ping"}],"max_tokens":8}'`,
+        smoke: `npx llm-breakeven smoke --stack ${stack}`,
     };
 }

@@ -1,4 +1,12 @@
 /**
+ * The serving namespace's NetworkPolicies.
+ *
+ * Ingress (when the stack has an endpoint): vLLM's port only from the private subnets, where the
+ * internal load balancer's nodes and the GPU nodes (kubelet probes, the NodePort hop) live, and from
+ * the monitoring namespace (Prometheus scrapes /metrics). Before the endpoint, the namespace had no
+ * ingress policy at all (everything admitted); this admits the load balancer's traffic and nothing
+ * else new.
+ *
  * Egress from the serving namespace: DNS, the VPC endpoints (in the private subnets) and the model
  * source's address ranges; nothing else. A vLLM pod holds credentials (an IRSA token, perhaps a
  * Hugging Face token) and serves prompts: it has no business reaching the rest of the internet. The
@@ -62,8 +70,52 @@ export function renderEgressNetworkPolicy(input: EgressPolicyInput): NetworkPoli
     };
 }
 
+export interface IngressPolicyInput {
+    readonly name: string;
+    readonly namespace: string;
+    /** vLLM's container port. */
+    readonly port: number;
+    /** Where the load balancer's nodes live (its private subnets). */
+    readonly loadBalancerCidrs: readonly string[];
+    /** Prometheus's namespace (it scrapes /metrics on the same port). */
+    readonly monitoringNamespace: string;
+}
+
+export interface IngressNetworkPolicyObject {
+    readonly apiVersion: "networking.k8s.io/v1";
+    readonly kind: "NetworkPolicy";
+    readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+    readonly spec: {
+        readonly podSelector: Record<string, never>;
+        readonly policyTypes: readonly ["Ingress"];
+        readonly ingress: readonly { readonly from: readonly Record<string, unknown>[]; readonly ports: readonly { readonly protocol: "TCP"; readonly port: number }[] }[];
+    };
+}
+
+/** The ingress NetworkPolicy, as plain data: every pod of the namespace, vLLM's port from the load balancer's subnets and from Prometheus. */
+export function renderIngressNetworkPolicy(input: IngressPolicyInput): IngressNetworkPolicyObject {
+    for (const cidr of input.loadBalancerCidrs) parseCidr(cidr);
+    if (input.loadBalancerCidrs.length === 0) throw new Error("renderIngressNetworkPolicy: no load balancer subnets; the endpoint could not reach vLLM");
+    const ports = [{ protocol: "TCP" as const, port: input.port }];
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: input.name, namespace: input.namespace, labels: { "app.kubernetes.io/part-of": "llm-breakeven", "app.kubernetes.io/component": "ingress" } },
+        spec: {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [
+                { from: input.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports },
+                { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": input.monitoringNamespace } } }], ports },
+            ],
+        },
+    };
+}
+
 export interface ServingEgressPolicyArgs {
     readonly namespace: string;
+    /** With an endpoint: the ingress policy's inputs (no ingress policy without one). */
+    readonly ingress?: Omit<IngressPolicyInput, "name" | "namespace">;
     /** Known at deploy time only when read from a prefix list. */
     readonly modelSourceCidrs: pulumi.Input<readonly string[]>;
     readonly endpointCidrs: readonly string[];
@@ -80,6 +132,13 @@ export class ServingEgressPolicy extends pulumi.ComponentResource {
             metadata: { name: `${name}-egress`, namespace: args.namespace, labels: object.metadata.labels },
             spec: object.spec.apply((spec) => ({ ...spec, policyTypes: [...spec.policyTypes], egress: spec.egress.map((r) => ({ to: [...r.to], ports: [...r.ports] })) })),
         }, { parent: this });
+        if (args.ingress !== undefined) {
+            const ingress = renderIngressNetworkPolicy({ name: `${name}-ingress`, namespace: args.namespace, ...args.ingress });
+            new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, {
+                metadata: ingress.metadata,
+                spec: { ...ingress.spec, policyTypes: [...ingress.spec.policyTypes], ingress: ingress.spec.ingress.map((r) => ({ from: [...r.from], ports: [...r.ports] })) },
+            }, { parent: this });
+        }
         this.policyName = policy.metadata.name;
         this.registerOutputs({ policyName: this.policyName });
     }

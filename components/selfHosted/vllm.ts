@@ -28,6 +28,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Precision, SERVABLE_PRECISIONS, UNSERVABLE_PRECISION } from "../../cost/catalogue";
 import { openModel } from "../../cost/estimate";
 import { weightsGB } from "../../cost/memory";
+import { PodApiKey, apiKeyEnv, createApiKeySecret, API_KEY_CHECKSUM_ANNOTATION } from "./apiKey";
 import { ServingEgressPolicy } from "./egress";
 import { GPU_POOL, GPU_POOL_LABEL, GPU_TOLERATION } from "./gpuNodePools";
 
@@ -162,6 +163,8 @@ export interface VllmDeploymentInput {
     readonly startupFailureThreshold: number;
     /** Labels every vLLM pod of the stack carries (the Service and PDB select them). */
     readonly appLabels: Readonly<Record<string, string>>;
+    /** vLLM's bearer key (a Secret reference and its checksum). Default: none, vLLM checks no key. */
+    readonly apiKey?: PodApiKey;
 }
 
 /** How a vLLM pod gets its weights. */
@@ -216,7 +219,14 @@ export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.
             // No spare GPUs to surge into: replace one replica at a time (the PDB keeps the rest serving).
             strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
             template: {
-                metadata: { labels, annotations: { "prometheus.io/path": METRICS_PATH, "prometheus.io/port": String(VLLM_PORT) } },
+                metadata: {
+                    labels,
+                    annotations: {
+                        "prometheus.io/path": METRICS_PATH, "prometheus.io/port": String(VLLM_PORT),
+                        // A new key is a new template: the replicas roll (the key itself is only in the Secret).
+                        ...(input.apiKey !== undefined ? { [API_KEY_CHECKSUM_ANNOTATION]: input.apiKey.checksum } : {}),
+                    },
+                },
                 spec: {
                     tolerations: [{ ...GPU_TOLERATION }],
                     affinity: {
@@ -245,7 +255,7 @@ export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.
                         command: ["python3", "-m", "vllm.entrypoints.openai.api_server"],
                         args: [...input.args],
                         ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
-                        env: vllmEnv(input.source),
+                        env: [...vllmEnv(input.source), ...(input.apiKey !== undefined ? [apiKeyEnv(input.apiKey.secretName)] : [])],
                         resources: {
                             requests: { cpu: input.resources.cpu, memory: input.resources.memory, "nvidia.com/gpu": input.resources.gpus },
                             limits: { memory: input.resources.memory, "nvidia.com/gpu": input.resources.gpus },
@@ -272,11 +282,20 @@ export function renderVllmDeployment(input: VllmDeploymentInput): k8sInput.apps.
 /** Pod label naming the replica's zone (also its Deployment's selector). */
 export const GPU_ZONE_POD_LABEL = "llm-breakeven/zone";
 
+/**
+ * The in-cluster API Service's own labels: the pods' labels plus its component, which the ServiceMonitor
+ * selects. Any other Service in front of the same pods (the endpoint's NodePort) carries other labels,
+ * so Prometheus scrapes each pod once.
+ */
+export function vllmServiceLabels(appLabels: Readonly<Record<string, string>>): Record<string, string> {
+    return { ...appLabels, "app.kubernetes.io/component": "api" };
+}
+
 export function renderVllmService(name: string, namespace: string, appLabels: Readonly<Record<string, string>>): k8sInput.core.v1.Service & { apiVersion: "v1"; kind: "Service" } {
     return {
         apiVersion: "v1",
         kind: "Service",
-        metadata: { name, namespace, labels: { ...appLabels } },
+        metadata: { name, namespace, labels: vllmServiceLabels(appLabels) },
         spec: { type: "ClusterIP", selector: { ...appLabels }, ports: [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }] },
     };
 }
@@ -319,6 +338,10 @@ export interface VllmServingArgs {
     readonly hfToken?: pulumi.Input<string>;
     /** Subnets holding the VPC interface endpoints (egress on 443). */
     readonly endpointCidrs: readonly string[];
+    /** vLLM's bearer key, a Pulumi secret. Default: none (vLLM checks no key; the hybrid gateway's path). */
+    readonly apiKey?: pulumi.Input<string>;
+    /** With an internal endpoint: the ingress the namespace admits (the load balancer's subnets, Prometheus). Default: no ingress policy. */
+    readonly ingress?: { readonly loadBalancerCidrs: readonly string[]; readonly monitoringNamespace: string };
 }
 
 /** The model source as the serving component wires it. */
@@ -345,8 +368,10 @@ export class VllmServing extends pulumi.ComponentResource {
     readonly endpoint: pulumi.Output<string>;
     /** Deployment names, in zone order (set explicitly, so known before the deployment: alert rules name them). */
     readonly deploymentNames: readonly string[];
-    /** Labels of every vLLM pod and of the Service (the ServiceMonitor selects them). */
+    /** Labels of every vLLM pod (the Services and the PDB select them). */
     readonly appLabels: Readonly<Record<string, string>>;
+    /** The in-cluster Service's labels: the ServiceMonitor selects them, and only that Service has them. */
+    readonly serviceLabels: Readonly<Record<string, string>>;
     readonly totalReplicas: number;
     readonly args: readonly string[];
     readonly pdbName: pulumi.Output<string>;
@@ -369,7 +394,10 @@ export class VllmServing extends pulumi.ComponentResource {
             metadata: { name: args.namespace, labels: { "pod-security.kubernetes.io/enforce": servingPodSecurityLevel(source.kind), "pod-security.kubernetes.io/warn": "baseline" } },
         }, { parent: this });
         const ns = args.namespace;
-        const egress = new ServingEgressPolicy(name, { namespace: ns, modelSourceCidrs: source.cidrs, endpointCidrs: args.endpointCidrs }, { parent: this, dependsOn: [namespace] });
+        const egress = new ServingEgressPolicy(name, {
+            namespace: ns, modelSourceCidrs: source.cidrs, endpointCidrs: args.endpointCidrs,
+            ...(args.ingress !== undefined ? { ingress: { port: VLLM_PORT, ...args.ingress } } : {}),
+        }, { parent: this, dependsOn: [namespace] });
         // Everything a pod needs exists before it starts: the egress policy, the token, the service account.
         const podPrerequisites: pulumi.Resource[] = [egress];
         let tokenSecretName: string | undefined;
@@ -380,6 +408,12 @@ export class VllmServing extends pulumi.ComponentResource {
                 type: "Opaque",
                 stringData: { [HF_TOKEN_KEY]: pulumi.secret(args.hfToken) },
             }, { parent: this, dependsOn: [namespace], additionalSecretOutputs: ["data", "stringData"] }));
+        }
+        let apiKey: PodApiKey | undefined;
+        if (args.apiKey !== undefined) {
+            const created = createApiKeySecret(`${name}-api-key`, ns, args.apiKey, { parent: this, dependsOn: [namespace] });
+            podPrerequisites.push(created.secret);
+            apiKey = created.podApiKey;
         }
         let podSource: PodWeightsSource;
         if (source.kind === "s3") {
@@ -398,16 +432,19 @@ export class VllmServing extends pulumi.ComponentResource {
             podSource = { kind: "huggingface", hfTokenSecretName: tokenSecretName };
         }
 
-        args.zones.forEach((zone) => {
+        // One zone after the other: each Deployment waits for the previous zone's rollout, so a change that
+        // touches every zone (a new key, a new image) never takes all zones' replicas down at once.
+        let previousZone: k8s.apps.v1.Deployment | undefined;
+        for (const zone of args.zones) {
             const object = renderVllmDeployment({
                 name: `${name}-${zone}`, namespace: ns, zone, replicas: replicasPerZone, image: args.image, args: vllmArgs, resources,
-                source: podSource, startupFailureThreshold: startupProbeFailureThreshold(args.weightsGB), appLabels,
+                source: podSource, startupFailureThreshold: startupProbeFailureThreshold(args.weightsGB), appLabels, ...(apiKey !== undefined ? { apiKey } : {}),
             });
             // Pulumi waits for the rollout; a replica may take the whole startup budget (10 minutes for 70B) plus image pull and node boot.
-            new k8s.apps.v1.Deployment(`${name}-${zone}`, { metadata: object.metadata, spec: object.spec }, {
-                parent: this, dependsOn: podPrerequisites, customTimeouts: { create: "40m", update: "40m" },
+            previousZone = new k8s.apps.v1.Deployment(`${name}-${zone}`, { metadata: object.metadata, spec: object.spec }, {
+                parent: this, dependsOn: previousZone !== undefined ? [...podPrerequisites, previousZone] : podPrerequisites, customTimeouts: { create: "40m", update: "40m" },
             });
-        });
+        }
         const serviceObject = renderVllmService(name, ns, appLabels);
         const service = new k8s.core.v1.Service(`${name}-svc`, { metadata: serviceObject.metadata, spec: serviceObject.spec }, { parent: this, dependsOn: [namespace] });
         const totalReplicas = replicasPerZone * args.zones.length;
@@ -419,6 +456,7 @@ export class VllmServing extends pulumi.ComponentResource {
         this.endpoint = pulumi.interpolate`http://${service.metadata.name}.${namespace.metadata.name}.svc.cluster.local:${VLLM_PORT}/v1`;
         this.deploymentNames = args.zones.map((zone) => `${name}-${zone}`);
         this.appLabels = appLabels;
+        this.serviceLabels = vllmServiceLabels(appLabels);
         this.totalReplicas = totalReplicas;
         this.args = vllmArgs;
         this.pdbName = pdb.metadata.name;
@@ -428,6 +466,7 @@ export class VllmServing extends pulumi.ComponentResource {
             endpoint: this.endpoint,
             deploymentNames: this.deploymentNames,
             appLabels: this.appLabels,
+            serviceLabels: this.serviceLabels,
             totalReplicas: this.totalReplicas,
             args: this.args,
             pdbName: this.pdbName,

@@ -23,15 +23,17 @@ describe("hybrid-prod under mocks", () => {
         expect(service.inputs["desiredCount"]).toBe(3);
     });
 
-    it("reaches vLLM privately: an internal load balancer on the GPU nodes' NodePort, and the gateway's self-hosted tier points at it", () => {
-        const lb = run.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer" && r.name === "llm-vllm-private-alb")!;
+    // The self-hosted stack's own endpoint (components/selfHosted/endpoint.ts), HTTPS since issue 18: the
+    // gateway calls the certificate's host name (the offline plan's marked placeholder here).
+    it("reaches vLLM privately: the self-hosted internal HTTPS load balancer on the GPU nodes' NodePort, and the gateway's self-hosted tier points at it", () => {
+        const lb = run.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer" && r.name === "llm-vllm-endpoint-alb")!;
         expect(lb.inputs).toMatchObject({ internal: true, loadBalancerType: "application" });
-        const nodePort = run.resources.find((r) => r.type === "kubernetes:core/v1:Service" && r.name === "llm-vllm-private-nodeport")!;
+        const nodePort = run.resources.find((r) => r.type === "kubernetes:core/v1:Service" && r.name === "llm-vllm-endpoint-nodeport")!;
         expect(nodePort.inputs).toMatchObject({ spec: { type: "NodePort", ports: [{ port: 8000, nodePort: 30800 }] } });
         expect(of(run, "aws:autoscaling/attachment:Attachment")).toHaveLength(2);
         const task = JSON.parse(of(run, "aws:ecs/taskDefinition:TaskDefinition")[0]!.inputs["containerDefinitions"] as string) as { name: string; environment: { name: string; value: string }[] }[];
         const env = Object.fromEntries(task.find((c) => c.name === "litellm")!.environment.map((e) => [e.name, e.value]));
-        expect(env["SELF_HOSTED_API_BASE"]).toBe(`http://${lb.outputs["dnsName"] as string}:8000/v1`);
+        expect(env["SELF_HOSTED_API_BASE"]).toBe("https://vllm.offline-plan.invalid/v1");
         const config = parse(Buffer.from(env["LITELLM_CONFIG_YAML_B64"]!, "base64").toString("utf8")) as { model_list: { model_name: string; litellm_params: Record<string, unknown> }[] };
         const router = config.model_list.find((m) => m.model_name === "auto")!;
         expect((router.litellm_params["complexity_router_config"] as { tiers: Record<string, string> }).tiers).toEqual({

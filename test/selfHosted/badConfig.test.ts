@@ -81,7 +81,8 @@ describe("bad self-hosted config is rejected before any resource exists", () => 
         expect(error).toBeUndefined();
         expect(recorded).toContain("kubernetes:core/v1:ServiceAccount");
         expect(recorded).not.toContain("kubernetes:core/v1:Secret::llm-vllm-hf-token");
-        expect(recorded.filter((t) => t.startsWith("kubernetes:core/v1:Secret::"))).toEqual(["kubernetes:core/v1:Secret::llm-mon-grafana-admin"]);
+        // The other Secrets: vLLM's API key and Grafana's password.
+        expect(recorded.filter((t) => t.startsWith("kubernetes:core/v1:Secret::")).sort()).toEqual(["kubernetes:core/v1:Secret::llm-mon-grafana-admin", "kubernetes:core/v1:Secret::llm-vllm-api-key"]);
     });
 
     it("Hugging Face with ranges and a token still deploys (the default source, kept working)", async () => {

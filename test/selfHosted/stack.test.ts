@@ -33,7 +33,7 @@ describe("self-hosted-prod under mocks", () => {
         expect(new Set(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:")).map((r) => r.type))).toEqual(new Set([
             "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools",
             "llm-breakeven:selfHosted:VllmServing", "llm-breakeven:selfHosted:ServingEgressPolicy", "llm-breakeven:selfHosted:Monitoring",
-            "llm-breakeven:selfHosted:S3ModelSource",
+            "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmEndpoint",
         ]));
     });
 
@@ -43,7 +43,7 @@ describe("self-hosted-prod under mocks", () => {
         const topLevel = run.resources.filter((r) => r.parent === stack.urn);
         expect(topLevel.map((r) => r.type).sort()).toEqual([
             "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools", "llm-breakeven:selfHosted:Monitoring",
-            "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmServing",
+            "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmEndpoint", "llm-breakeven:selfHosted:VllmServing",
         ]);
         const children = run.resources.filter((r) => r !== stack && r.parent !== stack.urn);
         expect(children.length).toBeGreaterThan(70);
@@ -169,14 +169,14 @@ describe("self-hosted-prod under mocks", () => {
     });
 
     it("exposes the OpenAI API on an internal ClusterIP Service, with a PDB letting one node drain", () => {
-        const service = inputs(one(run.resources, "kubernetes:core/v1:Service"));
+        const service = inputs(one(run.resources, "kubernetes:core/v1:Service", "llm-vllm-svc"));
         expect(service["spec"]).toMatchObject({ type: "ClusterIP", ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }] });
         expect(inputs(one(run.resources, "kubernetes:policy/v1:PodDisruptionBudget"))["spec"]).toMatchObject({ minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "vllm" } } });
-        expect(run.outputs["endpoint"]).toBe("http://llm-vllm.vllm.svc.cluster.local:8000/v1");
+        expect(run.outputs["clusterEndpoint"]).toBe("http://llm-vllm.vllm.svc.cluster.local:8000/v1");
     });
 
     it("limits the serving namespace's egress to DNS, the endpoint subnets and the region's S3 prefix-list ranges, all on 443", () => {
-        const policy = inputs(one(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy"));
+        const policy = inputs(one(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "llm-vllm-egress"));
         expect(policy["metadata"]).toMatchObject({ namespace: "vllm" });
         expect(policy["spec"]["policyTypes"]).toEqual(["Egress"]);
         expect(policy["spec"]["podSelector"]).toEqual({});
