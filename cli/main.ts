@@ -15,6 +15,7 @@ import { EXIT, UsageError } from "./errors";
 import { registerEstimate } from "./estimate";
 import { registerPlan } from "./plan";
 import { registerUsage } from "./usage";
+import { registerSmoke } from "./smoke";
 
 export async function main(argv: readonly string[]): Promise<number> {
     const program = new Command("llm-breakeven")
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerEstimate(program, setExitCode);
     registerPlan(program, setExitCode);
     registerUsage(program, setExitCode);
+    registerSmoke(program, setExitCode);
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;
