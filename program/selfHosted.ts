@@ -226,7 +226,7 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         // Hybrid: the gateway's tasks run in this VPC and call the endpoint (its virtual keys are the auth).
         allowedCidrs: auth === "gateway" ? [...new Set([...e.allowedCidrs, network.vpcCidr])] : e.allowedCidrs,
         ...(e.privateHostedZoneId !== undefined ? { privateHostedZoneId: e.privateHostedZoneId } : {}),
-        lcuPerHour: albLcuPerHour({ requestsPerMonth: e.requestsPerMonth, tokensPerMonth: estimate.capacity.tokensPerMonth, peakToAverage: config.workload.peakToAverage }).lcuPerHour,
+        lcuPerHour: albLcuPerHour({ requestsPerMonth: e.requestsPerMonth, tokensPerMonth: estimate.scenario.tokensPerMonth, peakToAverage: estimate.scenario.peakToAverage }).lcuPerHour,
         tags,
     }, { ...k8sOpts, dependsOn: [serving] });
     const offer = offerFor(selfHosted);
