@@ -16,7 +16,7 @@ import {
     BUDGET_USD_RANGE, CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange,
 } from "../cost/workload";
 import { DEFAULT_LITELLM_IMAGE } from "../components/gateway/liteLLMRelease";
-import { ENDPOINT_DEFAULTS, checkEndpoint, endpointSchema } from "./endpoint";
+import { checkEndpoint, endpointSchema } from "./endpoint";
 
 export const NAMESPACE = "llm-breakeven";
 
@@ -149,8 +149,12 @@ export const selfHostedSchema = z.object({
     egressGBPerMonth: z.number().min(0).default(300),
     /** Expose the EKS API endpoint publicly as well as privately. */
     publicApiEndpoint: z.boolean().default(false),
-    /** The internal HTTPS endpoint applications call (config/endpoint.ts). */
-    endpoint: endpointSchema.default(ENDPOINT_DEFAULTS),
+    /**
+     * The internal HTTPS load balancer applications (or, in hybrid, the gateway) call (config/endpoint.ts).
+     * Default: none: vLLM is reachable inside the cluster only (self-hosted), or over HTTP inside the VPC
+     * (hybrid, outside production).
+     */
+    endpoint: endpointSchema.optional(),
 }).strict();
 
 export const gatewaySchema = z.object({
@@ -294,7 +298,8 @@ function checkCrossFields(config: PartialConfig, ctx: Ctx, present = { selfHoste
     const environment = config.environment ?? "production";
     if (config.selfHosted !== undefined && needsSelfHosted) {
         checkSelfHosted(config.selfHosted, environment, ctx);
-        checkEndpoint(config.selfHosted.endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", environment, ctx);
+        const endpoint = config.selfHosted.endpoint;
+        if (endpoint !== undefined) checkEndpoint(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", environment, ctx);
     }
     if (config.gateway !== undefined && needsGateway) checkGateway(config.gateway, environment, ctx);
     if (config.gateway?.cache.semantic === false && needsGateway && (config.workload?.cacheHitRate ?? 0) > 0) {

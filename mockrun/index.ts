@@ -83,7 +83,7 @@ function requiredSecrets(config: Readonly<Record<string, string>>): string[] {
     return [
         ...(mode !== "self-hosted" ? ["llm-breakeven:providerApiKeys"] : []),
         ...(mode !== "gateway" && selfHosted?.modelSource.kind === "huggingface" ? ["llm-breakeven:hfToken"] : []),
-        ...(mode === "self-hosted" && selfHosted !== undefined && endpointAuth(selfHosted.endpoint, mode) === "api-key" ? ["llm-breakeven:vllmApiKey"] : []),
+        ...(mode === "self-hosted" && selfHosted?.endpoint !== undefined && endpointAuth(selfHosted.endpoint, mode) === "api-key" ? ["llm-breakeven:vllmApiKey"] : []),
     ];
 }
 
@@ -105,8 +105,8 @@ function withOfflineEndpoint(config: Record<string, string>): string[] {
     }
     if (selfHosted === null || typeof selfHosted !== "object" || Array.isArray(selfHosted)) return [];
     const section = selfHosted as Record<string, unknown>;
-    const endpoint = section["endpoint"] ?? {};
-    if (endpoint === null || typeof endpoint !== "object" || Array.isArray(endpoint) || "certificateArn" in endpoint) return [];
+    const endpoint = section["endpoint"];
+    if (endpoint === undefined || endpoint === null || typeof endpoint !== "object" || Array.isArray(endpoint) || "certificateArn" in endpoint) return [];
     if ((config["llm-breakeven:environment"] ?? "production") !== "production") return [];
     const placeholder = offlinePlanEndpoint(config["llm-breakeven:region"] ?? config["aws:region"] ?? "us-east-1");
     const filled = { ...(endpoint as Record<string, unknown>), certificateArn: placeholder.certificateArn, ...("hostName" in endpoint ? {} : { hostName: placeholder.hostName }) };

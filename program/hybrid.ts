@@ -28,6 +28,7 @@ export async function buildHybrid(config: StackConfig, secrets: StackSecrets): P
     const selfHosted = await createSelfHosted(config, secrets);
     const network = selfHosted.network;
     const endpoint = selfHosted.endpoint;
+    if (endpoint === undefined) throw new Error("createSelfHosted made no endpoint in hybrid mode (preflightSelfHosted always gives hybrid one)");
     const gateway = await createGateway(config, secrets, {
         network: { vpcId: network.vpcId, vpcCidr: network.vpcCidr, availabilityZoneNames: network.availabilityZoneNames, publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds },
         selfHosted: { servedModelName: selfHosted.servedModelName, apiBase: endpoint.url },
@@ -41,7 +42,7 @@ export async function buildHybrid(config: StackConfig, secrets: StackSecrets): P
         routerModel: "auto",
         masterKeySecretArn: gateway.gateway.masterKeySecretArn,
         selfHostedEndpoint: endpoint.url,
-        selfHostedCall: callOutputs(selfHosted),
+        selfHostedCall: callOutputs({ ...selfHosted, endpoint }),
         resources: { serviceName: gateway.gateway.serviceName, taskDefinitionArn: gateway.gateway.taskDefinitionArn, autoscalingPolicies: gateway.gateway.autoscalingPolicyNames, alarms: gateway.gateway.alarmNames, secretVersions: gateway.gateway.secretVersionIds },
         servedModelName: selfHosted.servedModelName,
         clusterName: selfHosted.clusterName,

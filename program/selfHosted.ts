@@ -20,7 +20,7 @@ import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
 import { StackSecrets } from "../config/pulumi";
 import { estimateStack, offerFor } from "../config/scenario";
-import { EndpointAuth, endpointAuth, offlinePlaceholderProblems } from "../config/endpoint";
+import { ENDPOINT_DEFAULTS, EndpointAuth, EndpointConfig, endpointAuth, offlinePlaceholderProblems } from "../config/endpoint";
 import { ConfigError, ModelSourceKind, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
 import { albLcuPerHour } from "../cost/loadBalancer";
 import { Cluster } from "../components/selfHosted/cluster";
@@ -63,8 +63,10 @@ export interface Preflight {
     readonly instance: Ec2InstanceType & { readonly gpu: NonNullable<Ec2InstanceType["gpu"]> };
     /** Required with Hugging Face; optional with an S3 mirror. */
     readonly hfToken: pulumi.Output<string> | undefined;
+    /** The internal endpoint; undefined in self-hosted mode without selfHosted.endpoint (in-cluster only). */
+    readonly endpoint: EndpointConfig | undefined;
     /** Who checks callers of the endpoint; with api-key, the key (a Pulumi secret). */
-    readonly auth: EndpointAuth;
+    readonly auth: EndpointAuth | undefined;
     readonly vllmApiKey: pulumi.Output<string> | undefined;
     readonly estimate: Estimate;
 }
@@ -84,11 +86,17 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     if (fromHuggingFace && secrets.hfToken === undefined) {
         problems.push(`${key(SECRET_KEYS.hfToken)}: is required when selfHosted.modelSource.kind is "huggingface": vLLM downloads the weights from Hugging Face (Llama models are gated); run \`pulumi config set --secret ${key(SECRET_KEYS.hfToken)} hf_...\`, or load from an in-region S3 mirror (selfHosted.modelSource: {kind: s3, bucket, prefix})`);
     }
-    const auth = endpointAuth(selfHosted.endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted");
+    // Hybrid always has one (the gateway calls it); without the section, plain HTTP inside the VPC, which
+    // production refuses here, at deploy (the schema leaves it to the cost engine's and policies' readers).
+    if (config.mode === "hybrid" && selfHosted.endpoint === undefined && config.environment === "production") {
+        problems.push(`${key("selfHosted.endpoint")}: is required when mode is "hybrid" and environment is "production": the gateway reaches vLLM through it, and production refuses plain HTTP; set selfHosted.endpoint.certificateArn and hostName (stacks/Pulumi.hybrid-prod.yaml shows how)`);
+    }
+    const endpoint = selfHosted.endpoint ?? (config.mode === "hybrid" ? ENDPOINT_DEFAULTS : undefined);
+    const auth = endpoint !== undefined ? endpointAuth(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted") : undefined;
     if (auth === "api-key" && secrets.vllmApiKey === undefined) {
         problems.push(`${key(SECRET_KEYS.vllmApiKey)}: is required when selfHosted.endpoint.auth is "api-key": vLLM checks it on every /v1 request; run \`pulumi config set --secret ${key(SECRET_KEYS.vllmApiKey)} "$(openssl rand -hex 32)"\``);
     }
-    problems.push(...offlinePlaceholderProblems(selfHosted.endpoint));
+    if (endpoint !== undefined) problems.push(...offlinePlaceholderProblems(endpoint));
     const model = OPEN_MODELS.get(selfHosted.model);
     const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
     if (model !== undefined && instance?.gpu !== undefined) {
@@ -125,7 +133,7 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     if (problems.length > 0 || model === undefined || instance?.gpu === undefined || estimate === undefined) {
         throw new ConfigError(problems.length > 0 ? problems : [`${key("selfHosted")}: model or instance type unknown to the catalogue`]);
     }
-    return { selfHosted, model, instance: { ...instance, gpu: instance.gpu }, hfToken: secrets.hfToken, auth, vllmApiKey: auth === "api-key" ? secrets.vllmApiKey : undefined, estimate };
+    return { selfHosted, model, instance: { ...instance, gpu: instance.gpu }, hfToken: secrets.hfToken, endpoint, auth, vllmApiKey: auth === "api-key" ? secrets.vllmApiKey : undefined, estimate };
 }
 
 export interface SelfHostedDeployment {
@@ -139,9 +147,9 @@ export interface SelfHostedDeployment {
     readonly cluster: Cluster;
     readonly gpuPools: GpuNodePools;
     readonly serving: VllmServing;
-    /** The internal load balancer applications (or, in hybrid, the gateway) call. */
-    readonly endpoint: VllmEndpoint;
-    readonly auth: EndpointAuth;
+    /** The internal load balancer applications (or, in hybrid, the gateway) call; undefined without selfHosted.endpoint (self-hosted mode). */
+    readonly endpoint: VllmEndpoint | undefined;
+    readonly auth: EndpointAuth | undefined;
     /** vLLM's key (a Pulumi secret) when auth is api-key. */
     readonly vllmApiKey: pulumi.Output<string> | undefined;
     /** The S3 mirror's reader role and address ranges; undefined with Hugging Face. */
@@ -159,7 +167,7 @@ export interface CreateSelfHostedOptions {
 
 /** Builds the self-hosted infrastructure for a validated config (self-hosted or hybrid mode). */
 export async function createSelfHosted(config: StackConfig, secrets: StackSecrets, options: CreateSelfHostedOptions = {}): Promise<SelfHostedDeployment> {
-    const { selfHosted, model, instance, hfToken, auth, vllmApiKey, estimate } = preflightSelfHosted(config, secrets);
+    const { selfHosted, model, instance, hfToken, endpoint: endpointConfig, auth, vllmApiKey, estimate } = preflightSelfHosted(config, secrets);
     const name = options.name ?? "llm";
     const parentOpts = options.parent !== undefined ? { parent: options.parent } : {};
 
@@ -215,19 +223,10 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         weightsGB: checkpointGB(model, selfHosted.precision), ...(hfToken !== undefined ? { hfToken } : {}), modelSource, endpointCidrs: network.privateSubnetCidrs,
         ...(vllmApiKey !== undefined ? { apiKey: vllmApiKey } : {}),
         // The load balancer's nodes live in the private subnets: the namespace admits them, and Prometheus.
-        ingress: { loadBalancerCidrs: network.privateSubnetCidrs, monitoringNamespace: MONITORING_NAMESPACE },
+        ...(endpointConfig !== undefined ? { ingress: { loadBalancerCidrs: network.privateSubnetCidrs, monitoringNamespace: MONITORING_NAMESPACE } } : {}),
     }, { ...k8sOpts, dependsOn: mirror !== undefined ? [gpuPools, mirror] : [gpuPools] }); // the reader role's policy is attached before a pod starts
-    const e = selfHosted.endpoint;
-    const listener = endpointListener(e.certificateArn, e.hostName);
-    const endpoint = new VllmEndpoint(`${name}-vllm-endpoint`, {
-        clusterName: cluster.clusterName, zones: gpuZones.map((zone, i) => ({ zone, nodeGroupName: nodeGroupAt(gpuPools, i) })),
-        namespace: SERVING_NAMESPACE, podLabels: serving.appLabels, vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds,
-        listener, allowedSecurityGroupIds: e.allowedSecurityGroupIds, idleTimeoutSeconds: e.idleTimeoutSeconds,
-        // Hybrid: the gateway's tasks run in this VPC and call the endpoint (its virtual keys are the auth).
-        allowedCidrs: auth === "gateway" ? [...new Set([...e.allowedCidrs, network.vpcCidr])] : e.allowedCidrs,
-        ...(e.privateHostedZoneId !== undefined ? { privateHostedZoneId: e.privateHostedZoneId } : {}),
-        lcuPerHour: albLcuPerHour({ requestsPerMonth: e.requestsPerMonth, tokensPerMonth: estimate.scenario.tokensPerMonth, peakToAverage: estimate.scenario.peakToAverage }).lcuPerHour,
-        tags,
+    const endpoint = endpointConfig === undefined ? undefined : createEndpoint(`${name}-vllm-endpoint`, endpointConfig, auth, {
+        clusterName: cluster.clusterName, gpuZones, gpuPools, network, serving, estimate, tags,
     }, { ...k8sOpts, dependsOn: [serving] });
     const offer = offerFor(selfHosted);
     const monitoring = new Monitoring(`${name}-mon`, {
@@ -242,6 +241,24 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         clusterEndpoint: serving.endpoint, servedModelName: model.id, clusterName: cluster.clusterName, gpuNodeGroups: gpuPools.nodeGroupNames,
         network, cluster, gpuPools, serving, endpoint, auth, vllmApiKey, modelSource: mirror, monitoring, estimate,
     };
+}
+
+/** The internal load balancer in front of the GPU zones' replicas (hybrid: the gateway's callers, the VPC). */
+function createEndpoint(name: string, e: EndpointConfig, auth: EndpointAuth | undefined, from: {
+    readonly clusterName: pulumi.Output<string>; readonly gpuZones: readonly string[]; readonly gpuPools: GpuNodePools; readonly network: Network;
+    readonly serving: VllmServing; readonly estimate: Estimate; readonly tags: Record<string, string>;
+}, opts: pulumi.ComponentResourceOptions): VllmEndpoint {
+    const { network, estimate } = from;
+    return new VllmEndpoint(name, {
+        clusterName: from.clusterName, zones: from.gpuZones.map((zone, i) => ({ zone, nodeGroupName: nodeGroupAt(from.gpuPools, i) })),
+        namespace: SERVING_NAMESPACE, podLabels: from.serving.appLabels, vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds,
+        listener: endpointListener(e.certificateArn, e.hostName), allowedSecurityGroupIds: e.allowedSecurityGroupIds, idleTimeoutSeconds: e.idleTimeoutSeconds,
+        // Hybrid: the gateway's tasks run in this VPC and call the endpoint (its virtual keys are the auth).
+        allowedCidrs: auth === "gateway" ? [...new Set([...e.allowedCidrs, network.vpcCidr])] : e.allowedCidrs,
+        ...(e.privateHostedZoneId !== undefined ? { privateHostedZoneId: e.privateHostedZoneId } : {}),
+        lcuPerHour: albLcuPerHour({ requestsPerMonth: e.requestsPerMonth, tokensPerMonth: estimate.scenario.tokensPerMonth, peakToAverage: estimate.scenario.peakToAverage }).lcuPerHour,
+        tags: from.tags,
+    }, opts);
 }
 
 function nodeGroupAt(pools: GpuNodePools, index: number): pulumi.Output<string> {
@@ -261,8 +278,8 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
     const deployment = await createSelfHosted(config, secrets);
     const e = deployment.estimate;
     return {
-        endpoint: deployment.endpoint.url,
-        call: callOutputs(deployment),
+        endpoint: deployment.endpoint?.url ?? deployment.clusterEndpoint,
+        ...(deployment.endpoint !== undefined ? { call: callOutputs({ ...deployment, endpoint: deployment.endpoint }) } : {}),
         ...(deployment.vllmApiKey !== undefined ? { apiKey: pulumi.secret(deployment.vllmApiKey) } : {}),
         clusterEndpoint: deployment.clusterEndpoint,
         servedModelName: deployment.servedModelName,
@@ -304,7 +321,7 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
  * How to call the model, as stack outputs: the URL, the header, and the commands (`smoke` reads these;
  * the key itself is the secret output `apiKey`, shown only with --show-secrets).
  */
-export function callOutputs(deployment: Pick<SelfHostedDeployment, "endpoint" | "auth" | "servedModelName">): Record<string, pulumi.Input<unknown>> {
+export function callOutputs(deployment: { readonly endpoint: VllmEndpoint; readonly auth: EndpointAuth | undefined; readonly servedModelName: string }): Record<string, pulumi.Input<unknown>> {
     const stack = pulumi.getStack();
     const key = deployment.auth === "api-key" ? "$(pulumi stack output apiKey --show-secrets -s " + stack + ")" : "<a gateway virtual key>";
     return {

@@ -91,6 +91,10 @@ describe("mockrun", () => {
         // Streams the weights from an S3 mirror: no Hugging Face token, no provider keys.
         expect(Object.keys(selfHosted.config)).not.toContain("llm-breakeven:hfToken");
         expect(Object.keys(selfHosted.config)).not.toContain("llm-breakeven:providerApiKeys");
+        // Its endpoint checks vLLM's key (selfHosted.endpoint.auth api-key), and its certificate cannot be
+        // known offline: a marked placeholder the program refuses outside a plan (config/endpoint.ts).
+        expect(selfHosted.secretKeys).toEqual(["llm-breakeven:vllmApiKey"]);
+        expect(selfHosted.offlinePlaceholders).toEqual(["selfHosted.endpoint.certificateArn", "selfHosted.endpoint.hostName"]);
         const gateway = readStackFile("gateway-prod");
         expect(gateway.secretKeys).toEqual(["llm-breakeven:providerApiKeys"]);
         expect(gateway.config["llm-breakeven:providerApiKeys"]).toContain(PLACEHOLDER_SECRET);
@@ -104,7 +108,7 @@ describe("mockrun", () => {
             expect(fromHub).not.toContain("kind: s3");
             fs.writeFileSync(path.join(dir, "Pulumi.hub.yaml"), fromHub);
             const hub = readStackFile("hub", dir);
-            expect(hub.secretKeys).toEqual(["llm-breakeven:hfToken"]);
+            expect(hub.secretKeys).toEqual(["llm-breakeven:hfToken", "llm-breakeven:vllmApiKey"]);
             expect(hub.config["llm-breakeven:hfToken"]).toBe(PLACEHOLDER_SECRET);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

@@ -169,6 +169,18 @@ describe("config that cannot deploy is refused in one line", () => {
         expect(() => parseFlatConfig(noHost)).toThrow(/llm-breakeven:selfHosted\.endpoint\.hostName: is required with certificateArn/);
     });
 
+    it("without selfHosted.endpoint a self-hosted stack stays in-cluster (no load balancer, no key); a hybrid production stack is refused at deploy", async () => {
+        const { endpoint: _none, ...inCluster } = shippedSelfHosted;
+        const config = parseFlatConfig({ ...shipped.config, "llm-breakeven:selfHosted": JSON.stringify(inCluster) });
+        expect(preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: undefined })).toMatchObject({ endpoint: undefined, auth: undefined, vllmApiKey: undefined });
+        const hybridFile = readStackFile("hybrid-prod");
+        const hybridSelfHosted = JSON.parse(hybridFile.config["llm-breakeven:selfHosted"]!) as Record<string, unknown>;
+        const { endpoint: _dropped, ...withoutEndpoint } = hybridSelfHosted;
+        const hybrid = parseFlatConfig({ ...hybridFile.config, "llm-breakeven:selfHosted": JSON.stringify(withoutEndpoint) });
+        expect(() => preflightSelfHosted(hybrid, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: undefined }))
+            .toThrow(/llm-breakeven:selfHosted\.endpoint: is required when mode is "hybrid" and environment is "production": the gateway reaches vLLM through it, and production refuses plain HTTP/);
+    });
+
     it("a dev stack may run without a certificate: HTTP on vLLM's port inside the VPC", async () => {
         const devSelfHosted = { ...shippedSelfHosted, endpoint: { allowedCidrs: ["10.40.0.0/16"] } };
         const dev = await runStack({ ...shipped, config: { ...shipped.config, "llm-breakeven:environment": "dev", "llm-breakeven:vllmApiKey": KEY, "llm-breakeven:selfHosted": JSON.stringify(devSelfHosted) } }, { program: selfHostedProgram });
