@@ -8,7 +8,8 @@
  *   vllm/entrypoints/openai/api_server.py `build_app` ("Ensure --api-key option from CLI takes
  *   precedence over VLLM_API_KEY": `tokens := [key for key in (args.api_key or [envs.VLLM_API_KEY]) if key]`,
  *   then `AuthenticationMiddleware`, which checks `Authorization: Bearer <key>` on `/v1` paths only, so
- *   `/health` stays open for the load balancer's health check). docs/sources.md §6.
+ *   `/health` stays open for the load balancer's health check). docs/sources.md §6 (read in snapshots
+ *   before and after v0.11.0, the pinned image; none at the tag itself was available).
  * - a checksum of the key on the pod template, computed inside the secret Output: changing the config
  *   changes the template, and Kubernetes rolls the replicas (program order: one zone after the other).
  *   The checksum is shown as plain text (a secret annotation would make the whole Deployment spec a
