@@ -7,7 +7,7 @@
  *
  * The certificate cannot be known offline: a production stack file leaves it out, `pulumi up` refuses
  * without it (one line naming the key and the command), and only the offline plan (mockrun) fills in
- * OFFLINE_PLAN_ENDPOINT, which the program refuses outside an offline plan (see `offlinePlaceholderProblems`).
+ * `offlinePlanEndpoint`, which the program refuses outside an offline plan (see `deployProblems`).
  */
 import { z } from "zod";
 
@@ -59,11 +59,8 @@ type Issue = (path: Array<string | number>, message: string, value?: unknown) =>
 const SET_CERT = "pulumi config set --path 'llm-breakeven:selfHosted.endpoint.certificateArn' arn:aws:acm:<region>:<account>:certificate/<id>";
 
 /** Cross-field rules of the endpoint (the schema's superRefine calls it). */
-export function checkEndpoint(e: EndpointConfig, mode: "self-hosted" | "hybrid", environment: string, issue: Issue): void {
+export function checkEndpoint(e: EndpointConfig, mode: "self-hosted" | "hybrid", issue: Issue): void {
     const path = (key: string): Array<string | number> => ["selfHosted", "endpoint", key];
-    if (e.certificateArn === undefined && environment === "production") {
-        issue(path("certificateArn"), `is required when environment is "production": the endpoint refuses plain HTTP; import a certificate into ACM (or issue one from your private CA) and run \`${SET_CERT}\``);
-    }
     if (e.certificateArn !== undefined && e.hostName === undefined) {
         issue(path("hostName"), "is required with certificateArn: the name the certificate covers, which clients call (the load balancer's own DNS name is not on your certificate)");
     }
@@ -100,8 +97,19 @@ export function setOfflinePlan(value: boolean): void {
     offlinePlan = value;
 }
 
-/** The placeholders never reach a real preview or deploy: one problem naming the key and the fix. */
-export function offlinePlaceholderProblems(endpoint: EndpointConfig): string[] {
+/**
+ * What keeps an endpoint from a real preview or deploy, one line each, naming the key and the fix:
+ * production without a certificate (plain HTTP is refused), and the offline plan's placeholder
+ * anywhere but in an offline plan. Checked by the program's preflight, before any resource exists;
+ * not by the schema, whose other readers (the cost engine, `estimate`, the policy pack) read the
+ * shipped stack files, which cannot carry a certificate.
+ */
+export function deployProblems(endpoint: EndpointConfig, environment: string): string[] {
+    if (endpoint.certificateArn === undefined) {
+        return environment === "production"
+            ? [`llm-breakeven:selfHosted.endpoint.certificateArn: is required when environment is "production": the endpoint refuses plain HTTP; import a certificate into ACM (or issue one from your private CA) and run \`${SET_CERT}\``]
+            : [];
+    }
     if (offlinePlan || !isOfflinePlanPlaceholder(endpoint)) return [];
-    return [`llm-breakeven:selfHosted.endpoint.certificateArn: "${endpoint.certificateArn ?? ""}" is the offline plan's placeholder, not a certificate; run \`${SET_CERT}\` and set selfHosted.endpoint.hostName to the name it covers`];
+    return [`llm-breakeven:selfHosted.endpoint.certificateArn: "${endpoint.certificateArn}" is the offline plan's placeholder, not a certificate; run \`${SET_CERT}\` and set selfHosted.endpoint.hostName to the name it covers`];
 }

@@ -299,7 +299,7 @@ function checkCrossFields(config: PartialConfig, ctx: Ctx, present = { selfHoste
     if (config.selfHosted !== undefined && needsSelfHosted) {
         checkSelfHosted(config.selfHosted, environment, ctx);
         const endpoint = config.selfHosted.endpoint;
-        if (endpoint !== undefined) checkEndpoint(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", environment, ctx);
+        if (endpoint !== undefined) checkEndpoint(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", ctx);
     }
     if (config.gateway !== undefined && needsGateway) checkGateway(config.gateway, environment, ctx);
     if (config.gateway?.cache.semantic === false && needsGateway && (config.workload?.cacheHitRate ?? 0) > 0) {

@@ -20,7 +20,7 @@ import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
 import { StackSecrets } from "../config/pulumi";
 import { estimateStack, offerFor } from "../config/scenario";
-import { ENDPOINT_DEFAULTS, EndpointAuth, EndpointConfig, endpointAuth, offlinePlaceholderProblems } from "../config/endpoint";
+import { ENDPOINT_DEFAULTS, EndpointAuth, EndpointConfig, deployProblems, endpointAuth } from "../config/endpoint";
 import { ConfigError, ModelSourceKind, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
 import { albLcuPerHour } from "../cost/loadBalancer";
 import { Cluster } from "../components/selfHosted/cluster";
@@ -96,7 +96,7 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     if (auth === "api-key" && secrets.vllmApiKey === undefined) {
         problems.push(`${key(SECRET_KEYS.vllmApiKey)}: is required when selfHosted.endpoint.auth is "api-key": vLLM checks it on every /v1 request; run \`pulumi config set --secret ${key(SECRET_KEYS.vllmApiKey)} "$(openssl rand -hex 32)"\``);
     }
-    if (endpoint !== undefined) problems.push(...offlinePlaceholderProblems(endpoint));
+    if (endpoint !== undefined) problems.push(...deployProblems(endpoint, config.environment));
     const model = OPEN_MODELS.get(selfHosted.model);
     const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
     if (model !== undefined && instance?.gpu !== undefined) {

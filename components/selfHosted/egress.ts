@@ -32,10 +32,14 @@ export interface EgressPolicyInput {
     readonly endpointCidrs: readonly string[];
 }
 
-export interface NetworkPolicyObject {
+/** What every NetworkPolicy object here has besides its spec. */
+interface NetworkPolicyHead {
     readonly apiVersion: "networking.k8s.io/v1";
     readonly kind: "NetworkPolicy";
     readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+}
+
+export interface NetworkPolicyObject extends NetworkPolicyHead {
     readonly spec: {
         readonly podSelector: Record<string, never>;
         readonly policyTypes: readonly ["Egress"];
@@ -81,10 +85,7 @@ export interface IngressPolicyInput {
     readonly monitoringNamespace: string;
 }
 
-export interface IngressNetworkPolicyObject {
-    readonly apiVersion: "networking.k8s.io/v1";
-    readonly kind: "NetworkPolicy";
-    readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+export interface IngressNetworkPolicyObject extends NetworkPolicyHead {
     readonly spec: {
         readonly podSelector: Record<string, never>;
         readonly policyTypes: readonly ["Ingress"];

@@ -140,10 +140,13 @@ describe("config that cannot deploy is refused in one line", () => {
         return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     };
 
-    it("a production stack without a certificate (the shipped file as pulumi up reads it)", () => {
+    it("a production stack without a certificate (the shipped file as pulumi up reads it), before any resource exists", () => {
+        // The schema reads it (the cost engine, `estimate` and the policies need no certificate) ...
+        const config = parseFlatConfig(fileConfig());
+        // ... and the program's preflight refuses it, with the key and the command.
         let error: unknown;
         try {
-            parseFlatConfig(fileConfig());
+            preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: pulumi.output(KEY) });
         } catch (caught) {
             error = caught;
         }
