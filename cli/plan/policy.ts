@@ -16,18 +16,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import type { Policies, Policy, PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { AGREEING_POLICIES, PACK_NAME, POLICIES } from "../../policies/registry";
 import { withSharedView } from "../../policies/lib/view";
 import { overrideTokenCount } from "../../policies/lib/workload";
 import { UsageError } from "../errors";
+import { analyzeStack, Level, LEVELS, normalizeConfig } from "./policyInternals";
 import type { ResourceState } from "./state";
 
 /** policies/ at the project root: the pack, its registry and its per-environment config. */
 const POLICY_DIR = path.resolve(__dirname, "..", "..", "policies");
 
-export type Level = "advisory" | "mandatory" | "remediate" | "disabled";
-const LEVELS: readonly Level[] = ["advisory", "mandatory", "remediate", "disabled"];
+export type { Level } from "./policyInternals";
 
 /** Whether a violation at this level blocks the update (the Pulumi CLI fails on mandatory and remediate ones). */
 export function isBlocking(level: string): boolean {
@@ -58,47 +58,6 @@ export interface PolicyConfigEntry {
 }
 
 export type PolicyPackConfig = ReadonlyMap<string, PolicyConfigEntry>;
-
-// --- The SDK's analyzer internals and the engine's generated protobuf classes (untyped JS). ---------
-
-interface AnyMessage {
-    [method: string]: (...args: never[]) => unknown;
-}
-interface ServerModule {
-    makeAnalyzeStackRpcFun(packName: string, packVersion: string, packLevel: EnforcementLevel, policies: Policies):
-        (call: { request: unknown }, callback: (err: unknown, response: unknown) => void) => Promise<void>;
-}
-interface ProtoutilModule {
-    normalizeConfig(config: Record<string, unknown>): Record<string, { enforcementLevel?: string; properties?: Record<string, unknown> }>;
-}
-interface Sdk {
-    readonly server: ServerModule;
-    readonly protoutil: ProtoutilModule;
-    readonly levelOf: Record<number, Level>;
-}
-
-let sdk: Sdk | undefined;
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-function loadSdk(): Sdk {
-    if (sdk !== undefined) return sdk;
-    const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json"));
-    // The analyzer module resolves @pulumi/pulumi's protobuf classes from its own location: use those very modules.
-    const pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] })) as Record<string, unknown>;
-    const codes = pb["EnforcementLevel"] as unknown as Record<string, number>;
-    const levelOf: Record<number, Level> = {};
-    for (const level of LEVELS) {
-        const code = codes[level.toUpperCase()];
-        if (code !== undefined) levelOf[code] = level;
-    }
-    sdk = {
-        server: require(path.join(policyDir, "server.js")) as ServerModule,
-        protoutil: require(path.join(policyDir, "protoutil.js")) as ProtoutilModule,
-        levelOf,
-    };
-    return sdk;
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 function packVersion(): string {
     try {
@@ -142,7 +101,7 @@ export function normalisePolicyConfig(raw: Readonly<Record<string, unknown>>, so
         if (value === null || (typeof value !== "string" && typeof value !== "object") || Array.isArray(value)) problems.push(`"${name}": must be an enforcement level or an object`);
     }
     if (problems.length > 0) throw new UsageError(`${source}: ${problems.join("; ")}`);
-    const normalised = loadSdk().protoutil.normalizeConfig(rest);
+    const normalised = normalizeConfig(rest);
     const result = new Map<string, PolicyConfigEntry>();
     for (const policy of POLICIES) {
         const entry = normalised[policy.name];
@@ -372,24 +331,11 @@ export async function evaluatePolicies(resources: readonly ResourceState[], opti
     readonly policyConfig?: PolicyPackConfig;
     readonly configSource?: string;
 }): Promise<Verdict> {
-    const { server, levelOf } = loadSdk();
     const policies = configuredPolicies(POLICIES, options.policyConfig ?? new Map());
     pulumi.runtime.setAllConfig({ ...options.flatConfig }, [...(options.secretKeys ?? [])]);
-    const analyzeStack = server.makeAnalyzeStackRpcFun(PACK_NAME, packVersion(), "advisory", policies);
-    const response = await withSharedView(() => new Promise<AnyMessage>((resolve, reject) => {
-        void analyzeStack({ request: requestOf(resources) }, (err, res) => (err !== undefined && err !== null ? reject(err) : resolve(res as AnyMessage)));
-    }));
-    const diagnostics = response["getDiagnosticsList"]!() as AnyMessage[];
-    const violations = diagnostics.map((d): Violation => {
-        const urn = d["getUrn"]!() as string;
-        return {
-            policy: d["getPolicyname"]!() as string,
-            enforcementLevel: levelOf[d["getEnforcementlevel"]!() as number] ?? "advisory",
-            message: d["getMessage"]!() as string,
-            ...(urn !== "" ? { urn } : {}),
-        };
-    });
-    const notApplicable = (response["getNotApplicableList"]!() as AnyMessage[]).map((n) => ({ policy: n["getPolicyName"]!() as string, reason: n["getReason"]!() as string }));
+    const result = await analyzeStack(PACK_NAME, packVersion(), policies, requestOf(resources), withSharedView);
+    const violations = result.diagnostics.map(({ urn, ...d }): Violation => ({ ...d, ...(urn !== "" ? { urn } : {}) }));
+    const notApplicable = [...result.notApplicable];
     return {
         verdict: violations.some((v) => isBlocking(v.enforcementLevel)) ? "blocked" : "pass",
         violations,

@@ -54,3 +54,14 @@ describe("SDK internals behind one door", () => {
         expect(pkg.dependencies["@pulumi/pulumi"]).toBe(PULUMI_SDK_VERSION);
     });
 });
+
+describe("@pulumi/policy internals behind one door (cli/plan/policyInternals.ts)", () => {
+    it("refuses a policy SDK of another version, naming both and the fix; package.json pins it exactly", async () => {
+        const { POLICY_SDK_VERSION, policySdkProblem } = await import("../../cli/plan/policyInternals");
+        expect(policySdkProblem(POLICY_SDK_VERSION)).toBeUndefined();
+        expect(policySdkProblem("1.22.0")).toMatch(/@pulumi\/policy 1\.21\.0's AnalyzeStack handler .* found 1\.22\.0\. Fix: pin "@pulumi\/policy": "1\.21\.0"/);
+        const pkg = require("../../package.json") as { dependencies: Record<string, string> };
+        expect(pkg.dependencies["@pulumi/policy"]).toBe(POLICY_SDK_VERSION);
+        expect(policySdkProblem((require("@pulumi/policy/package.json") as { version: string }).version)).toBeUndefined();
+    });
+});
