@@ -14,7 +14,7 @@
  */
 import { API_MODELS, EC2_INSTANCE_TYPES, GPU_OFFERS, GpuId, GpuOffer, OPEN_MODELS, OpenModel } from "../cost/catalogue";
 import { capacityAwareBreakEven } from "../cost/breakEven";
-import { NodeCapacity, SECONDS_PER_MONTH, nodeCapacity, nodesNeeded } from "../cost/capacity";
+import { EngineId, LatencySlo, NodeCapacity, SECONDS_PER_MONTH, engineForImage, nodeCapacity, nodesNeeded } from "../cost/capacity";
 import { Estimate, Scenario, estimate } from "../cost/estimate";
 import { overheadMonthlyUsd } from "../cost/selfHosted";
 import { offerMonthlyUsd, TOKENS_PER_MTOK } from "../cost/units";
@@ -163,9 +163,7 @@ export function scenarioFromStackConfig(config: StackConfig, name = `${config.mo
             redundancy: selfHosted.redundancy,
             model: selfHosted.model,
             precision: selfHosted.precision,
-            ...(selfHosted.tensorParallelSize !== undefined ? { tensorParallelSize: selfHosted.tensorParallelSize } : {}),
-            maxNumSeqs: selfHosted.maxNumSeqs,
-            gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
+            ...vllmCapacitySettings(selfHosted),
         },
         overhead: config.overhead,
         overheadProvenance: { source: "stack config llm-breakeven:overhead (default: the seed's $3,500 + $200 + $400)", region: config.region, date: "as configured" },
@@ -216,13 +214,22 @@ export function apiSpend(workload: Workload, mode: Mode, selfHostedModel: string
     return { allApiUsdPerMTok, allApiMonthlyUsd, selfHostedShare, remainingApiMonthlyUsd, savedUsdPerMTok };
 }
 
+/** The vLLM settings the capacity model reads from the stack: the pinned image's engine generation, the flags, the SLO. */
+export function vllmCapacitySettings(selfHosted: SelfHostedConfig): {
+    readonly engine: EngineId; readonly maxNumSeqs: number; readonly gpuMemoryUtilization: number; readonly tensorParallelSize?: number; readonly slo?: LatencySlo;
+} {
+    return {
+        engine: engineForImage(selfHosted.vllmImage).engine,
+        maxNumSeqs: selfHosted.maxNumSeqs,
+        gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
+        ...(selfHosted.tensorParallelSize !== undefined ? { tensorParallelSize: selfHosted.tensorParallelSize } : {}),
+        ...(selfHosted.slo !== undefined ? { slo: { ...selfHosted.slo } } : {}),
+    };
+}
+
 /** One node's capacity for the stack's model and vLLM settings. */
 function stackNodeCapacity(selfHosted: SelfHostedConfig, gpu: GpuId, gpusPerNode: number, inputOutputRatio: number): NodeCapacity {
-    return nodeCapacity({
-        model: openModelOf(selfHosted), precision: selfHosted.precision, gpu, gpusPerNode, inputOutputRatio,
-        maxNumSeqs: selfHosted.maxNumSeqs, gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
-        ...(selfHosted.tensorParallelSize !== undefined ? { tensorParallelSize: selfHosted.tensorParallelSize } : {}),
-    });
+    return nodeCapacity({ model: openModelOf(selfHosted), precision: selfHosted.precision, gpu, gpusPerNode, inputOutputRatio, ...vllmCapacitySettings(selfHosted) });
 }
 
 export interface CapacityForStack {
@@ -245,7 +252,7 @@ export function capacityFor(config: StackConfig, instanceType: string, workload:
         perNodeTokensPerSecond: capacity.outputTokensPerSecond,
         peakTokensPerSecond,
         nodesNeeded: nodesNeeded({ tokensPerMonth: workload.tokensPerMonth, peakToAverage: workload.peakToAverage, nodeTokensPerMonth: capacity.tokensPerMonth, redundancy: selfHosted.redundancy }),
-        basis: `${selfHosted.model} ${selfHosted.precision}, ${capacity.replicasPerNode} x TP${capacity.tensorParallelSize}, batch ${capacity.batchPerReplica}, roofline at ${(capacity.efficiency.bandwidth * 100).toFixed(1)}% of HBM bandwidth (calibrated to published vLLM runs), ${workload.inputOutputRatio}:1 input:output`,
+        basis: `${selfHosted.model} ${selfHosted.precision}, ${capacity.replicasPerNode} x TP${capacity.tensorParallelSize}, batch ${capacity.batchPerReplica}, ${capacity.engine}, step ${capacity.decodeStepMs.toFixed(1)} ms (fitted to published vLLM runs), ${workload.inputOutputRatio}:1 input:output`,
     };
 }
 

@@ -130,6 +130,17 @@ export const selfHostedSchema = z.object({
     tensorParallelSize: z.number().int().positive().optional(),
     maxModelLen: z.number().int().min(512).default(8192),
     maxNumSeqs: z.number().int().min(1).max(4096).default(256),
+    /**
+     * Latency targets per replica. Default none: the capacity model runs each replica at the largest
+     * batch its memory and --max-num-seqs allow. With them, at the largest batch that meets them (and
+     * --max-num-seqs is set to it).
+     */
+    slo: z.object({
+        /** Time per output token, ms. */
+        tpotMs: z.number().positive().optional(),
+        /** Time to first token, ms (without queueing). */
+        ttftMs: z.number().positive().optional(),
+    }).strict().optional(),
     gpuMemoryUtilization: z.number().gt(0).max(0.98).default(0.9),
     rootVolumeSizeGiB: z.number().int().min(100).max(16384).default(500),
     /** vllm/vllm-openai image, pinned to a version tag or digest. */

@@ -1,36 +1,36 @@
 /**
- * Capacity: what one GPU node serves for a model and precision, and how many nodes a workload needs.
+ * Capacity: what one GPU node serves for a model, precision, engine and workload shape, which replica
+ * layout serves the most, and how many nodes a workload needs.
  *
- * A roofline model, calibrated:
- *  - decode is bound by HBM bandwidth: every step reads the weights once plus the KV cache of every
- *    sequence in the batch, and yields one token per sequence;
- *  - prefill is bound by compute: 2 x parameters FLOP per input token;
- *  - the batch is limited by the KV-cache memory left after the weights and by --max-num-seqs;
- *  - the bandwidth efficiency is fitted to published vLLM runs (VLLM_CALIBRATION) and scaled by the
- *    vLLM 0.6 speedup; the prefill efficiency is the project's kernel measurement.
- * Every figure is stated in `assumptions`, so a reader can check it against docs/sources.md §6.
+ * Each replica's step is built from physical terms (cost/capacity/terms.ts): bytes moved over achieved
+ * HBM bandwidth or FLOPs over achieved tensor rate, whichever is longer, plus tensor-parallel
+ * all-reduces, plus the engine's own per-step work; chunked prefill shares the steps. The batch is
+ * the largest that --max-num-seqs, the KV cache left after the weights, the offered concurrency and
+ * the latency SLOs allow. The few free constants are fitted to published vLLM runs
+ * (cost/data/vllm-runs.json; `npm run bench:capacity` prints the leave-one-out error).
  */
-import {
-    GPUS, GpuId, OPEN_MODELS, OpenModel, PREFILL_COMPUTE_EFFICIENCY, Precision, TENSOR_PARALLEL_ALL_REDUCE, VLLM_CALIBRATION,
-    VLLM_CALIBRATION_LATENCY_MS, VLLM_ENGINE_SPEEDUP,
-} from "./catalogue";
-import { fitModel, kvBytesPerToken, weightsGB } from "./memory";
+import { GPUS, GpuId, OpenModel, Precision } from "./catalogue";
+import { weightsGB } from "./memory";
+import { calibratedParameters } from "./capacity/calibration";
+import { CapacityParameters, LatencySlo, ReplicaOperatingPoint, StepTerms, operatingPoint } from "./capacity/replica";
+import { ENGINE_GENERATIONS, EngineId, GPU_COMPUTE } from "./capacity/specs";
 import { HOURS_PER_MONTH, formatWhole } from "./units";
+
+export type { LatencySlo, StepTerms } from "./capacity/replica";
+export type { EngineId } from "./capacity/specs";
+export { ENGINE_IDS, engineForImage } from "./capacity/specs";
 
 export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 
 /** vLLM defaults the stacks also use (config/stack.ts): --max-num-seqs 256, --gpu-memory-utilization 0.90. */
 export const DEFAULT_MAX_NUM_SEQS = 256;
 export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
-/**
- * Tokens held in the KV cache per running sequence (prompt plus the output so far), on average.
- * 2,048 is the context of the project's node-ceiling measurement (docs/sources.md §6).
- */
-export const DEFAULT_CONTEXT_TOKENS = 2048;
-/** The calibration runs' prompts and outputs are not published per run; assume 1,024 tokens in flight per sequence. */
-export const CALIBRATION_CONTEXT_TOKENS = 1024;
+/** Output tokens per request when the workload does not say: a long chat answer. Input = ratio x output. */
+export const DEFAULT_OUTPUT_TOKENS = 512;
+/** The engine the stacks pin (vllm/vllm-openai:v0.11.0, config/stack.ts) when a scenario names none. */
+export const DEFAULT_ENGINE: EngineId = "vllm-v1";
 
-/** Thrown when the model does not fit the node at any tensor-parallel size (or at the one asked for). */
+/** Thrown when the model does not fit the node at any tensor-parallel size (or at the one asked for), or no layout meets the SLO. */
 export class CapacityError extends Error {
     override readonly name = "CapacityError";
 }
@@ -40,39 +40,42 @@ export interface NodeCapacityInput {
     readonly precision: Precision;
     readonly gpu: GpuId;
     readonly gpusPerNode: number;
-    /** GPUs per replica; default: whichever power of two serves the most per node (one TP8 replica or several smaller ones). */
+    /** GPUs per replica; default: the power of two that serves the most per node within the SLO. */
     readonly tensorParallelSize?: number;
-    /** Input tokens per output token (3 means 3:1). */
+    /** Default vllm-v1 (the stacks' pinned vLLM). */
+    readonly engine?: EngineId;
+    /** Input tokens per output token (3 means 3:1); used for inputTokens when that is not given. */
     readonly inputOutputRatio: number;
+    /** Mean prompt tokens per request; default inputOutputRatio x outputTokens. */
+    readonly inputTokens?: number;
+    /** Mean output tokens per request; default 512. */
+    readonly outputTokens?: number;
+    /** Sequences in flight across the node (shared by its replicas); default: as many as the replicas hold. */
+    readonly concurrency?: number;
     /** vLLM --max-num-seqs per replica; default 256. */
     readonly maxNumSeqs?: number;
-    /** Average tokens in the KV cache per running sequence; default 2,048. */
-    readonly contextTokens?: number;
     /** vLLM --gpu-memory-utilization; default 0.90. */
     readonly gpuMemoryUtilization?: number;
+    readonly slo?: LatencySlo;
 }
 
-/** One way to lay replicas on the node. */
+/** One way to lay replicas on the node, at its operating point. */
 export interface ReplicaLayout {
     readonly tensorParallelSize: number;
     readonly replicasPerNode: number;
+    /** Fits and meets the SLO. */
     readonly fits: boolean;
-    /** Sequences decoded together per replica: min(--max-num-seqs, what the KV cache holds). */
     readonly batchPerReplica: number;
+    readonly batchReason: string;
+    /** The --max-num-seqs to deploy: the configured one, or the SLO's batch where the SLO sets it. */
+    readonly maxNumSeqs: number;
     readonly kvCacheGBPerReplica: number;
     readonly decodeStepMs: number;
-    /** Output tokens per second for the whole node, prefill time included. */
+    readonly tpotMs: number;
+    readonly ttftMs: number;
+    /** Output tokens per second for the whole node, prefill included. */
     readonly outputTokensPerSecond: number;
-}
-
-export interface Efficiency {
-    /** Share of peak HBM bandwidth a decode step achieves end to end (vLLM >= 0.6). */
-    readonly bandwidth: number;
-    /** Share of dense BF16 peak a prefill achieves. */
-    readonly prefillCompute: number;
-    /** The fit: each calibration point's efficiency at vLLM 0.5.4, before the engine speedup. */
-    readonly calibration: readonly { readonly id: string; readonly inFlight: number; readonly measuredOutputTokensPerSecond: number; readonly bandwidthEfficiency: number }[];
-    readonly engineSpeedup: number;
+    readonly terms?: StepTerms;
 }
 
 export interface NodeCapacity {
@@ -80,159 +83,138 @@ export interface NodeCapacity {
     readonly precision: Precision;
     readonly gpu: GpuId;
     readonly gpusPerNode: number;
+    readonly engine: EngineId;
+    readonly inputTokens: number;
+    readonly outputTokens: number;
     readonly tensorParallelSize: number;
     readonly replicasPerNode: number;
     readonly batchPerReplica: number;
+    /** The --max-num-seqs to deploy: the configured one, or the SLO's batch where the SLO sets it. */
+    readonly maxNumSeqs: number;
+    /** The chosen TP and why. */
+    readonly layoutReason: string;
     readonly decodeStepMs: number;
+    readonly tpotMs: number;
+    readonly ttftMs: number;
     readonly outputTokensPerSecond: number;
     readonly inputTokensPerSecond: number;
     /** Input + output tokens per second: the workload's volume unit. */
     readonly totalTokensPerSecond: number;
     /** Input + output tokens one node serves in a 730-hour month running flat out. */
     readonly tokensPerMonth: number;
-    readonly efficiency: Efficiency;
+    /** The chosen layout's step, term by term. */
+    readonly terms: StepTerms;
+    readonly efficiency: { readonly bandwidth: number; readonly prefillCompute: number };
     /** Every layout considered, the chosen one among them. */
     readonly layouts: readonly ReplicaLayout[];
     readonly assumptions: readonly string[];
 }
 
-interface Roofline {
-    readonly model: OpenModel;
-    readonly precision: Precision;
-    readonly gpu: GpuId;
-    readonly inputOutputRatio: number;
-    readonly maxNumSeqs: number;
-    readonly contextTokens: number;
-    readonly gpuMemoryUtilization: number;
-    readonly bandwidthEfficiency: number;
-    readonly prefillEfficiency: number;
-}
-
-/** Output tokens/s of one replica spanning `tp` GPUs, or a layout that does not fit. */
-function replicaLayout(r: Roofline, tp: number, gpusPerNode: number): ReplicaLayout {
-    const replicasPerNode = Math.floor(gpusPerNode / tp);
-    const fit = fitModel({ model: r.model, precision: r.precision, gpu: r.gpu, gpusPerReplica: tp, gpuMemoryUtilization: r.gpuMemoryUtilization });
-    const kvPerToken = kvBytesPerToken(r.model, r.precision);
-    const batchByMemory = fit.fits ? Math.floor((fit.kvCacheGB * 1e9) / (r.contextTokens * kvPerToken)) : 0;
-    const batch = Math.min(r.maxNumSeqs, batchByMemory);
-    if (!fit.fits || batch < 1) {
-        return { tensorParallelSize: tp, replicasPerNode, fits: false, batchPerReplica: 0, kvCacheGBPerReplica: Math.max(0, fit.kvCacheGB), decodeStepMs: 0, outputTokensPerSecond: 0 };
-    }
-    const spec = GPUS[r.gpu];
-    const bandwidthBytesPerSecond = tp * spec.memoryBandwidthTBps * 1e12 * r.bandwidthEfficiency;
-    const stepSeconds = (weightsGB(r.model, r.precision) * 1e9 + batch * r.contextTokens * kvPerToken) / bandwidthBytesPerSecond + allReduceSeconds(r.model, tp);
-    const flopsPerSecond = tp * spec.bf16Tflops * 1e12 * r.prefillEfficiency;
-    // Chunked prefill shares the GPUs with decode: each output token also pays for its r input tokens.
-    const prefillSecondsPerOutputToken = (r.inputOutputRatio * 2 * r.model.parameters) / flopsPerSecond;
-    const replicaOutputTokensPerSecond = 1 / (stepSeconds / batch + prefillSecondsPerOutputToken);
-    return {
-        tensorParallelSize: tp,
-        replicasPerNode,
-        fits: true,
-        batchPerReplica: batch,
-        kvCacheGBPerReplica: fit.kvCacheGB,
-        decodeStepMs: stepSeconds * 1e3,
-        outputTokensPerSecond: replicasPerNode * replicaOutputTokensPerSecond,
-    };
-}
-
-/** Per decode step: two all-reduces per layer across the replica's GPUs; none on one GPU. */
-export function allReduceSeconds(model: OpenModel, tensorParallelSize: number): number {
-    if (tensorParallelSize <= 1) return 0;
-    return model.layers * TENSOR_PARALLEL_ALL_REDUCE.allReducesPerLayer * TENSOR_PARALLEL_ALL_REDUCE.microsecondsPerAllReduce * 1e-6;
-}
-
-let cachedEfficiency: Efficiency | undefined;
-
-/**
- * Fits the bandwidth efficiency to the published vLLM 0.5.4 runs (TP8): each run's decode step is
- * its per-token latency; less the TP8 all-reduces, that time moved the weights and the KV cache of
- * its in-flight batch (output tok/s x latency, 1,024 tokens of context each). The bytes over the
- * bandwidth time over peak bandwidth is the point's efficiency. The mean, times the vLLM 0.6
- * speedup, is the efficiency used for current engines.
- */
-export function calibratedEfficiency(): Efficiency {
-    if (cachedEfficiency !== undefined) return cachedEfficiency;
-    const calibration = VLLM_CALIBRATION.map((point) => {
-        const model = OPEN_MODELS.get(point.model);
-        if (model === undefined) throw new Error(`catalogue: calibration point ${point.id} names unknown model ${point.model}`);
-        const inFlight = (point.outputTokensPerSecond * VLLM_CALIBRATION_LATENCY_MS[point.id]) / 1000;
-        const bytesPerStep = weightsGB(model, point.precision) * 1e9 + inFlight * CALIBRATION_CONTEXT_TOKENS * kvBytesPerToken(model, point.precision);
-        const bandwidthSeconds = VLLM_CALIBRATION_LATENCY_MS[point.id] / 1000 - allReduceSeconds(model, 8);
-        const bandwidthEfficiency = bytesPerStep / bandwidthSeconds / (8 * GPUS[point.gpu].memoryBandwidthTBps * 1e12);
-        return { id: point.id, inFlight, measuredOutputTokensPerSecond: point.outputTokensPerSecond, bandwidthEfficiency };
-    });
-    const mean = calibration.reduce((sum, c) => sum + c.bandwidthEfficiency, 0) / calibration.length;
-    cachedEfficiency = {
-        bandwidth: mean * VLLM_ENGINE_SPEEDUP.factor,
-        prefillCompute: PREFILL_COMPUTE_EFFICIENCY.fraction,
-        calibration,
-        engineSpeedup: VLLM_ENGINE_SPEEDUP.factor,
-    };
-    return cachedEfficiency;
-}
-
-function powersOfTwoDividing(gpusPerNode: number): number[] {
+export function powersOfTwoDividing(gpusPerNode: number): number[] {
     const sizes: number[] = [];
     for (let tp = 1; tp <= gpusPerNode; tp *= 2) if (gpusPerNode % tp === 0) sizes.push(tp);
     return sizes;
 }
 
-export function nodeCapacity(input: NodeCapacityInput): NodeCapacity {
-    const maxNumSeqs = input.maxNumSeqs ?? DEFAULT_MAX_NUM_SEQS;
-    const contextTokens = input.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
-    const gpuMemoryUtilization = input.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION;
-    const where = `${input.model.label} at ${input.precision} on ${input.gpusPerNode}x ${GPUS[input.gpu].label}`;
-    if (!(Number.isInteger(input.gpusPerNode) && input.gpusPerNode >= 1)) throw new CapacityError(`gpusPerNode ${input.gpusPerNode} must be a whole number, 1 or more`);
-    if (!(input.inputOutputRatio > 0 && Number.isFinite(input.inputOutputRatio))) throw new CapacityError(`inputOutputRatio ${input.inputOutputRatio} must be above 0`);
-    if (!(Number.isInteger(maxNumSeqs) && maxNumSeqs >= 1)) throw new CapacityError(`maxNumSeqs ${maxNumSeqs} must be a whole number, 1 or more`);
-    if (!(contextTokens >= 1 && Number.isFinite(contextTokens))) throw new CapacityError(`contextTokens ${contextTokens} must be 1 or more`);
-    if (!(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) throw new CapacityError(`gpuMemoryUtilization ${gpuMemoryUtilization} must be in (0, 1]`);
+function checkInput(input: NodeCapacityInput, maxNumSeqs: number, gpuMemoryUtilization: number, inputTokens: number, outputTokens: number): void {
+    const problems: string[] = [];
+    if (!(Number.isInteger(input.gpusPerNode) && input.gpusPerNode >= 1)) problems.push(`gpusPerNode ${input.gpusPerNode} must be a whole number, 1 or more`);
+    if (!(input.inputOutputRatio > 0 && Number.isFinite(input.inputOutputRatio))) problems.push(`inputOutputRatio ${input.inputOutputRatio} must be above 0`);
+    if (!(Number.isInteger(maxNumSeqs) && maxNumSeqs >= 1)) problems.push(`maxNumSeqs ${maxNumSeqs} must be a whole number, 1 or more`);
+    if (!(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) problems.push(`gpuMemoryUtilization ${gpuMemoryUtilization} must be in (0, 1]`);
+    if (!(inputTokens > 0 && Number.isFinite(inputTokens))) problems.push(`inputTokens ${inputTokens} must be above 0`);
+    if (!(outputTokens >= 1 && Number.isFinite(outputTokens))) problems.push(`outputTokens ${outputTokens} must be 1 or more`);
+    if (input.concurrency !== undefined && !(input.concurrency >= 1 && Number.isFinite(input.concurrency))) problems.push(`concurrency ${input.concurrency} must be 1 or more`);
+    for (const [key, value] of Object.entries(input.slo ?? {})) {
+        if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value))) problems.push(`slo.${key} ${String(value)} must be above 0 ms`);
+    }
     const tp = input.tensorParallelSize;
     if (tp !== undefined && !(Number.isInteger(tp) && tp >= 1 && input.gpusPerNode % tp === 0)) {
-        throw new CapacityError(`tensorParallelSize ${tp} must divide the node's ${input.gpusPerNode} GPUs (allowed: ${powersOfTwoDividing(input.gpusPerNode).join(", ")})`);
+        problems.push(`tensorParallelSize ${tp} must divide the node's ${input.gpusPerNode} GPUs (allowed: ${powersOfTwoDividing(input.gpusPerNode).join(", ")})`);
     }
+    if (problems.length > 0) throw new CapacityError(problems.join("; "));
+}
 
-    const efficiency = calibratedEfficiency();
-    const roofline: Roofline = {
-        model: input.model, precision: input.precision, gpu: input.gpu, inputOutputRatio: input.inputOutputRatio,
-        maxNumSeqs, contextTokens, gpuMemoryUtilization, bandwidthEfficiency: efficiency.bandwidth, prefillEfficiency: efficiency.prefillCompute,
+function layoutAt(point: ReplicaOperatingPoint, tp: number, replicasPerNode: number, maxNumSeqs: number): ReplicaLayout {
+    const t = point.terms;
+    return {
+        tensorParallelSize: tp, replicasPerNode, fits: t !== undefined, batchPerReplica: t?.batch ?? 0, batchReason: point.batchReason,
+        maxNumSeqs: point.sloBound && t !== undefined ? t.batch : maxNumSeqs,
+        kvCacheGBPerReplica: Math.max(0, point.limits.kvCacheGB), decodeStepMs: t?.decodeStepMs ?? 0, tpotMs: t?.tpotMs ?? 0, ttftMs: t?.ttftMs ?? 0,
+        outputTokensPerSecond: t !== undefined ? replicasPerNode * t.outputTokensPerSecond : 0, ...(t !== undefined ? { terms: t } : {}),
     };
-    const layouts = (tp !== undefined ? [tp] : powersOfTwoDividing(input.gpusPerNode)).map((size) => replicaLayout(roofline, size, input.gpusPerNode));
+}
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+
+/** Why the best layout beat the others, in the terms that differ. */
+export function layoutReason(best: ReplicaLayout, layouts: readonly ReplicaLayout[], forced: boolean): string {
+    const head = `${best.replicasPerNode} x TP${best.tensorParallelSize}: ${formatWhole(best.outputTokensPerSecond)} output tok/s per node`;
+    if (forced) return `${head} (--tensor-parallel-size ${best.tensorParallelSize} asked for)`;
+    const others = layouts.filter((l) => l !== best).map((l) => l.fits
+        ? `${l.replicasPerNode} x TP${l.tensorParallelSize} ${formatWhole(l.outputTokensPerSecond)} (batch ${l.batchPerReplica}, step ${ms(l.decodeStepMs)} of which all-reduce ${ms(l.terms?.allReduceMs ?? 0)} and engine ${ms(l.terms?.engineOverheadMs ?? 0)})`
+        : `${l.replicasPerNode} x TP${l.tensorParallelSize} cannot serve (${l.batchReason})`);
+    const t = best.terms;
+    const why = t === undefined ? "" : `: each replica runs batch ${best.batchPerReplica} in a ${ms(t.decodeStepMs)} step (${t.bound}-bound ${ms(Math.max(t.memoryMs, t.computeMs))}, all-reduce ${ms(t.allReduceMs)}, engine ${ms(t.engineOverheadMs)}); `
+        + "smaller replicas spend fewer GPUs on each step's all-reduces and engine work, larger ones hold more KV cache and finish a step sooner";
+    return `${head}, the most of ${layouts.length} layouts${why}. Others: ${others.join("; ")}`;
+}
+
+/** The calibrated constants (fitted to cost/data/vllm-runs.json). */
+export function capacityParameters(): CapacityParameters {
+    return calibratedParameters().params;
+}
+
+export function nodeCapacity(input: NodeCapacityInput): NodeCapacity {
+    const maxNumSeqs = input.maxNumSeqs ?? DEFAULT_MAX_NUM_SEQS;
+    const gpuMemoryUtilization = input.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION;
+    const outputTokens = input.outputTokens ?? DEFAULT_OUTPUT_TOKENS;
+    const inputTokens = input.inputTokens ?? input.inputOutputRatio * outputTokens;
+    const engine = input.engine ?? DEFAULT_ENGINE;
+    checkInput(input, maxNumSeqs, gpuMemoryUtilization, inputTokens, outputTokens);
+    const params = capacityParameters();
+    const where = `${input.model.label} at ${input.precision} on ${input.gpusPerNode}x ${GPUS[input.gpu].label}`;
+
+    const sizes = input.tensorParallelSize !== undefined ? [input.tensorParallelSize] : powersOfTwoDividing(input.gpusPerNode);
+    const layouts = sizes.map((tp) => {
+        const replicasPerNode = Math.floor(input.gpusPerNode / tp);
+        const point = operatingPoint({
+            model: input.model, precision: input.precision, gpu: input.gpu, tensorParallelSize: tp, engine, inputTokens, outputTokens, maxNumSeqs, gpuMemoryUtilization,
+            ...(input.concurrency !== undefined ? { concurrency: Math.ceil(input.concurrency / replicasPerNode) } : {}),
+            ...(input.slo !== undefined ? { slo: input.slo } : {}),
+        }, params);
+        return layoutAt(point, tp, replicasPerNode, maxNumSeqs);
+    });
     // Most output per node wins; on a tie, fewer, larger replicas (less to operate).
     const best = layouts.filter((l) => l.fits).sort((a, b) => b.outputTokensPerSecond - a.outputTokensPerSecond || b.tensorParallelSize - a.tensorParallelSize)[0];
-    if (best === undefined) {
+    if (best?.terms === undefined) {
         const weights = weightsGB(input.model, input.precision).toFixed(0);
-        throw new CapacityError(tp !== undefined
-            ? `${where}: ${weights} GB of weights plus KV cache do not fit ${tp} GPUs per replica; use a larger tensorParallelSize, a lower precision (fp8, int4) or larger GPUs`
-            : `${where}: ${weights} GB of weights plus KV cache do not fit the node at any tensor-parallel size; use a lower precision (fp8, int4) or larger GPUs (p4de.24xlarge, p5.48xlarge)`);
+        const why = layouts.map((l) => `TP${l.tensorParallelSize}: ${l.batchReason}`).join("; ");
+        throw new CapacityError(input.slo !== undefined && layouts.some((l) => l.kvCacheGBPerReplica > 0)
+            ? `${where}: no layout meets the SLO (${why}); relax tpotMs/ttftMs, or use faster GPUs`
+            : input.tensorParallelSize !== undefined
+                ? `${where}: ${weights} GB of weights plus KV cache do not fit ${input.tensorParallelSize} GPUs per replica (${why}); use a larger tensorParallelSize, a lower precision (fp8, int4) or larger GPUs`
+                : `${where}: ${weights} GB of weights plus KV cache do not fit the node at any tensor-parallel size (${why}); use a lower precision (fp8, int4) or larger GPUs (p4de.24xlarge, p5.48xlarge)`);
     }
+    const terms = best.terms;
     const outputTokensPerSecond = best.outputTokensPerSecond;
-    const inputTokensPerSecond = outputTokensPerSecond * input.inputOutputRatio;
+    const inputTokensPerSecond = outputTokensPerSecond * (inputTokens / outputTokens);
     const totalTokensPerSecond = outputTokensPerSecond + inputTokensPerSecond;
+    const compute = GPU_COMPUTE[input.gpu];
+    const overhead = params.engines[engine];
     const assumptions = [
-        `roofline, ${input.model.label} at ${input.precision}: ${best.replicasPerNode} replica(s) x TP${best.tensorParallelSize} per node, batch ${best.batchPerReplica} per replica (--max-num-seqs ${maxNumSeqs}, KV cache ${best.kvCacheGBPerReplica.toFixed(0)} GB at ${contextTokens} tokens of context per sequence, --gpu-memory-utilization ${gpuMemoryUtilization})`,
-        `decode step ${best.decodeStepMs.toFixed(1)} ms = (weights ${weightsGB(input.model, input.precision).toFixed(1)} GB + batch KV) / (${(efficiency.bandwidth * 100).toFixed(1)}% of ${best.tensorParallelSize} x ${GPUS[input.gpu].memoryBandwidthTBps} TB/s)${best.tensorParallelSize > 1 ? ` + ${input.model.layers * TENSOR_PARALLEL_ALL_REDUCE.allReducesPerLayer} all-reduces x ${TENSOR_PARALLEL_ALL_REDUCE.microsecondsPerAllReduce} µs (assumed)` : ""}`,
-        `bandwidth efficiency ${(efficiency.bandwidth * 100).toFixed(1)}% = mean of the vLLM 0.5.4 calibration points (${efficiency.calibration.map((c) => `${c.id} ${(c.bandwidthEfficiency * 100).toFixed(1)}% at ${c.inFlight.toFixed(0)} in flight`).join(", ")}) x ${efficiency.engineSpeedup} for vLLM >= ${VLLM_ENGINE_SPEEDUP.fromVersion} (${VLLM_ENGINE_SPEEDUP.provenance.source}, ${VLLM_ENGINE_SPEEDUP.provenance.date})`,
-        `prefill at ${(efficiency.prefillCompute * 100).toFixed(0)}% of dense BF16 peak (${PREFILL_COMPUTE_EFFICIENCY.provenance.source}), ${(2 * input.model.parameters / 1e9).toFixed(0)} GFLOP per input token, ${input.inputOutputRatio} input tokens per output token`,
+        `capacity, ${input.model.label} at ${input.precision} on ${ENGINE_GENERATIONS[engine].label}: ${best.replicasPerNode} replica(s) x TP${best.tensorParallelSize} per node, ${best.batchReason}; ${Math.round(inputTokens)} input + ${Math.round(outputTokens)} output tokens per request`,
+        `decode step ${ms(terms.decodeStepMs)} = max(memory ${ms(terms.memoryMs)}, compute ${ms(terms.computeMs)}) + all-reduce ${ms(terms.allReduceMs)} (${compute.link.label}) + engine ${ms(terms.engineOverheadMs)}; prefill ${ms(terms.prefillMsPerOutputToken)} per output token; TPOT ${ms(terms.tpotMs)}, TTFT ${ms(terms.ttftMs)}`,
+        `fitted to published vLLM runs (cost/data/vllm-runs.json, npm run bench:capacity): ${(params.bandwidthEfficiency * 100).toFixed(0)}% of HBM bandwidth, ${(params.computeEfficiency * 100).toFixed(1)}% of the tensor rate (both capped by the measured kernel ceilings, docs/sources.md §6), ${(params.allReduceLatencySeconds * 1e6).toFixed(0)} µs per all-reduce, engine ${(overhead.perSequenceSeconds * 1e6 * params.platformOverheadFactor[compute.era]).toFixed(0)} µs per sequence per step on this platform (${ENGINE_GENERATIONS[engine].why})`,
         `${formatWhole(outputTokensPerSecond)} output + ${formatWhole(inputTokensPerSecond)} input tokens/s per node, flat out for ${HOURS_PER_MONTH} hours a month`,
     ];
     return {
-        model: input.model.id,
-        precision: input.precision,
-        gpu: input.gpu,
-        gpusPerNode: input.gpusPerNode,
-        tensorParallelSize: best.tensorParallelSize,
-        replicasPerNode: best.replicasPerNode,
-        batchPerReplica: best.batchPerReplica,
-        decodeStepMs: best.decodeStepMs,
-        outputTokensPerSecond,
-        inputTokensPerSecond,
-        totalTokensPerSecond,
-        tokensPerMonth: totalTokensPerSecond * SECONDS_PER_MONTH,
-        efficiency,
-        layouts,
-        assumptions,
+        model: input.model.id, precision: input.precision, gpu: input.gpu, gpusPerNode: input.gpusPerNode, engine, inputTokens, outputTokens,
+        tensorParallelSize: best.tensorParallelSize, replicasPerNode: best.replicasPerNode, batchPerReplica: best.batchPerReplica, maxNumSeqs: best.maxNumSeqs,
+        layoutReason: layoutReason(best, layouts, input.tensorParallelSize !== undefined),
+        decodeStepMs: terms.decodeStepMs, tpotMs: terms.tpotMs, ttftMs: terms.ttftMs,
+        outputTokensPerSecond, inputTokensPerSecond, totalTokensPerSecond, tokensPerMonth: totalTokensPerSecond * SECONDS_PER_MONTH,
+        terms, efficiency: { bandwidth: params.bandwidthEfficiency, prefillCompute: params.computeEfficiency }, layouts, assumptions,
     };
 }
 

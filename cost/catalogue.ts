@@ -367,58 +367,8 @@ export const DECISION_THRESHOLDS = {
     provenance: SEED,
 } as const;
 
-/**
- * Capacity calibration points (output tokens per second per 8-GPU node) from published vLLM runs,
- * docs/sources.md §6. The capacity model's efficiency factor is fitted to these.
- */
-export const VLLM_CALIBRATION = [
-    { id: "lambda-a100-fp8-tp8", gpu: "a100-80gb" as GpuId, model: "llama-3.1-70b-instruct", precision: "fp8" as Precision, engine: "vLLM 0.5.4", concurrentSequences: 320, outputTokensPerSecond: 1163, provenance: { source: "LambdaLabsML/vllm-benchmark (320 prompts, TP8)", region: "global", date: "2024-08" } },
-    { id: "lambda-h100-fp8-tp8", gpu: "h100-80gb" as GpuId, model: "llama-3.1-70b-instruct", precision: "fp8" as Precision, engine: "vLLM 0.5.4", concurrentSequences: 86, outputTokensPerSecond: 2573, provenance: { source: "LambdaLabsML/vllm-benchmark (320 prompts, TP8)", region: "global", date: "2024-08" } },
-] as const;
-
-/**
- * Per-output-token latency of the VLLM_CALIBRATION runs (docs/sources.md §6: 74 ms on A100, 34 ms on
- * H100). Sequences in flight = output tokens/s x latency (~86 for both), which is the batch the
- * capacity model's efficiency is fitted at; the 320 prompts were not all in flight at once.
- */
-export const VLLM_CALIBRATION_LATENCY_MS: Readonly<Record<(typeof VLLM_CALIBRATION)[number]["id"], number>> = {
-    "lambda-a100-fp8-tp8": 74,
-    "lambda-h100-fp8-tp8": 34,
-};
-
-/**
- * vLLM 0.6 roughly doubled 70B throughput over 0.5.4 (vLLM blog 2024-09-05: Llama 3.1 70B TP4, 5,000
- * prompts, 256 max seqs, 1,492 -> 3,543 output tok/s). The calibration points are 0.5.4 runs; the
- * stacks pin a later vLLM, so the fitted efficiency is scaled by this factor (the headline "2x", below
- * the 2.37x of that one run).
- */
-export const VLLM_ENGINE_SPEEDUP = {
-    factor: 2,
-    fromVersion: "0.6.0",
-    provenance: { source: "vLLM blog, 'vLLM v0.6.0: 2.7x Throughput Improvement and 5x Latency Reduction'", region: "global", date: "2024-09-05" },
-} as const;
-
-/**
- * Prefill runs at about 30% of dense BF16 peak: the project's kernel measurement (docs/sources.md §6)
- * put the H100 node's prefill ceiling at 14,800-18,800 tok/s for a 70B model (141 GFLOP per token),
- * 26-34% of 8 x 989 TFLOP/s.
- */
-export const PREFILL_COMPUTE_EFFICIENCY = {
-    fraction: 0.3,
-    provenance: { source: "llm-breakeven kernel measurement, docs/sources.md §6 (prefill ceiling per H100 node)", region: "global", date: "2026-11-26" },
-} as const;
-
-/**
- * Tensor parallelism costs two all-reduces per layer per decode step (docs/sources.md §6: 160 per
- * step for a 80-layer model). Small-message all-reduce over NVLink/NVSwitch takes on the order of
- * 10-20 µs; 15 µs is assumed. It is why several small replicas beat one TP8 replica once each has a
- * full batch. Low confidence: an order-of-magnitude figure, not a measurement of these nodes.
- */
-export const TENSOR_PARALLEL_ALL_REDUCE = {
-    microsecondsPerAllReduce: 15,
-    allReducesPerLayer: 2,
-    provenance: { source: "assumption: NVLink small-message all-reduce latency (vLLM custom all-reduce), order of magnitude", region: "global", date: "2026", confidence: "low" as const },
-} as const;
+// The capacity model's measurements and fitted constants live in cost/data/vllm-runs.json and
+// cost/data/capacity-fit.json; its hardware facts in cost/capacity/specs.ts.
 
 // ---------------------------------------------------------------------------------------------
 // Embedding models (USD per million input tokens): the gateway's semantic cache embeds every prompt.

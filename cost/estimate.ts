@@ -5,7 +5,7 @@
  */
 import { GPUS, GPU_OFFERS, GpuOffer, OPEN_MODELS, OpenModel, Precision, Provenance, SEED_ASSUMPTIONS } from "./catalogue";
 import { CapacityAwareBreakEven, CapacityCurve, breakEvenTokensPerMonth, capacityAwareBreakEven, capacityAwareMonthlyUsd, fixedNodesBreakEven } from "./breakEven";
-import { NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from "./capacity";
+import { EngineId, LatencySlo, NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from "./capacity";
 import { Decision, DecisionRule, decide } from "./decision";
 import { CostLine, Overhead, selfHostedCost } from "./selfHosted";
 import { CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, MAX_NODES, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, apiMonthlyUsd, inRange, rangeText } from "./workload";
@@ -42,14 +42,18 @@ export interface Scenario {
         /** An OPEN_MODELS id. */
         readonly model: string;
         readonly precision: Precision;
-        /** Default: whichever layout serves the most. */
+        /** Default: whichever layout serves the most within the SLO. */
         readonly tensorParallelSize?: number;
         /** Default 256. */
         readonly maxNumSeqs?: number;
-        /** Default 2,048. */
-        readonly contextTokens?: number;
         /** Default 0.90. */
         readonly gpuMemoryUtilization?: number;
+        /** vLLM engine generation; default vllm-v1 (the stacks' pinned vLLM). */
+        readonly engine?: EngineId;
+        /** Latency targets per replica; default none (peak throughput). */
+        readonly slo?: LatencySlo;
+        /** Mean output tokens per request; default 512 (input follows from inputOutputRatio). */
+        readonly outputTokensPerRequest?: number;
     };
     readonly overhead: Overhead;
     /** Where the overhead figures came from; default none. */
@@ -95,7 +99,7 @@ export interface Estimate {
         readonly routedToUnroutedRatio: number | null;
     };
     readonly capacity: {
-        readonly perNode: Omit<NodeCapacity, "layouts" | "efficiency" | "assumptions"> & { readonly efficiency: { readonly bandwidth: number; readonly prefillCompute: number } };
+        readonly perNode: Omit<NodeCapacity, "layouts" | "assumptions">;
         /** What the configured nodes serve per month flat out (input + output tokens). */
         readonly tokensPerMonth: number;
         /** What the configured nodes serve at peak, keeping a spare node when redundant. */
@@ -159,8 +163,10 @@ export function estimate(scenario: Scenario): Estimate {
         model, precision: scenario.selfHosted.precision, gpu: offer.gpu, gpusPerNode: offer.gpuCount, inputOutputRatio: scenario.inputOutputRatio,
         ...(scenario.selfHosted.tensorParallelSize !== undefined ? { tensorParallelSize: scenario.selfHosted.tensorParallelSize } : {}),
         ...(scenario.selfHosted.maxNumSeqs !== undefined ? { maxNumSeqs: scenario.selfHosted.maxNumSeqs } : {}),
-        ...(scenario.selfHosted.contextTokens !== undefined ? { contextTokens: scenario.selfHosted.contextTokens } : {}),
         ...(scenario.selfHosted.gpuMemoryUtilization !== undefined ? { gpuMemoryUtilization: scenario.selfHosted.gpuMemoryUtilization } : {}),
+        ...(scenario.selfHosted.engine !== undefined ? { engine: scenario.selfHosted.engine } : {}),
+        ...(scenario.selfHosted.slo !== undefined ? { slo: scenario.selfHosted.slo } : {}),
+        ...(scenario.selfHosted.outputTokensPerRequest !== undefined ? { outputTokens: scenario.selfHosted.outputTokensPerRequest } : {}),
     });
     const curve: CapacityCurve = { nodeMonthlyUsd: cost.nodeMonthlyUsd, overheadMonthlyUsd: cost.overheadMonthlyUsd, nodeTokensPerMonth: perNode.tokensPerMonth, peakToAverage, redundancy };
     const servable = servableTokensPerMonth({ nodes: scenario.selfHosted.nodes, nodeTokensPerMonth: perNode.tokensPerMonth, peakToAverage, redundancy });
@@ -174,7 +180,7 @@ export function estimate(scenario: Scenario): Estimate {
     const unroutedMonthlyUsd = apiMonthlyUsd({ tokensPerMonth, usdPerMTok: scenario.api.unroutedUsdPerMTok, cacheHitRate });
     const verdict = decide({ apiMonthlyUsd: api, residencyRequired: scenario.residencyRequired, capacityAwareSelfHostedMonthlyUsd: capacityMonthlyUsd });
 
-    const { layouts: _layouts, efficiency, assumptions: capacityAssumptions, ...perNodeFigures } = perNode;
+    const { layouts: _layouts, assumptions: capacityAssumptions, ...perNodeFigures } = perNode;
     const assumptions: Assumption[] = [
         { text: `${HOURS_PER_MONTH} hours a month; node price ${formatUsd(cost.nodeMonthlyUsd)}/month (${offer.label})`, provenance: offer.provenance },
         { text: `API rate ${formatUsd(scenario.api.usdPerMTok)}/M: ${scenario.api.basis}` },
@@ -201,7 +207,7 @@ export function estimate(scenario: Scenario): Estimate {
             routedToUnroutedRatio: routed.tokensPerMonth !== null && unroutedBreakEven !== null ? routed.tokensPerMonth / unroutedBreakEven : null,
         },
         capacity: {
-            perNode: { ...perNodeFigures, efficiency: { bandwidth: efficiency.bandwidth, prefillCompute: efficiency.prefillCompute } },
+            perNode: perNodeFigures,
             tokensPerMonth: perNode.tokensPerMonth * scenario.selfHosted.nodes,
             servableTokensPerMonth: servable,
             servesVolume: tokensPerMonth <= servable,

@@ -1,15 +1,22 @@
 import { BYTES_PER_PARAMETER, GPUS, GpuId, OpenModel, Precision } from "./catalogue";
+import { kvBytesPerTokenOf } from "./capacity/terms";
 
 /** Weight bytes of a model at a precision, in GB (1e9 bytes). */
 export function weightsGB(model: OpenModel, precision: Precision): number {
     return (model.parameters * BYTES_PER_PARAMETER[precision]) / 1e9;
 }
 
-/** KV-cache bytes one token occupies (K and V, every layer); BF16 cache unless the weights are FP8. */
-export function kvBytesPerToken(model: OpenModel, precision: Precision): number {
-    const kvBytesPerValue = precision === "fp8" ? 1 : 2;
-    return 2 * model.layers * model.kvHeads * model.headDim * kvBytesPerValue;
+/**
+ * KV-cache bytes one token occupies (K and V, every layer). BF16 whatever the weights: vLLM's
+ * --kv-cache-dtype defaults to "auto", the model's activation dtype (vllm/engine/arg_utils.py), and the
+ * stacks do not set it, so FP8 weights still keep a BF16 cache.
+ */
+export function kvBytesPerToken(model: OpenModel, _precision: Precision): number {
+    return kvBytesPerTokenOf(model.layers, model.kvHeads, model.headDim, KV_CACHE_BYTES_PER_VALUE);
 }
+
+/** BF16 KV cache (see kvBytesPerToken). */
+export const KV_CACHE_BYTES_PER_VALUE = 2;
 
 export interface FitInput {
     readonly model: OpenModel;

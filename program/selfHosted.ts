@@ -213,13 +213,13 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
     } else {
         modelSource = { kind: "huggingface", cidrs: selfHosted.egressAllowedCidrs };
     }
-    // The replica layout is the cost engine's: the same TP size and replicas per node it priced the capacity at.
+    // The replica layout is the cost engine's: the same TP size, replicas per node and --max-num-seqs (the SLO's batch when an SLO sets it) it priced the capacity at.
     const layout = estimate.capacity.perNode;
     const serving = new VllmServing(servingName, {
         namespace: SERVING_NAMESPACE, image: selfHosted.vllmImage, huggingFaceId: model.huggingFaceId, servedModelName: model.id, precision: selfHosted.precision,
         tensorParallelSize: layout.tensorParallelSize, replicasPerNode: layout.replicasPerNode, zones: gpuZones, nodesPerZone: selfHosted.nodesPerZone,
         instance: { vcpu: instance.vcpu, memoryGiB: instance.memoryGiB, gpus: instance.gpu.count },
-        gpuMemoryUtilization: selfHosted.gpuMemoryUtilization, maxModelLen: selfHosted.maxModelLen, maxNumSeqs: selfHosted.maxNumSeqs,
+        gpuMemoryUtilization: selfHosted.gpuMemoryUtilization, maxModelLen: selfHosted.maxModelLen, maxNumSeqs: layout.maxNumSeqs,
         weightsGB: checkpointGB(model, selfHosted.precision), ...(hfToken !== undefined ? { hfToken } : {}), modelSource, endpointCidrs: network.privateSubnetCidrs,
         ...(vllmApiKey !== undefined ? { apiKey: vllmApiKey } : {}),
         // The load balancer's nodes live in the private subnets: the namespace admits them, and Prometheus.
