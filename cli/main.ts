@@ -12,6 +12,7 @@ import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/stack";
 import { EXIT, UsageError } from "./errors";
+import { registerCapacity } from "./capacity";
 import { registerEstimate } from "./estimate";
 import { registerPlan } from "./plan";
 import { registerUsage } from "./usage";
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerPlan(program, setExitCode);
     registerUsage(program, setExitCode);
     registerSmoke(program, setExitCode);
+    registerCapacity(program, setExitCode);
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;

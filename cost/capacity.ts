@@ -147,17 +147,30 @@ function layoutAt(point: ReplicaOperatingPoint, tp: number, replicasPerNode: num
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
+function stepText(l: ReplicaLayout): string {
+    const t = l.terms;
+    if (t === undefined) return `${l.replicasPerNode} x TP${l.tensorParallelSize} cannot serve (${l.batchReason})`;
+    const share = ((t.allReduceMs + t.engineOverheadMs) / t.decodeStepMs) * 100;
+    return `${l.replicasPerNode} x TP${l.tensorParallelSize} ${l.replicasPerNode === 1 ? "serves" : "serve"} ${formatWhole(l.outputTokensPerSecond)} tok/s: ${l.batchReason}, in a ${ms(t.decodeStepMs)} step `
+        + `(${t.bound} ${ms(Math.max(t.memoryMs, t.computeMs))}, all-reduce ${ms(t.allReduceMs)}, engine ${ms(t.engineOverheadMs)}: ${share.toFixed(0)}% of the step is not matrix work)`;
+}
+
 /** Why the best layout beat the others, in the terms that differ. */
 export function layoutReason(best: ReplicaLayout, layouts: readonly ReplicaLayout[], forced: boolean): string {
     const head = `${best.replicasPerNode} x TP${best.tensorParallelSize}: ${formatWhole(best.outputTokensPerSecond)} output tok/s per node`;
     if (forced) return `${head} (--tensor-parallel-size ${best.tensorParallelSize} asked for)`;
-    const others = layouts.filter((l) => l !== best).map((l) => l.fits
-        ? `${l.replicasPerNode} x TP${l.tensorParallelSize} ${formatWhole(l.outputTokensPerSecond)} (batch ${l.batchPerReplica}, step ${ms(l.decodeStepMs)} of which all-reduce ${ms(l.terms?.allReduceMs ?? 0)} and engine ${ms(l.terms?.engineOverheadMs ?? 0)})`
-        : `${l.replicasPerNode} x TP${l.tensorParallelSize} cannot serve (${l.batchReason})`);
-    const t = best.terms;
-    const why = t === undefined ? "" : `: each replica runs batch ${best.batchPerReplica} in a ${ms(t.decodeStepMs)} step (${t.bound}-bound ${ms(Math.max(t.memoryMs, t.computeMs))}, all-reduce ${ms(t.allReduceMs)}, engine ${ms(t.engineOverheadMs)}); `
-        + "smaller replicas spend fewer GPUs on each step's all-reduces and engine work, larger ones hold more KV cache and finish a step sooner";
-    return `${head}, the most of ${layouts.length} layouts${why}. Others: ${others.join("; ")}`;
+    const rest = layouts.filter((l) => l !== best);
+    const maxTp = Math.max(...layouts.map((l) => l.tensorParallelSize));
+    // Against the widest layout when a narrower one won; otherwise against the runner-up.
+    const alternative = best.tensorParallelSize < maxTp
+        ? rest.find((l) => l.tensorParallelSize === maxTp)
+        : [...rest].sort((a, b) => b.outputTokensPerSecond - a.outputTokensPerSecond)[0];
+    if (alternative === undefined) return `${head}, the only layout`;
+    const why = best.tensorParallelSize < alternative.tensorParallelSize
+        ? "Data parallelism wins: the engine's per-sequence work and the two all-reduces per layer do not shrink with more GPUs in a replica, so several smaller replicas run them side by side instead of inside one replica's step"
+        : "The larger replica wins: the smaller ones cannot hold or run a batch that uses their GPUs (memory, KV cache or the SLO)";
+    const others = layouts.filter((l) => l !== best && l !== alternative).map((l) => l.fits ? `${l.replicasPerNode} x TP${l.tensorParallelSize} ${formatWhole(l.outputTokensPerSecond)}` : `${l.replicasPerNode} x TP${l.tensorParallelSize} cannot serve (${l.batchReason})`);
+    return `${head}, the most of ${layouts.length} layouts. ${stepText(best)}; ${stepText(alternative)}. ${why}.${others.length > 0 ? ` Others: ${others.join("; ")}.` : ""}`;
 }
 
 /** The calibrated constants (fitted to cost/data/vllm-runs.json). */

@@ -8,7 +8,7 @@ export function weightsGB(model: OpenModel, precision: Precision): number {
 
 /**
  * KV-cache bytes one token occupies (K and V, every layer). BF16 whatever the weights: vLLM's
- * --kv-cache-dtype defaults to "auto", the model's activation dtype (vllm/engine/arg_utils.py), and the
+ * --kv-cache-dtype defaults to "auto", the model's activation dtype ("If auto, will use model data type": CacheConfig.cache_dtype, vllm/config/cache.py), and the
  * stacks do not set it, so FP8 weights still keep a BF16 cache.
  */
 export function kvBytesPerToken(model: OpenModel, _precision: Precision): number {

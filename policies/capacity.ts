@@ -74,7 +74,7 @@ export const capacityCoversWorkload: StackValidationPolicy = {
                 : `The GPU nodes serve ${formatWhole(servedTokensPerSecond)} output tokens/s, below the declared peak of ${formatWhole(peakTokensPerSecond)} (${formatTokens(workload.tokensPerMonth)} tokens/month x peak factor ${workload.peakToAverage}).`,
             ...problems.map((p) => `  - ${p}`),
             ...basis.map((b) => `  - ${b}`),
-            "Fix: raise llm-breakeven:selfHosted.nodesPerZone or gpuZones, pick a faster instance type, or lower precision (fp8 on H100/H200).",
+            "Fix: raise llm-breakeven:selfHosted.nodesPerZone or gpuZones, pick a faster instance type, lower precision (fp8 on H100/H200), or relax selfHosted.slo (a latency target lowers each replica's batch).",
         ].join("\n"));
     }),
 };

@@ -99,16 +99,23 @@ export function achievedBandwidthBytesPerSecond(gpu: GpuId, params: CapacityPara
     return Math.min(GPUS[gpu].memoryBandwidthTBps * params.bandwidthEfficiency, GPU_COMPUTE[gpu].measuredKernelTBps ?? Number.POSITIVE_INFINITY) * 1e12;
 }
 
+/** The fitted share of the tensor rate the precision runs at, never above the GPU's measured BF16 kernel ceiling for BF16 work. */
+export function achievedFlopsPerSecond(gpu: GpuId, precision: Precision, params: CapacityParameters): number {
+    const compute = GPU_COMPUTE[gpu];
+    const peak = tensorTflops(GPUS[gpu], compute, precision);
+    const bf16Work = peak === GPUS[gpu].bf16Tflops;
+    return Math.min(peak * params.computeEfficiency, bf16Work ? (compute.measuredKernelBf16Tflops ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY) * 1e12;
+}
+
 /** Every term of the replica's step at `batch` sequences. */
 export function stepTerms(input: ReplicaInput, params: CapacityParameters, batch: number): StepTerms {
-    const gpu = GPUS[input.gpu];
     const compute = GPU_COMPUTE[input.gpu];
     const tp = input.tensorParallelSize;
-    const flopsPerSecond = tensorTflops(gpu, compute, input.precision) * 1e12;
+    const flopsPerSecond = achievedFlopsPerSecond(input.gpu, input.precision, params);
     const contextTokens = contextTokensPerSequence(input.inputTokens, input.outputTokens);
     const bytes = decodeBytesPerGpu(weightsGB(input.model, input.precision) * 1e9, batch, contextTokens, kvBytesPerToken(input.model, input.precision), tp);
     const memory = memorySeconds(bytes, achievedBandwidthBytesPerSecond(input.gpu, params), 1);
-    const matmul = computeSeconds(matmulFlopsPerGpu(input.model.parameters, batch, tp), flopsPerSecond, params.computeEfficiency);
+    const matmul = computeSeconds(matmulFlopsPerGpu(input.model.parameters, batch, tp), flopsPerSecond, 1);
     const allReduce = allReduceSeconds({
         tp, layers: input.model.layers, batch, hiddenSize: hiddenSize(input.model.id),
         latencySeconds: params.allReduceLatencySeconds, linkBytesPerSecond: compute.link.gbPerSecondOneWay * 1e9,
@@ -117,7 +124,7 @@ export function stepTerms(input: ReplicaInput, params: CapacityParameters, batch
     const platform = params.platformOverheadFactor[compute.era];
     const engine = engineOverheadSeconds(overhead.perStepSeconds * platform, overhead.perSequenceSeconds * platform, batch);
     const decodeStep = Math.max(memory, matmul) + allReduce + engine;
-    const prefillPerToken = prefillSecondsPerToken(input.model.parameters, tp, flopsPerSecond, params.computeEfficiency);
+    const prefillPerToken = prefillSecondsPerToken(input.model.parameters, tp, flopsPerSecond, 1);
     const prefillPerOutputToken = (input.inputTokens / input.outputTokens) * prefillPerToken;
     const tpot = decodeStep + batch * prefillPerOutputToken;
     return {

@@ -30,9 +30,14 @@ export interface GpuComputeSpec {
     /**
      * HBM bandwidth the project's kernel measurement reached (docs/sources.md §6: a TP8 shard of Llama 3.3
      * 70B, batch 64-256, context 2048, no all-reduce or scheduler): the lowest of its points, bytes per
-     * step over step time. No prediction may move bytes faster.
+     * step over step time, rounded down. No prediction may move bytes faster.
      */
     readonly measuredKernelTBps?: number;
+    /**
+     * BF16 tensor rate the same measurement's prefill reached per GPU: the node's highest prefill figure
+     * (H100 18,800, H200 16,700 tok/s) x 141.2 GFLOP per token / 8 GPUs, rounded down. No BF16 prediction may compute faster.
+     */
+    readonly measuredKernelBf16Tflops?: number;
     /** Dense FP8 tensor rate; absent on GPUs without FP8 units (A100, A10G), where vLLM runs FP8 weight-only. */
     readonly fp8Tflops?: number;
     readonly provenance: Provenance;
@@ -45,8 +50,8 @@ const PCIE4: GpuLink = { kind: "pcie4", gbPerSecondOneWay: 32, label: "PCIe Gen4
 export const GPU_COMPUTE: Readonly<Record<GpuId, GpuComputeSpec>> = {
     "a100-40gb": { link: NVLINK3, era: "ampere", provenance: DATASHEET("A100 (SXM4)") },
     "a100-80gb": { link: NVLINK3, era: "ampere", provenance: DATASHEET("A100 (SXM4)") },
-    "h100-80gb": { link: NVLINK4, era: "hopper", measuredKernelTBps: 2.19, fp8Tflops: 1979, provenance: DATASHEET("H100 SXM") },
-    "h200-141gb": { link: NVLINK4, era: "hopper", measuredKernelTBps: 2.77, fp8Tflops: 1979, provenance: DATASHEET("H200 SXM") },
+    "h100-80gb": { link: NVLINK4, era: "hopper", measuredKernelTBps: 2.19, measuredKernelBf16Tflops: 331.8, fp8Tflops: 1979, provenance: DATASHEET("H100 SXM") },
+    "h200-141gb": { link: NVLINK4, era: "hopper", measuredKernelTBps: 2.76, measuredKernelBf16Tflops: 294.7, fp8Tflops: 1979, provenance: DATASHEET("H200 SXM") },
     "l40s-48gb": { link: PCIE4, era: "hopper", fp8Tflops: 733, provenance: DATASHEET("L40S") },
     "a10g-24gb": { link: PCIE4, era: "ampere", provenance: DATASHEET("A10") },
 };
