@@ -80,7 +80,8 @@ describe("plan --stack self-hosted-prod --json", () => {
         expect(json["api"]).toMatchObject({ monthlyUsd: 36_000, usdPerMTok: 6, tokensPerMonth: 6e9 });
         expect(json["api"]).toMatchObject({ selfHostedMonthlyUsd: 29_506.09 });
         expect((json["breakEven"] as { tokensPerMonth: number }).tokensPerMonth).toBeCloseTo(4.92e9, -7);
-        expect(json["capacity"]).toMatchObject({ configuredNodes: 2, tensorParallelSize: 8, nodesNeeded: 2, servesVolume: true });
+        // Capacity model v2 (issue 12): 2 x TP4 per 8x A100 node.
+        expect(json["capacity"]).toMatchObject({ configuredNodes: 2, tensorParallelSize: 4, nodesNeeded: 2, servesVolume: true });
         // Issue 15: the decision names the rule that decided, worked out by cost/decision.ts.
         expect(Object.keys(json["decision"] as object)).toEqual(["decision", "rule", "reason"]);
         expect(json["decision"]).toMatchObject({ decision: "optimize-routing", rule: "spend-between" });

@@ -132,7 +132,8 @@ describe("self-hosted-prod under mocks", () => {
         for (const d of deployments) {
             const zone = d.name.replace("llm-vllm-", "");
             const spec = inputs(d)["spec"];
-            expect(spec.replicas).toBe(1);
+            // Capacity model v2 (issue 12): two TP4 replicas per 8x A100 node serve more than one TP8 replica.
+            expect(spec.replicas).toBe(2);
             const pod = spec.template.spec;
             const container = pod.containers[0];
             expect(container.image).toBe("vllm/vllm-openai:v0.11.0");
@@ -142,14 +143,14 @@ describe("self-hosted-prod under mocks", () => {
             expect(flag("--model")).toBe("s3://llm-breakeven-models-123456789012-us-east-1/meta-llama/Llama-3.3-70B-Instruct");
             expect(flag("--load-format")).toBe("runai_streamer");
             expect(args).not.toContain("--download-dir");
-            expect(flag("--tensor-parallel-size")).toBe("8");
+            expect(flag("--tensor-parallel-size")).toBe("4");
             expect(flag("--pipeline-parallel-size")).toBe("1");
             expect(flag("--gpu-memory-utilization")).toBe("0.9");
             expect(flag("--max-model-len")).toBe("8192");
             expect(flag("--max-num-seqs")).toBe("256");
             expect(args).toContain("--enable-prefix-caching");
-            expect(container.resources.limits["nvidia.com/gpu"]).toBe("8");
-            expect(container.resources.requests["nvidia.com/gpu"]).toBe("8");
+            expect(container.resources.limits["nvidia.com/gpu"]).toBe("4");
+            expect(container.resources.requests["nvidia.com/gpu"]).toBe("4");
             expect(container.startupProbe).toMatchObject({ httpGet: { path: "/health", port: 8000 }, periodSeconds: 10, failureThreshold: 60 });
             expect(container.readinessProbe.httpGet).toMatchObject({ path: "/health", port: 8000 });
             expect(container.livenessProbe.httpGet).toMatchObject({ path: "/health", port: 8000 });
@@ -171,7 +172,7 @@ describe("self-hosted-prod under mocks", () => {
     it("exposes the OpenAI API on an internal ClusterIP Service, with a PDB letting one node drain", () => {
         const service = inputs(one(run.resources, "kubernetes:core/v1:Service", "llm-vllm-svc"));
         expect(service["spec"]).toMatchObject({ type: "ClusterIP", ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }] });
-        expect(inputs(one(run.resources, "kubernetes:policy/v1:PodDisruptionBudget"))["spec"]).toMatchObject({ minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "vllm" } } });
+        expect(inputs(one(run.resources, "kubernetes:policy/v1:PodDisruptionBudget"))["spec"]).toMatchObject({ minAvailable: 2, selector: { matchLabels: { "app.kubernetes.io/name": "vllm" } } });
         expect(run.outputs["clusterEndpoint"]).toBe("http://llm-vllm.vllm.svc.cluster.local:8000/v1");
     });
 
@@ -265,8 +266,8 @@ describe("self-hosted-prod under mocks", () => {
         expect(e.breakEven.tokensPerMonth).toBeLessThan(6e9);
         expect((e.breakEven.tokensPerMonth ?? 0) / 1e9).toBeCloseTo(4.92, 2);
         expect(e.capacity.servesVolume).toBe(true);
-        expect(e.capacity.servableTokensPerMonth / 1e9).toBeCloseTo(6.96, 2);
-        expect(run.outputs["capacity"]).toMatchObject({ tensorParallelSize: 8, replicasPerNode: 1, servesVolume: true });
+        expect(e.capacity.servableTokensPerMonth / 1e9).toBeCloseTo(9.61, 2);
+        expect(run.outputs["capacity"]).toMatchObject({ tensorParallelSize: 4, replicasPerNode: 2, servesVolume: true });
         expect(run.outputs["decision"]).toMatchObject({ decision: "optimize-routing" });
         // What it does not justify: on-demand nodes, and the seed's routed $0.80/M on these nodes.
         const selfHosted = JSON.parse(flat["llm-breakeven:selfHosted"] as string) as Record<string, unknown>;
@@ -277,7 +278,7 @@ describe("self-hosted-prod under mocks", () => {
         const routed = estimate({ ...scenario, api: { ...scenario.api, usdPerMTok: 0.8 } });
         expect(routed.api.monthlyUsd).toBe(4800);
         expect((routed.breakEven.tokensPerMonth ?? 0) / 1e9).toBeCloseTo(36.9, 1);
-        expect(routed.capacity.breakEven).toMatchObject({ kind: "never", statement: expect.stringContaining("serves 6.96B tokens/month at peak, worth only $5,567 at $0.80/M") });
+        expect(routed.capacity.breakEven).toMatchObject({ kind: "never", statement: expect.stringContaining("serves 9.61B tokens/month at peak, worth only $7,687 at $0.80/M") });
         expect(run.outputs["clusterName"]).toBe("llm-self-hosted-prod");
     });
 });
