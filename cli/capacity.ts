@@ -59,7 +59,7 @@ function required(flag: string, value: string | undefined, accepted: string): st
 
 function wholeFlag(flag: string, text: string, min: number, max: number): number {
     const accepted = `a whole number from ${min} to ${max}`;
-    const value = boundedFlag(flag, text, min, max, accepted);
+    const value = boundedFlag(flag, text, { min, minExclusive: false, max }, accepted);
     if (!Number.isInteger(value)) throw new UsageError(`${flag} ${text} is not a whole number; accepted: ${accepted}`);
     return value;
 }
@@ -80,7 +80,7 @@ export function capacityFromOptions(options: CapacityOptions): NodeCapacity {
     const inputTokens = wholeFlag("--input-tokens", required("--input-tokens", options.inputTokens, "a whole number of tokens"), 1, 1_000_000);
     const outputTokens = wholeFlag("--output-tokens", required("--output-tokens", options.outputTokens, "a whole number of tokens"), 1, 1_000_000);
     const engine: EngineId = options.engine !== undefined ? oneOf("--engine", options.engine, ENGINE_IDS) : "vllm-v1";
-    const ms = (flag: string, text: string | undefined): number | undefined => (text === undefined ? undefined : boundedFlag(flag, text, 0.001, 1e7, "milliseconds above 0"));
+    const ms = (flag: string, text: string | undefined): number | undefined => (text === undefined ? undefined : boundedFlag(flag, text, { min: 0, minExclusive: true, max: 1e7 }, "milliseconds above 0"));
     const tpotMs = ms("--tpot-ms", options.tpotMs);
     const ttftMs = ms("--ttft-ms", options.ttftMs);
     try {
