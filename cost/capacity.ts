@@ -11,7 +11,7 @@
  */
 import { GPUS, GpuId, OpenModel, Precision } from "./catalogue";
 import { weightsGB } from "./memory";
-import { calibratedParameters } from "./capacity/calibration";
+import { calibratedParameters } from "./capacity/parameters";
 import { CapacityParameters, LatencySlo, ReplicaOperatingPoint, StepTerms, operatingPoint } from "./capacity/replica";
 import { ENGINE_GENERATIONS, EngineId, GPU_COMPUTE } from "./capacity/specs";
 import { HOURS_PER_MONTH, formatWhole } from "./units";

@@ -9,11 +9,13 @@
  * by one fitted factor; a generation with none borrows, ENGINE_GENERATIONS says from which).
  */
 import { z } from "zod";
-import { createHash } from "crypto";
 import runsFile from "../data/vllm-runs.json";
-import storedFit from "../data/capacity-fit.json";
 import { GPUS, GpuId, OPEN_MODELS, Precision } from "../catalogue";
 import { nelderMead } from "./nelderMead";
+import { Fit, KERNEL_CEILINGS, runsDigest } from "./parameters";
+
+export { calibratedParameters, KERNEL_CEILINGS, runsDigest, STORED_FIT_PATH } from "./parameters";
+export type { Fit } from "./parameters";
 import { CapacityParameters, ReplicaInput, stepTerms } from "./replica";
 import { ENGINE_GENERATIONS, ENGINE_IDS, EngineId } from "./specs";
 
@@ -125,13 +127,6 @@ export function predictedRatio(pair: EnginePair, params: CapacityParameters): nu
 // The fit
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Ceilings the fit may not cross (docs/sources.md §6, the project's kernel measurement): decode kernels
- * reached 61-65% of H100 HBM bandwidth with no all-reduce or scheduler, and prefill 14,800-18,800
- * tok/s per 8x H100 node for a 70.6B model in BF16, 18,800 x 141.2 GFLOP / (8 x 989 TFLOP/s) = 33.5%.
- */
-export const KERNEL_CEILINGS = { bandwidthEfficiency: 0.65, computeEfficiency: 0.335 } as const;
-
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** Engines with runs of their own (besides vllm-0.5, whose pair the others scale). */
@@ -168,12 +163,6 @@ function decode(x: readonly number[], scaled: readonly EngineId[]): CapacityPara
     };
 }
 
-export interface Fit {
-    readonly params: CapacityParameters;
-    /** Root mean square of log(predicted / measured). */
-    readonly rmsLogError: number;
-    readonly runs: number;
-}
 
 /** Least squares on log(predicted / measured) over the absolute runs and the engine ratios. */
 export function fitParameters(runs: readonly VllmRun[]): Fit {
@@ -200,46 +189,9 @@ export function fitParameters(runs: readonly VllmRun[]): Fit {
     return { params: decode(best.x, scaled), rmsLogError: Math.sqrt(best.value / Math.max(1, absolute.length + pairs.length)), runs: runs.length };
 }
 
-/** Identifies the runs a stored fit was made from: the SHA-256 of the data file's runs, as parsed. */
-export function runsDigest(runs: readonly VllmRun[] = vllmRuns()): string {
-    return createHash("sha256").update(JSON.stringify(runs)).digest("hex");
-}
-
-const overheadSchema = z.object({ perStepSeconds: z.number().nonnegative(), perSequenceSeconds: z.number().nonnegative() });
-const storedFitSchema = z.object({
-    runsDigest: z.string(),
-    rmsLogError: z.number(),
-    runs: z.number().int(),
-    params: z.object({
-        bandwidthEfficiency: z.number().positive().max(KERNEL_CEILINGS.bandwidthEfficiency),
-        computeEfficiency: z.number().positive().max(KERNEL_CEILINGS.computeEfficiency),
-        allReduceLatencySeconds: z.number().nonnegative(),
-        engines: z.object({ "vllm-0.5": overheadSchema, "vllm-0.6": overheadSchema, "vllm-v1": overheadSchema }),
-        platformOverheadFactor: z.object({ ampere: z.number().positive(), hopper: z.number().positive() }),
-    }),
-});
-
-/** Where the fit is stored: fitting takes ~0.3 s, too long for every `plan`; a test checks the file against a fresh fit. */
-export const STORED_FIT_PATH = "cost/data/capacity-fit.json";
-
-let cachedFit: Fit | undefined;
-
-/**
- * The fit to every run in the data file, as stored in cost/data/capacity-fit.json; refused when the
- * runs changed since (`npm run bench:capacity -- --write` refits and stores it).
- */
-export function calibratedParameters(): Fit {
-    if (cachedFit !== undefined) return cachedFit;
-    const parsed = storedFitSchema.safeParse(storedFit);
-    if (!parsed.success) throw new Error(`${STORED_FIT_PATH}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}; run npm run bench:capacity -- --write`);
-    if (parsed.data.runsDigest !== runsDigest()) throw new Error(`${STORED_FIT_PATH} was fitted to other runs than cost/data/vllm-runs.json holds; run npm run bench:capacity -- --write`);
-    cachedFit = { params: parsed.data.params, rmsLogError: parsed.data.rmsLogError, runs: parsed.data.runs };
-    return cachedFit;
-}
-
 /** The stored form of a fit (what `npm run bench:capacity -- --write` writes). */
-export function storedFitOf(fit: Fit): z.infer<typeof storedFitSchema> {
-    return { runsDigest: runsDigest(), rmsLogError: fit.rmsLogError, runs: fit.runs, params: { ...fit.params, engines: { ...fit.params.engines } } };
+export function storedFitOf(fit: Fit): { readonly runsDigest: string; readonly rmsLogError: number; readonly runs: number; readonly params: CapacityParameters } {
+    return { runsDigest: runsDigest(), rmsLogError: fit.rmsLogError, runs: fit.runs, params: fit.params };
 }
 
 export interface LeaveOneOutRow {
