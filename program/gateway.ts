@@ -54,6 +54,8 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
     // resource of the stack (hybrid: the self-hosted side too) is registered.
     const refusal = deployRefusal({ dryRun: pulumi.runtime.isDryRun(), hasEngine: pulumi.runtime.getEngine() !== undefined, environment: config.environment, image: gateway.image });
     if (refusal !== undefined) problems.push(refusal);
+    const certificate = certificateRefusal({ dryRun: pulumi.runtime.isDryRun(), hasEngine: pulumi.runtime.getEngine() !== undefined, certificateArn: gateway.certificateArn });
+    if (certificate !== undefined) problems.push(certificate);
     if (secrets.providerApiKeys === undefined) {
         problems.push(`${key(SECRET_KEYS.providerApiKeys)}: is required: the gateway calls ${rendered?.providers.join(", ") ?? "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each`);
     }
@@ -109,6 +111,20 @@ function infraInput(gateway: GatewayConfig, built: { natGateways: number; public
 export function deployRefusal(input: { readonly dryRun: boolean; readonly hasEngine: boolean; readonly environment: string; readonly image: string }): string | undefined {
     if (input.dryRun || !input.hasEngine || input.environment !== "production") return undefined;
     return digestProblem(input.image, key("gateway.image"));
+}
+
+/**
+ * AWS's documentation account: the shipped stack files name a certificate there so that they plan
+ * as an internet-facing HTTPS gateway, but no such certificate is yours. A real `pulumi up` with it
+ * would create the load balancer and then fail on its listener (a half-applied deploy): refused
+ * before any resource is registered. Previews and the offline plan go on.
+ */
+const EXAMPLE_ACCOUNT = "123456789012";
+
+export function certificateRefusal(input: { readonly dryRun: boolean; readonly hasEngine: boolean; readonly certificateArn: string | undefined }): string | undefined {
+    if (input.dryRun || !input.hasEngine || input.certificateArn === undefined) return undefined;
+    if (input.certificateArn.split(":")[4] !== EXAMPLE_ACCOUNT) return undefined;
+    return `${key("gateway.certificateArn")}: "${input.certificateArn}" is the shipped example (AWS's documentation account ${EXAMPLE_ACCOUNT}), not your certificate; import or request one in ACM and run \`pulumi config set --path 'llm-breakeven:gateway.certificateArn' arn:aws:acm:<region>:<account>:certificate/<id>\``;
 }
 
 export interface GatewayDeployment {

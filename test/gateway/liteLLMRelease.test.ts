@@ -121,3 +121,15 @@ describe("renovate.json keeps the LiteLLM image current", () => {
         expect(renovate.packageRules.find((r) => r.matchPackageNames?.includes("ghcr.io/berriai/litellm"))?.pinDigests).toBe(true);
     });
 });
+
+describe("the shipped example certificate (AWS's documentation account)", () => {
+    it("plans, and a real pulumi up refuses it before any resource, naming the key and the command", async () => {
+        const { certificateRefusal } = await import("../../program/gateway");
+        const example = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000";
+        expect(certificateRefusal({ dryRun: true, hasEngine: true, certificateArn: example })).toBeUndefined();
+        expect(certificateRefusal({ dryRun: false, hasEngine: false, certificateArn: example })).toBeUndefined();
+        expect(certificateRefusal({ dryRun: false, hasEngine: true, certificateArn: "arn:aws:acm:us-east-1:210987654321:certificate/abc" })).toBeUndefined();
+        expect(certificateRefusal({ dryRun: false, hasEngine: true, certificateArn: example })).toBe(
+            `llm-breakeven:gateway.certificateArn: "${example}" is the shipped example (AWS's documentation account 123456789012), not your certificate; import or request one in ACM and run \`pulumi config set --path 'llm-breakeven:gateway.certificateArn' arn:aws:acm:<region>:<account>:certificate/<id>\``);
+    });
+});
