@@ -17,6 +17,7 @@ import { registerEstimate } from "./estimate";
 import { registerPlan } from "./plan";
 import { registerUsage } from "./usage";
 import { registerSmoke } from "./smoke";
+import { registerPrices } from "./prices";
 
 export async function main(argv: readonly string[]): Promise<number> {
     const program = new Command("llm-breakeven")
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerUsage(program, setExitCode);
     registerSmoke(program, setExitCode);
     registerCapacity(program, setExitCode);
+    registerPrices(program, setExitCode);
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;
