@@ -3,9 +3,16 @@
  * each with where it came from, for which region and when.
  *
  * Rules: a figure is typed once, in the unit its source quotes it in; everything else (monthly
- * from hourly, per-token from per-million) is derived by the functions in `units.ts`. Refresh the
- * AWS rows before gating real deploys: prices move (AWS cut P4/P5 prices in June 2025).
+ * from hourly, per-token from per-million) is derived by the functions in `units.ts`. AWS prices
+ * are not typed here: they are read, per region, from cost/prices/data/aws/<region>.json, which
+ * `llm-breakeven prices update` regenerates from AWS's public Price List (README "Prices"). What the
+ * price list cannot give (the seed's quotes, other providers, API token prices, engine calibration)
+ * stays typed below with its provenance.
  */
+import {
+    ebsGBMonth, ec2OnDemandHourly, ec2Reserved1yHourly, elasticacheHourly, knownElasticacheNodes, knownRdsPostgresClasses, rdsPostgresHourly, servicePrice,
+} from "./prices/lookup";
+import { SERVICE_KEYS, ServiceKey } from "./prices/schema";
 
 export interface Provenance {
     /** Where the figure was read: a page, a dataset, a paper or the seed article. */
@@ -33,17 +40,6 @@ const SEED: Provenance = {
     region: "as quoted",
     date: "2026-03-26",
 };
-const VANTAGE_EC2: Provenance = {
-    source: "instances.vantage.sh data via tsaol/aws-gpu; confirmed by datareceipts/data-receipts (2026-11-09)",
-    region: "us-east-1",
-    date: "2026-01-21",
-};
-const DSTACK_P5EN: Provenance = { source: "dstackai/dstack PR 4110", region: "us-east-1", date: "2026-08" };
-const INFRACOST_2024_07: Provenance = { source: "infracost golden tests; AWS offer file", region: "us-east-1", date: "2024-07" };
-const INFRACOST_2024_09: Provenance = { source: "infracost golden tests", region: "us-east-1", date: "2024-09" };
-const INFRACOST_2025_07: Provenance = { source: "infracost golden tests", region: "us-east-1", date: "2025-07" };
-const AWS_PAGE = (page: string, date: string): Provenance => ({ source: `AWS ${page} pricing page`, region: "us-east-1", date });
-const PUBLIC_TABLES: Provenance = { source: "public price tables", region: "us-east-1", date: "2026-10", confidence: "low" };
 const VENDOR = (vendor: string): Provenance => ({ source: `${vendor} pricing page, as stored 2025-2026`, region: "global", date: "2026" });
 
 // ---------------------------------------------------------------------------------------------
@@ -86,37 +82,63 @@ export interface Ec2InstanceType {
     readonly memoryGiB: number;
     /** Absent for CPU-only instance types. */
     readonly gpu?: { readonly id: GpuId; readonly count: number };
-    /** On-demand Linux price. Absent means "known type, no sourced price": pricing it fails closed. */
+    /** On-demand Linux price in REFERENCE_REGION. Absent means "known type, no sourced price": pricing it fails closed. */
     readonly onDemand?: QuotedPrice & { readonly provenance: Provenance };
 }
 
-export const EC2_INSTANCE_TYPES: Readonly<Record<string, Ec2InstanceType>> = {
-    "p4d.24xlarge": { instanceType: "p4d.24xlarge", vcpu: 96, memoryGiB: 1152, gpu: { id: "a100-40gb", count: 8 }, onDemand: { usd: 21.957642, per: "hour", provenance: VANTAGE_EC2 } },
-    "p4de.24xlarge": { instanceType: "p4de.24xlarge", vcpu: 96, memoryGiB: 1152, gpu: { id: "a100-80gb", count: 8 }, onDemand: { usd: 27.44705, per: "hour", provenance: VANTAGE_EC2 } },
-    "p5.48xlarge": { instanceType: "p5.48xlarge", vcpu: 192, memoryGiB: 2048, gpu: { id: "h100-80gb", count: 8 }, onDemand: { usd: 55.04, per: "hour", provenance: VANTAGE_EC2 } },
-    "p5en.48xlarge": { instanceType: "p5en.48xlarge", vcpu: 192, memoryGiB: 2048, gpu: { id: "h200-141gb", count: 8 }, onDemand: { usd: 63.296, per: "hour", provenance: DSTACK_P5EN } },
-    "g5.xlarge": { instanceType: "g5.xlarge", vcpu: 4, memoryGiB: 16, gpu: { id: "a10g-24gb", count: 1 }, onDemand: { usd: 1.006, per: "hour", provenance: VANTAGE_EC2 } },
-    "g5.12xlarge": { instanceType: "g5.12xlarge", vcpu: 48, memoryGiB: 192, gpu: { id: "a10g-24gb", count: 4 }, onDemand: { usd: 5.672, per: "hour", provenance: VANTAGE_EC2 } },
-    "g5.48xlarge": { instanceType: "g5.48xlarge", vcpu: 192, memoryGiB: 768, gpu: { id: "a10g-24gb", count: 8 }, onDemand: { usd: 16.288, per: "hour", provenance: VANTAGE_EC2 } },
-    "g6e.xlarge": { instanceType: "g6e.xlarge", vcpu: 4, memoryGiB: 32, gpu: { id: "l40s-48gb", count: 1 }, onDemand: { usd: 1.861, per: "hour", provenance: VANTAGE_EC2 } },
-    "g6e.12xlarge": { instanceType: "g6e.12xlarge", vcpu: 48, memoryGiB: 384, gpu: { id: "l40s-48gb", count: 4 }, onDemand: { usd: 10.49264, per: "hour", provenance: VANTAGE_EC2 } },
-    "g6e.48xlarge": { instanceType: "g6e.48xlarge", vcpu: 192, memoryGiB: 1536, gpu: { id: "l40s-48gb", count: 8 }, onDemand: { usd: 30.13118, per: "hour", provenance: VANTAGE_EC2 } },
-    // A known 8x H200 type with no sourced price in this catalogue: pricing it must fail closed.
-    "p5e.48xlarge": { instanceType: "p5e.48xlarge", vcpu: 192, memoryGiB: 2048, gpu: { id: "h200-141gb", count: 8 } },
-    // System node group (cluster add-ons).
-    "m6i.large": { instanceType: "m6i.large", vcpu: 2, memoryGiB: 8, onDemand: { usd: 0.096, per: "hour", provenance: AWS_PAGE("EC2 On-Demand", "2025-07") } },
-    "m6i.xlarge": { instanceType: "m6i.xlarge", vcpu: 4, memoryGiB: 16, onDemand: { usd: 0.192, per: "hour", provenance: AWS_PAGE("EC2 On-Demand", "2025-07") } },
-    "m7i.large": { instanceType: "m7i.large", vcpu: 2, memoryGiB: 8, onDemand: { usd: 0.1008, per: "hour", provenance: AWS_PAGE("EC2 On-Demand", "2025-07") } },
-};
+/** The region the engine's estimates (cost/estimate.ts, cost/gateway.ts) and the GPU offers are priced in. */
+export const REFERENCE_REGION = "us-east-1";
 
 /**
- * 1-year standard reserved instances, no upfront: ~36.6% below on-demand for p4d/p4de (tsaol/aws-gpu,
- * 2026-01-21). Only the types with a sourced discount are listed; others have no reserved price.
+ * Specs (not prices) of the EC2 types the stacks can use: vCPUs, memory and GPUs as instances.vantage.sh
+ * lists them (tsaol/aws-gpu data/*_instances.js, commit 77fcd9fe, 2026-01-21). A GPU type is listed when
+ * its GPU is in GPUS; the prices come from the region files.
  */
-export const RESERVED_1Y_DISCOUNT: Readonly<Record<string, { readonly fraction: number; readonly provenance: Provenance }>> = {
-    "p4d.24xlarge": { fraction: 0.366, provenance: VANTAGE_EC2 },
-    "p4de.24xlarge": { fraction: 0.366, provenance: VANTAGE_EC2 },
+const EC2_SPECS: Readonly<Record<string, Omit<Ec2InstanceType, "instanceType" | "onDemand">>> = {
+    "p4d.24xlarge": { vcpu: 96, memoryGiB: 1152, gpu: { id: "a100-40gb", count: 8 } },
+    "p4de.24xlarge": { vcpu: 96, memoryGiB: 1152, gpu: { id: "a100-80gb", count: 8 } },
+    "p5.4xlarge": { vcpu: 16, memoryGiB: 256, gpu: { id: "h100-80gb", count: 1 } },
+    "p5.48xlarge": { vcpu: 192, memoryGiB: 2048, gpu: { id: "h100-80gb", count: 8 } },
+    "p5e.48xlarge": { vcpu: 192, memoryGiB: 2048, gpu: { id: "h200-141gb", count: 8 } },
+    "p5en.48xlarge": { vcpu: 192, memoryGiB: 2048, gpu: { id: "h200-141gb", count: 8 } },
+    "g5.xlarge": { vcpu: 4, memoryGiB: 16, gpu: { id: "a10g-24gb", count: 1 } },
+    "g5.2xlarge": { vcpu: 8, memoryGiB: 32, gpu: { id: "a10g-24gb", count: 1 } },
+    "g5.4xlarge": { vcpu: 16, memoryGiB: 64, gpu: { id: "a10g-24gb", count: 1 } },
+    "g5.8xlarge": { vcpu: 32, memoryGiB: 128, gpu: { id: "a10g-24gb", count: 1 } },
+    "g5.12xlarge": { vcpu: 48, memoryGiB: 192, gpu: { id: "a10g-24gb", count: 4 } },
+    "g5.16xlarge": { vcpu: 64, memoryGiB: 256, gpu: { id: "a10g-24gb", count: 1 } },
+    "g5.24xlarge": { vcpu: 96, memoryGiB: 384, gpu: { id: "a10g-24gb", count: 4 } },
+    "g5.48xlarge": { vcpu: 192, memoryGiB: 768, gpu: { id: "a10g-24gb", count: 8 } },
+    "g6e.xlarge": { vcpu: 4, memoryGiB: 32, gpu: { id: "l40s-48gb", count: 1 } },
+    "g6e.2xlarge": { vcpu: 8, memoryGiB: 64, gpu: { id: "l40s-48gb", count: 1 } },
+    "g6e.4xlarge": { vcpu: 16, memoryGiB: 128, gpu: { id: "l40s-48gb", count: 1 } },
+    "g6e.8xlarge": { vcpu: 32, memoryGiB: 256, gpu: { id: "l40s-48gb", count: 1 } },
+    "g6e.12xlarge": { vcpu: 48, memoryGiB: 384, gpu: { id: "l40s-48gb", count: 4 } },
+    "g6e.16xlarge": { vcpu: 64, memoryGiB: 512, gpu: { id: "l40s-48gb", count: 1 } },
+    "g6e.24xlarge": { vcpu: 96, memoryGiB: 768, gpu: { id: "l40s-48gb", count: 4 } },
+    "g6e.48xlarge": { vcpu: 192, memoryGiB: 1536, gpu: { id: "l40s-48gb", count: 8 } },
+    // System node group (cluster add-ons).
+    "m6i.large": { vcpu: 2, memoryGiB: 8 },
+    "m6i.xlarge": { vcpu: 4, memoryGiB: 16 },
+    "m7i.large": { vcpu: 2, memoryGiB: 8 },
 };
+
+export const EC2_INSTANCE_TYPES: Readonly<Record<string, Ec2InstanceType>> = Object.fromEntries(Object.entries(EC2_SPECS).map(([instanceType, spec]) => {
+    const price = ec2OnDemandHourly(REFERENCE_REGION, instanceType);
+    const onDemand = price === undefined ? {} : { onDemand: { usd: price.hourlyUsd, per: "hour" as const, provenance: price.provenance } };
+    return [instanceType, { instanceType, ...spec, ...onDemand }];
+}));
+
+/**
+ * 1-year standard reserved instances, no upfront, in REFERENCE_REGION, as the fraction below on-demand
+ * (p4d/p4de ~36.6%). Only the types whose region file has a reserved rate are listed.
+ */
+export const RESERVED_1Y_DISCOUNT: Readonly<Record<string, { readonly fraction: number; readonly provenance: Provenance }>> = Object.fromEntries(
+    Object.values(EC2_INSTANCE_TYPES).flatMap((t) => {
+        const reserved = ec2Reserved1yHourly(REFERENCE_REGION, t.instanceType);
+        return reserved === undefined || t.onDemand === undefined ? [] : [[t.instanceType, { fraction: 1 - reserved.hourlyUsd / t.onDemand.usd, provenance: reserved.provenance }]];
+    }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // GPU node offers: what one 8-GPU node costs, from each provider the seed and docs/sources.md name.
@@ -183,7 +205,7 @@ const OFFER_LIST: readonly GpuOffer[] = [
 export const GPU_OFFERS: ReadonlyMap<string, GpuOffer> = new Map(OFFER_LIST.map((o) => [o.id, o]));
 
 // ---------------------------------------------------------------------------------------------
-// AWS services the stacks create (us-east-1).
+// AWS services the stacks create: prices per region from cost/prices/data/aws/.
 // ---------------------------------------------------------------------------------------------
 
 export interface ServicePrice {
@@ -193,40 +215,26 @@ export interface ServicePrice {
     readonly provenance: Provenance;
 }
 
-export const AWS_SERVICES = {
-    eksClusterHour: { usd: 0.10, unit: "cluster-hour", provenance: INFRACOST_2025_07 },
-    natGatewayHour: { usd: 0.045, unit: "NAT gateway-hour", provenance: INFRACOST_2024_07 },
-    natGatewayPerGB: { usd: 0.045, unit: "GB processed", provenance: INFRACOST_2024_07 },
-    dataTransferOutFirst10TBPerGB: { usd: 0.09, unit: "GB out to internet (first 10 TB)", provenance: INFRACOST_2024_09 },
-    dataTransferOutNext40TBPerGB: { usd: 0.085, unit: "GB out to internet (next 40 TB)", provenance: INFRACOST_2024_09 },
-    dataTransferOutNext100TBPerGB: { usd: 0.07, unit: "GB out to internet (next 100 TB)", provenance: INFRACOST_2024_09 },
-    crossAzPerGBEachWay: { usd: 0.01, unit: "GB cross-AZ, each direction", provenance: INFRACOST_2024_09 },
-    publicIpv4Hour: { usd: 0.005, unit: "public IPv4 address-hour", provenance: AWS_PAGE("Amazon VPC (public IPv4)", "2024-02") },
-    ebsGp3GBMonth: { usd: 0.08, unit: "GB-month gp3", provenance: INFRACOST_2024_07 },
-    albHour: { usd: 0.0225, unit: "ALB-hour", provenance: INFRACOST_2024_07 },
-    albLcuHour: { usd: 0.008, unit: "LCU-hour", provenance: INFRACOST_2024_07 },
-    fargateVcpuHour: { usd: 0.04048, unit: "vCPU-hour (x86)", provenance: AWS_PAGE("AWS Fargate", "2025") },
-    fargateGBHour: { usd: 0.004445, unit: "GB-hour (x86)", provenance: AWS_PAGE("AWS Fargate", "2025") },
-    cloudwatchLogsIngestPerGB: { usd: 0.50, unit: "GB ingested", provenance: INFRACOST_2024_07 },
-    cloudwatchAlarmMonth: { usd: 0.10, unit: "standard-resolution alarm-month", provenance: AWS_PAGE("Amazon CloudWatch", "2025") },
-    managedPrometheusPer10MSamples: { usd: 0.90, unit: "10M samples ingested (first 2B/month)", provenance: AWS_PAGE("Amazon Managed Service for Prometheus", "2025") },
-    secretsManagerSecretMonth: { usd: 0.40, unit: "secret-month", provenance: INFRACOST_2024_07 },
-    // Not in docs/sources.md; the providers' long-standing list prices, read from their pricing pages.
-    vpcInterfaceEndpointAzHour: { usd: 0.01, unit: "interface endpoint-AZ-hour", provenance: AWS_PAGE("AWS PrivateLink", "2025") },
-    vpcInterfaceEndpointPerGB: { usd: 0.01, unit: "GB processed by an interface endpoint", provenance: AWS_PAGE("AWS PrivateLink", "2025") },
-    kmsKeyMonth: { usd: 1.0, unit: "customer managed key-month", provenance: AWS_PAGE("AWS KMS", "2025") },
-    wafWebAclMonth: { usd: 5.0, unit: "web ACL-month", provenance: AWS_PAGE("AWS WAF", "2025") },
-    wafRuleMonth: { usd: 1.0, unit: "rule-month", provenance: AWS_PAGE("AWS WAF", "2025") },
-    wafPerMRequests: { usd: 0.60, unit: "million requests", provenance: AWS_PAGE("AWS WAF", "2025") },
-    // Added for the resource pricer (cost/resources.ts); not in docs/sources.md, read from the AWS pricing pages.
-    ebsGp2GBMonth: { usd: 0.10, unit: "GB-month gp2", provenance: AWS_PAGE("Amazon EBS", "2025") },
-    /** The first 3 dashboards of an account are free; a stack cannot know how many the account has, so each is priced. */
-    cloudwatchDashboardMonth: { usd: 3.0, unit: "dashboard-month", provenance: AWS_PAGE("Amazon CloudWatch", "2025") },
-    /** Standard-resolution alarm per metric it evaluates; high-resolution (period < 60 s) alarms cost 3x. */
-    cloudwatchHighResAlarmMonth: { usd: 0.30, unit: "high-resolution alarm-month", provenance: AWS_PAGE("Amazon CloudWatch", "2025") },
-} as const satisfies Record<string, ServicePrice>;
+export type AwsServiceKey = ServiceKey | "ebsGp3GBMonth" | "ebsGp2GBMonth";
 
-export type AwsServiceKey = keyof typeof AWS_SERVICES;
+/** A service price in a region; undefined when the region's file lacks it (the caller fails closed). */
+export function awsServicePrice(region: string, key: AwsServiceKey): ServicePrice | undefined {
+    if (key === "ebsGp3GBMonth") return ebsGBMonth(region, "gp3");
+    if (key === "ebsGp2GBMonth") return ebsGBMonth(region, "gp2");
+    return servicePrice(region, key);
+}
+
+/** A reference-region price the engine's estimates need: its absence is a broken price file, said at load. */
+function referencePrice(key: AwsServiceKey): ServicePrice {
+    const price = awsServicePrice(REFERENCE_REGION, key);
+    if (price === undefined) throw new Error(`cost/prices/data/aws/${REFERENCE_REGION}.json has no ${key} price; the engine's estimates need it: run \`llm-breakeven prices update --region ${REFERENCE_REGION}\``);
+    return price;
+}
+
+/** The AWS service prices of REFERENCE_REGION (what the engine's estimates use; resources are priced in their own region). */
+export const AWS_SERVICES: Readonly<Record<AwsServiceKey, ServicePrice>> = Object.fromEntries(
+    [...SERVICE_KEYS, "ebsGp3GBMonth", "ebsGp2GBMonth"].map((k) => [k, referencePrice(k as AwsServiceKey)]),
+) as Record<AwsServiceKey, ServicePrice>;
 
 /**
  * Data transfer out to the internet is tiered by the month's volume: each tier's rate applies to the
@@ -239,19 +247,30 @@ export const DATA_TRANSFER_OUT_TIERS: ReadonlyArray<{ readonly id: string; reado
     { id: "egress-next-100tb", upToGB: Number.POSITIVE_INFINITY, price: "dataTransferOutNext100TBPerGB", label: "data transfer out, beyond 50 TB (priced at the next-100-TB rate)" },
 ];
 
-/** Hourly prices of ElastiCache and RDS node classes (low-confidence public tables, 2026-10). */
-export const ELASTICACHE_NODES: Readonly<Record<string, { readonly redisOssHourUsd: number; readonly provenance: Provenance }>> = {
-    "cache.t4g.medium": { redisOssHourUsd: 0.065, provenance: PUBLIC_TABLES },
-    "cache.r7g.large": { redisOssHourUsd: 0.219, provenance: PUBLIC_TABLES },
-};
-/** Valkey nodes are priced at 0.8x the Redis OSS node price (AWS ElastiCache pricing, 2026-10). */
-export const VALKEY_PRICE_FACTOR = { factor: 0.8, provenance: PUBLIC_TABLES } as const;
+/**
+ * Valkey nodes are priced at 0.8x the Redis OSS node price where a region's file has no Valkey price of
+ * its own (AWS ElastiCache pricing, public price tables, 2026-10, low confidence).
+ */
+export const VALKEY_PRICE_FACTOR = { factor: 0.8, provenance: { source: "public price tables", region: "global", date: "2026-10", confidence: "low" } as Provenance } as const;
 
-export const RDS_POSTGRES_INSTANCES: Readonly<Record<string, { readonly singleAzHourUsd: number; readonly multiAzHourUsd: number; readonly provenance: Provenance }>> = {
-    "db.t4g.medium": { singleAzHourUsd: 0.065, multiAzHourUsd: 0.130, provenance: PUBLIC_TABLES },
-};
-/** RDS gp3 storage; not in docs/sources.md (AWS RDS pricing page, us-east-1). */
-export const RDS_GP3_GB_MONTH: ServicePrice = { usd: 0.115, unit: "GB-month RDS gp3 (single-AZ; x2 multi-AZ)", provenance: AWS_PAGE("Amazon RDS for PostgreSQL", "2025") };
+/** Hourly prices of ElastiCache Redis OSS nodes in REFERENCE_REGION. */
+export const ELASTICACHE_NODES: Readonly<Record<string, { readonly redisOssHourUsd: number; readonly provenance: Provenance }>> = Object.fromEntries(
+    knownElasticacheNodes(REFERENCE_REGION, "redis").flatMap((node) => {
+        const p = elasticacheHourly(REFERENCE_REGION, "redis", node);
+        return p === undefined ? [] : [[node, { redisOssHourUsd: p.hourlyUsd, provenance: p.provenance }]];
+    }),
+);
+
+/** Hourly prices of RDS for PostgreSQL instance classes in REFERENCE_REGION (both deployments priced). */
+export const RDS_POSTGRES_INSTANCES: Readonly<Record<string, { readonly singleAzHourUsd: number; readonly multiAzHourUsd: number; readonly provenance: Provenance }>> = Object.fromEntries(
+    knownRdsPostgresClasses(REFERENCE_REGION).flatMap((klass) => {
+        const single = rdsPostgresHourly(REFERENCE_REGION, klass, false);
+        const multi = rdsPostgresHourly(REFERENCE_REGION, klass, true);
+        return single === undefined || multi === undefined ? [] : [[klass, { singleAzHourUsd: single.hourlyUsd, multiAzHourUsd: multi.hourlyUsd, provenance: single.provenance }]];
+    }),
+);
+/** RDS gp3 storage in REFERENCE_REGION. */
+export const RDS_GP3_GB_MONTH: ServicePrice = referencePrice("rdsGp3GBMonth");
 
 // ---------------------------------------------------------------------------------------------
 // Managed API models (USD per million tokens).

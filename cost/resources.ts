@@ -9,22 +9,14 @@
  *   property, with a `worstCase` price when the properties bound it (e.g. a node group's maxSize);
  * - a type not listed here is `unpriced`. Only the explicit FREE list is free, each with a reason.
  */
-import {
-    AWS_SERVICES,
-    EC2_INSTANCE_TYPES,
-    ELASTICACHE_NODES,
-    Provenance,
-    RDS_GP3_GB_MONTH,
-    RDS_POSTGRES_INSTANCES,
-    RESERVED_1Y_DISCOUNT,
-    ServicePrice,
-    VALKEY_PRICE_FACTOR,
-} from "./catalogue";
+import { AwsServiceKey, awsServicePrice, EC2_INSTANCE_TYPES, Provenance, REFERENCE_REGION, ServicePrice, VALKEY_PRICE_FACTOR } from "./catalogue";
+import { ec2OnDemandHourly, ec2Reserved1yHourly, elasticacheHourly, knownElasticacheNodes, knownRdsPostgresClasses, rdsPostgresHourly } from "./prices/lookup";
+import { missingPriceFix, unsupportedRegionReason } from "./prices/store";
 import { LCU_PER_HOUR_TAG } from "./loadBalancer";
-import { HOURS_PER_MONTH, quotedHourlyUsd } from "./units";
+import { HOURS_PER_MONTH } from "./units";
 
-/** The region every AWS price in the catalogue is for. */
-export const CATALOGUE_REGION = "us-east-1";
+/** The region a resource is priced in when the context names none. */
+export const CATALOGUE_REGION = REFERENCE_REGION;
 
 /** The string sentinel: the one the engine sends for every value unknown at preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -197,26 +189,26 @@ type Pricer = (r: ResourceLike, ctx: PricingContext) => PricedResource;
 
 const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:eks/nodeGroup:NodeGroup": priceNodeGroup,
-    "aws:eks/cluster:Cluster": () => fixed([hourly("EKS control plane", 1, AWS_SERVICES.eksClusterHour)]),
+    "aws:eks/cluster:Cluster": () => fixed([hourly("EKS control plane", 1, svc("eksClusterHour"))]),
     "aws:ec2/natGateway:NatGateway": priceNatGateway,
-    "aws:ec2/eip:Eip": () => fixed([hourly("public IPv4 address", 1, AWS_SERVICES.publicIpv4Hour)]),
+    "aws:ec2/eip:Eip": () => fixed([hourly("public IPv4 address", 1, svc("publicIpv4Hour"))]),
     "aws:ec2/vpcEndpoint:VpcEndpoint": priceVpcEndpoint,
     "aws:lb/loadBalancer:LoadBalancer": priceLoadBalancer,
     "aws:alb/loadBalancer:LoadBalancer": priceLoadBalancer,
     "aws:elasticache/replicationGroup:ReplicationGroup": priceReplicationGroup,
     "aws:rds/instance:Instance": priceRdsInstance,
     "aws:ecs/service:Service": priceEcsService,
-    "aws:secretsmanager/secret:Secret": () => fixed([monthly("Secrets Manager secret", 1, AWS_SERVICES.secretsManagerSecretMonth)]),
-    "aws:kms/key:Key": () => fixed([monthly("KMS customer managed key", 1, AWS_SERVICES.kmsKeyMonth)]),
+    "aws:secretsmanager/secret:Secret": () => fixed([monthly("Secrets Manager secret", 1, svc("secretsManagerSecretMonth"))]),
+    "aws:kms/key:Key": () => fixed([monthly("KMS customer managed key", 1, svc("kmsKeyMonth"))]),
     "aws:wafv2/webAcl:WebAcl": priceWebAcl,
     "aws:ebs/volume:Volume": priceEbsVolume,
     "aws:ec2/instance:Instance": priceEc2Instance,
     "aws:cloudwatch/metricAlarm:MetricAlarm": priceMetricAlarm,
     "aws:cloudwatch/logGroup:LogGroup": priceLogGroup,
-    "aws:cloudwatch/dashboard:Dashboard": () => fixed([monthly("CloudWatch dashboard", 1, AWS_SERVICES.cloudwatchDashboardMonth)]),
+    "aws:cloudwatch/dashboard:Dashboard": () => fixed([monthly("CloudWatch dashboard", 1, svc("cloudwatchDashboardMonth"))]),
     "aws:amp/workspace:Workspace": () => ({
         kind: "priced", monthlyUsd: 0, lines: [],
-        usageNote: `Amazon Managed Prometheus bills ingest (${usd(AWS_SERVICES.managedPrometheusPer10MSamples.usd)} per ${AWS_SERVICES.managedPrometheusPer10MSamples.unit}) and storage only: usage-based, covered by the monitoring overhead`,
+        usageNote: `Amazon Managed Prometheus bills ingest (${usd(svc("managedPrometheusPer10MSamples").usd)} per ${svc("managedPrometheusPer10MSamples").unit}) and storage only: usage-based, covered by the monitoring overhead`,
     }),
     "kubernetes:core/v1:Service": priceKubernetesService,
     "kubernetes:core/v1:PersistentVolumeClaim": pricePersistentVolumeClaim,
@@ -233,10 +225,39 @@ export function priceResource(r: ResourceLike, ctx: PricingContext = {}): Priced
     const pricer = PRICERS[r.type];
     if (pricer === undefined) return { kind: "unpriced", reason: `the catalogue has no price for ${r.type}: add it to cost/catalogue.ts and cost/resources.ts, or remove the resource` };
     const region = ctx.region ?? CATALOGUE_REGION;
-    if (r.type.startsWith("aws:") && region !== CATALOGUE_REGION) {
-        return { kind: "unpriced", reason: `the catalogue has ${CATALOGUE_REGION} prices only; this stack deploys to ${region}` };
+    const unsupported = unsupportedRegionReason(region);
+    if (unsupported !== undefined) return { kind: "unpriced", reason: unsupported };
+    // The pricers look their prices up in the resource's region (svc(), below); priceResource is
+    // synchronous, so the region set here is the one every lookup of this call sees.
+    const outer = activeRegion;
+    activeRegion = region;
+    try {
+        return pricer(r, { ...ctx, region });
+    } catch (error) {
+        if (error instanceof MissingPrice) return { kind: "unpriced", reason: error.message };
+        throw error;
+    } finally {
+        activeRegion = outer;
     }
-    return pricer(r, ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Price lookups in the resource's region: a price the region's file lacks fails closed, named.
+// ---------------------------------------------------------------------------------------------
+
+let activeRegion: string = CATALOGUE_REGION;
+
+/** A price the region's price file does not have: the resource is unpriced, with the fix. */
+class MissingPrice extends Error {
+    constructor(what: string) {
+        super(`${what} has no price in ${activeRegion} (cost/prices/data/aws/${activeRegion}.json): ${missingPriceFix(activeRegion)}`);
+    }
+}
+
+function svc(key: AwsServiceKey): ServicePrice {
+    const price = awsServicePrice(activeRegion, key);
+    if (price === undefined) throw new MissingPrice(`${key} (${awsServicePrice(CATALOGUE_REGION, key)?.unit ?? key})`);
+    return price;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,22 +363,21 @@ function fixed(lines: readonly CostLine[], usageNote?: string): Priced {
 type Ec2Price = { readonly hourlyUsd: number; readonly label: string; readonly provenance: Provenance } | { readonly unpriced: string };
 
 function ec2Price(instanceType: string, ctx: PricingContext): Ec2Price {
-    const type = EC2_INSTANCE_TYPES[instanceType];
-    if (type === undefined) return { unpriced: `instance type ${instanceType} is not in the catalogue (cost/catalogue.ts EC2_INSTANCE_TYPES)` };
-    if (type.onDemand === undefined) return { unpriced: `instance type ${instanceType} is in the catalogue without a sourced price: add its on-demand price with provenance` };
-    const onDemandHourly = quotedHourlyUsd(type.onDemand);
-    const discount = RESERVED_1Y_DISCOUNT[instanceType];
-    if (ctx.ec2Pricing === "reserved-1y" && discount !== undefined) {
-        return { hourlyUsd: onDemandHourly * (1 - discount.fraction), label: `${instanceType} 1-year reserved`, provenance: discount.provenance };
+    if (EC2_INSTANCE_TYPES[instanceType] === undefined) return { unpriced: `instance type ${instanceType} is not in the catalogue (cost/catalogue.ts EC2_SPECS)` };
+    const onDemand = ec2OnDemandHourly(activeRegion, instanceType);
+    if (onDemand === undefined) return { unpriced: `instance type ${instanceType} has no on-demand price in ${activeRegion} (cost/prices/data/aws/${activeRegion}.json): ${missingPriceFix(activeRegion)}` };
+    const reserved = ec2Reserved1yHourly(activeRegion, instanceType);
+    if (ctx.ec2Pricing === "reserved-1y" && reserved !== undefined) {
+        return { hourlyUsd: reserved.hourlyUsd, label: `${instanceType} 1-year reserved`, provenance: reserved.provenance };
     }
     // Without a sourced reserved rate the node is priced at on-demand: the higher, safe figure.
-    return { hourlyUsd: onDemandHourly, label: `${instanceType} on-demand`, provenance: type.onDemand.provenance };
+    return { hourlyUsd: onDemand.hourlyUsd, label: `${instanceType} on-demand`, provenance: onDemand.provenance };
 }
 
 function ebsGBMonthPrice(volumeType: string | undefined, what: string): ServicePrice {
     // EKS node groups, launch templates and PVCs on EKS default to gp2 or gp3; both are in the catalogue.
-    if (volumeType === undefined || volumeType === "gp3") return AWS_SERVICES.ebsGp3GBMonth;
-    if (volumeType === "gp2") return AWS_SERVICES.ebsGp2GBMonth;
+    if (volumeType === undefined || volumeType === "gp3") return svc("ebsGp3GBMonth");
+    if (volumeType === "gp2") return svc("ebsGp2GBMonth");
     throw new Unreadable(what, "invalid", `EBS volume type ${volumeType} has no catalogue price (gp2, gp3 only)`);
 }
 
@@ -414,7 +434,7 @@ function priceNodeGroup(r: ResourceLike, ctx: PricingContext): PricedResource {
         const lines = [line(`${size} x ${price.label}${note}, ${HOURS_PER_MONTH} h at ${usd(price.hourlyUsd)}/h`, size * HOURS_PER_MONTH, "instance-hour", price.hourlyUsd, price.provenance)];
         const diskSizeGiB = optionalNumber(r.props, "diskSize", "the node group's disk size");
         if (diskSizeGiB !== undefined) {
-            const gp = AWS_SERVICES.ebsGp3GBMonth;
+            const gp = svc("ebsGp3GBMonth");
             lines.push(line(`${size} x ${diskSizeGiB} GiB root volume at ${usd(gp.usd)}/${gp.unit}`, size * diskSizeGiB, gp.unit, gp.usd, gp.provenance));
         } else if (template !== undefined) {
             lines.push(...launchTemplateVolumeLines(template, size));
@@ -468,13 +488,13 @@ function priceEbsVolume(r: ResourceLike): PricedResource {
 function priceNatGateway(r: ResourceLike, ctx: PricingContext): PricedResource {
     return guarded(() => {
         const connectivity = optionalString(r.props, "connectivityType", "connectivity type") ?? "public";
-        const lines = [hourly(`NAT gateway (${connectivity})`, 1, AWS_SERVICES.natGatewayHour)];
+        const lines = [hourly(`NAT gateway (${connectivity})`, 1, svc("natGatewayHour"))];
         const gb = ctx.usage?.natProcessedGBPerMonthPerGateway;
         if (gb !== undefined) {
-            lines.push(line(`${gb} GB processed at ${usd(AWS_SERVICES.natGatewayPerGB.usd)}/GB (stated assumption)`, gb, AWS_SERVICES.natGatewayPerGB.unit, AWS_SERVICES.natGatewayPerGB.usd, AWS_SERVICES.natGatewayPerGB.provenance));
+            lines.push(line(`${gb} GB processed at ${usd(svc("natGatewayPerGB").usd)}/GB (stated assumption)`, gb, svc("natGatewayPerGB").unit, svc("natGatewayPerGB").usd, svc("natGatewayPerGB").provenance));
             return fixed(lines);
         }
-        return fixed(lines, `data processing (${usd(AWS_SERVICES.natGatewayPerGB.usd)}/GB) is usage-based: not counted here, covered by the storage/network/egress overhead`);
+        return fixed(lines, `data processing (${usd(svc("natGatewayPerGB").usd)}/GB) is usage-based: not counted here, covered by the storage/network/egress overhead`);
     });
 }
 
@@ -487,8 +507,8 @@ function priceVpcEndpoint(r: ResourceLike): PricedResource {
         const subnets = requireValue(r.props, "subnetIds", "the subnets (one endpoint ENI per AZ)");
         if (!Array.isArray(subnets)) throw new Unreadable("subnetIds", "invalid", "must be a list");
         const service = optionalString(r.props, "serviceName", "service name") ?? "interface";
-        return fixed([hourly(`interface endpoint ${service.split(".").pop() ?? service}, per AZ`, subnets.length, AWS_SERVICES.vpcInterfaceEndpointAzHour)],
-            `data processed (${usd(AWS_SERVICES.vpcInterfaceEndpointPerGB.usd)}/GB) is usage-based: covered by the storage/network/egress overhead`);
+        return fixed([hourly(`interface endpoint ${service.split(".").pop() ?? service}, per AZ`, subnets.length, svc("vpcInterfaceEndpointAzHour"))],
+            `data processed (${usd(svc("vpcInterfaceEndpointPerGB").usd)}/GB) is usage-based: covered by the storage/network/egress overhead`);
     });
 }
 
@@ -501,8 +521,8 @@ function priceLoadBalancer(r: ResourceLike, ctx: PricingContext): PricedResource
         const lcu = ctx.usage?.albLcuPerHour ?? fromWorkload ?? DEFAULT_ALB_LCU_PER_HOUR;
         const basis = ctx.usage?.albLcuPerHour === undefined && fromWorkload !== undefined ? `from the workload's request rate, tag ${LCU_PER_HOUR_TAG}` : `stated assumption: ${lcu} LCU`;
         const lines = [
-            hourly("Application Load Balancer", 1, AWS_SERVICES.albHour),
-            line(`${lcu} LCU x ${HOURS_PER_MONTH} h at ${usd(AWS_SERVICES.albLcuHour.usd)}/LCU-hour (${basis})`, lcu * HOURS_PER_MONTH, AWS_SERVICES.albLcuHour.unit, AWS_SERVICES.albLcuHour.usd, AWS_SERVICES.albLcuHour.provenance),
+            hourly("Application Load Balancer", 1, svc("albHour")),
+            line(`${lcu} LCU x ${HOURS_PER_MONTH} h at ${usd(svc("albLcuHour").usd)}/LCU-hour (${basis})`, lcu * HOURS_PER_MONTH, svc("albLcuHour").unit, svc("albLcuHour").usd, svc("albLcuHour").provenance),
         ];
         // An internet-facing ALB holds a public IPv4 address in each of its subnets.
         const internal = read(r.props, "internal");
@@ -513,7 +533,7 @@ function priceLoadBalancer(r: ResourceLike, ctx: PricingContext): PricedResource
             const count = subnets.state === "known" && Array.isArray(subnets.value) ? subnets.value.length
                 : mappings.state === "known" && Array.isArray(mappings.value) ? mappings.value.length : undefined;
             if (count === undefined) throw new Unreadable("subnets", subnets.state === "unknown" ? "unknown" : "absent", "the subnets of an internet-facing load balancer (one public IPv4 each)");
-            lines.push(hourly("public IPv4 address of the internet-facing load balancer", count, AWS_SERVICES.publicIpv4Hour));
+            lines.push(hourly("public IPv4 address of the internet-facing load balancer", count, svc("publicIpv4Hour")));
         }
         return fixed(lines);
     });
@@ -531,14 +551,15 @@ function priceReplicationGroup(r: ResourceLike): PricedResource {
         const nodes = groups !== undefined && groups > 1
             ? groups * ((optionalNumber(r.props, "replicasPerNodeGroup", "replicas per shard") ?? 0) + 1)
             : optionalNumber(r.props, "numCacheClusters", "cache nodes") ?? 1;
-        const node = ELASTICACHE_NODES[nodeType];
-        if (node === undefined) return { kind: "unpriced", reason: `cache node type ${nodeType} is not in the catalogue (ELASTICACHE_NODES: ${Object.keys(ELASTICACHE_NODES).join(", ")})` };
-        if (engine === "valkey") {
-            const hourlyUsd = node.redisOssHourUsd * VALKEY_PRICE_FACTOR.factor;
-            return fixed([line(`${nodes} x ${nodeType} Valkey (${VALKEY_PRICE_FACTOR.factor} x Redis OSS), ${HOURS_PER_MONTH} h at ${usd(hourlyUsd)}/h`, nodes * HOURS_PER_MONTH, "node-hour", hourlyUsd, VALKEY_PRICE_FACTOR.provenance)]);
+        if (engine !== "redis" && engine !== "valkey") return { kind: "unpriced", reason: `ElastiCache engine ${engine} has no catalogue price (redis, valkey)` };
+        const own = elasticacheHourly(activeRegion, engine, nodeType);
+        if (own !== undefined) return fixed([line(`${nodes} x ${nodeType} ${engine === "redis" ? "Redis OSS" : "Valkey"}, ${HOURS_PER_MONTH} h at ${usd(own.hourlyUsd)}/h`, nodes * HOURS_PER_MONTH, "node-hour", own.hourlyUsd, own.provenance)]);
+        const redis = engine === "valkey" ? elasticacheHourly(activeRegion, "redis", nodeType) : undefined;
+        if (redis === undefined) {
+            return { kind: "unpriced", reason: `cache node type ${nodeType} (${engine}) has no price in ${activeRegion} (priced there: ${knownElasticacheNodes(activeRegion, "redis").join(", ") || "none"}): ${missingPriceFix(activeRegion)}` };
         }
-        if (engine !== "redis") return { kind: "unpriced", reason: `ElastiCache engine ${engine} has no catalogue price (redis, valkey)` };
-        return fixed([line(`${nodes} x ${nodeType} Redis OSS, ${HOURS_PER_MONTH} h at ${usd(node.redisOssHourUsd)}/h`, nodes * HOURS_PER_MONTH, "node-hour", node.redisOssHourUsd, node.provenance)]);
+        const hourlyUsd = redis.hourlyUsd * VALKEY_PRICE_FACTOR.factor;
+        return fixed([line(`${nodes} x ${nodeType} Valkey (${VALKEY_PRICE_FACTOR.factor} x Redis OSS), ${HOURS_PER_MONTH} h at ${usd(hourlyUsd)}/h`, nodes * HOURS_PER_MONTH, "node-hour", hourlyUsd, VALKEY_PRICE_FACTOR.provenance)]);
     });
 }
 
@@ -547,12 +568,15 @@ function priceRdsInstance(r: ResourceLike): PricedResource {
         const instanceClass = requireString(r.props, "instanceClass", "the DB instance class");
         const engine = requireString(r.props, "engine", "the DB engine");
         if (engine !== "postgres") return { kind: "unpriced", reason: `RDS engine ${engine} has no catalogue price (postgres only)` };
-        const klass = RDS_POSTGRES_INSTANCES[instanceClass];
-        if (klass === undefined) return { kind: "unpriced", reason: `RDS instance class ${instanceClass} is not in the catalogue (RDS_POSTGRES_INSTANCES: ${Object.keys(RDS_POSTGRES_INSTANCES).join(", ")})` };
         const multiAz = read(r.props, "multiAz");
         if (multiAz.state === "unknown") throw new Unreadable("multiAz", "unknown", "whether the instance is Multi-AZ");
         const isMultiAz = multiAz.state === "known" && multiAz.value === true;
-        const hourlyUsd = isMultiAz ? klass.multiAzHourUsd : klass.singleAzHourUsd;
+        const klass = rdsPostgresHourly(activeRegion, instanceClass, isMultiAz);
+        if (klass === undefined) {
+            return { kind: "unpriced", reason: `RDS instance class ${instanceClass} (PostgreSQL ${isMultiAz ? "Multi-AZ" : "single-AZ"}) has no price in ${activeRegion} (priced there: ${knownRdsPostgresClasses(activeRegion).join(", ") || "none"}): ${missingPriceFix(activeRegion)}` };
+        }
+        const hourlyUsd = klass.hourlyUsd;
+        const storage = svc("rdsGp3GBMonth");
         const storageGiB = requireNumber(r.props, "allocatedStorage", "allocated storage in GiB");
         const storageType = optionalString(r.props, "storageType", "storage type");
         if (storageType !== undefined && storageType !== "gp2" && storageType !== "gp3") {
@@ -561,7 +585,7 @@ function priceRdsInstance(r: ResourceLike): PricedResource {
         const copies = isMultiAz ? 2 : 1; // Multi-AZ keeps a synchronous standby: storage is billed twice.
         return fixed([
             line(`${instanceClass} PostgreSQL ${isMultiAz ? "Multi-AZ" : "single-AZ"}, ${HOURS_PER_MONTH} h at ${usd(hourlyUsd)}/h`, HOURS_PER_MONTH, "instance-hour", hourlyUsd, klass.provenance),
-            line(`${storageGiB} GiB ${storageType ?? "gp2"} storage x ${copies} at ${usd(RDS_GP3_GB_MONTH.usd)}/GB-month`, storageGiB * copies, RDS_GP3_GB_MONTH.unit, RDS_GP3_GB_MONTH.usd, RDS_GP3_GB_MONTH.provenance),
+            line(`${storageGiB} GiB ${storageType ?? "gp2"} storage x ${copies} at ${usd(storage.usd)}/GB-month`, storageGiB * copies, storage.unit, storage.usd, storage.provenance),
         ]);
     });
 }
@@ -610,7 +634,8 @@ function priceEcsService(r: ResourceLike, ctx: PricingContext): PricedResource {
         const memoryMiB = requireNumber(task.props, "memory", `task definition ${task.name} memory MiB`);
         const vcpu = cpuUnits / 1024;
         const gb = memoryMiB / 1024;
-        const { fargateVcpuHour: cpu, fargateGBHour: mem } = AWS_SERVICES;
+        const cpu = svc("fargateVcpuHour");
+        const mem = svc("fargateGBHour");
         // FARGATE_SPOT is priced at the on-demand Fargate rate: the ceiling of what it can bill.
         return fixed([
             line(`${count} tasks x ${vcpu} vCPU x ${HOURS_PER_MONTH} h at ${usd(cpu.usd)}/vCPU-hour`, count * vcpu * HOURS_PER_MONTH, cpu.unit, cpu.usd, cpu.provenance),
@@ -627,10 +652,10 @@ function priceWebAcl(r: ResourceLike, ctx: PricingContext): PricedResource {
     return guarded(() => {
         const rules = requireValue(r.props, "rules", "the web ACL's rules");
         if (!Array.isArray(rules)) throw new Unreadable("rules", "invalid", "must be a list");
-        const lines = [monthly("WAF web ACL", 1, AWS_SERVICES.wafWebAclMonth), monthly("WAF rules", rules.length, AWS_SERVICES.wafRuleMonth)];
+        const lines = [monthly("WAF web ACL", 1, svc("wafWebAclMonth")), monthly("WAF rules", rules.length, svc("wafRuleMonth"))];
         const requests = ctx.usage?.wafRequestsPerMonth;
-        if (requests === undefined) return fixed(lines, `requests (${usd(AWS_SERVICES.wafPerMRequests.usd)} per million) are usage-based and not counted`);
-        lines.push(line(`${requests / 1e6}M requests at ${usd(AWS_SERVICES.wafPerMRequests.usd)}/million (stated assumption)`, requests / 1e6, AWS_SERVICES.wafPerMRequests.unit, AWS_SERVICES.wafPerMRequests.usd, AWS_SERVICES.wafPerMRequests.provenance));
+        if (requests === undefined) return fixed(lines, `requests (${usd(svc("wafPerMRequests").usd)} per million) are usage-based and not counted`);
+        lines.push(line(`${requests / 1e6}M requests at ${usd(svc("wafPerMRequests").usd)}/million (stated assumption)`, requests / 1e6, svc("wafPerMRequests").unit, svc("wafPerMRequests").usd, svc("wafPerMRequests").provenance));
         return fixed(lines);
     });
 }
@@ -643,13 +668,13 @@ function priceMetricAlarm(r: ResourceLike): PricedResource {
             ? queries.value.filter((q) => (q as Record<string, unknown> | null)?.["metric"] !== undefined).length
             : 1;
         const period = optionalNumber(r.props, "period", "the evaluation period in seconds");
-        const price = period !== undefined && period < 60 ? AWS_SERVICES.cloudwatchHighResAlarmMonth : AWS_SERVICES.cloudwatchAlarmMonth;
+        const price = period !== undefined && period < 60 ? svc("cloudwatchHighResAlarmMonth") : svc("cloudwatchAlarmMonth");
         return fixed([monthly("CloudWatch alarm metric", Math.max(metrics, 1), price)]);
     });
 }
 
 function priceLogGroup(_r: ResourceLike, ctx: PricingContext): PricedResource {
-    const p = AWS_SERVICES.cloudwatchLogsIngestPerGB;
+    const p = svc("cloudwatchLogsIngestPerGB");
     const gb = ctx.usage?.logIngestGBPerMonthPerGroup;
     if (gb === undefined) return fixed([], `log ingest (${usd(p.usd)}/GB) is usage-based: no ingest assumption given, covered by the monitoring overhead`);
     return fixed([line(`${gb} GB ingested at ${usd(p.usd)}/GB (stated assumption)`, gb, p.unit, p.usd, p.provenance)]);

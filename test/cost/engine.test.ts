@@ -53,7 +53,8 @@ describe("self-hosted cost", () => {
         ["lambda-8xa100-seed", 2, 15_840],
         ["aws-p4de.24xlarge-on-demand", 2, 2 * 27.44705 * 730],
         ["aws-p4d.24xlarge-on-demand", 1, 21.957642 * 730],
-        ["aws-p4d.24xlarge-reserved-1y", 1, 21.957642 * (1 - 0.366) * 730],
+        // The 1-year no-upfront rate itself (tsaol/aws-gpu, instances.vantage.sh data), no longer on-demand x (1 - a rounded 36.6%).
+        ["aws-p4d.24xlarge-reserved-1y", 1, 13.921094 * 730],
         ["lambda-8xa100", 3, 3 * 2.79 * 8 * 730],
     ])("%s x %d nodes: GPUs $%d/month", (offerId, nodes, gpuMonthlyUsd) => {
         const offer = GPU_OFFERS.get(offerId)!;

@@ -210,7 +210,7 @@ describe("self-hosted-prod with an instance type the catalogue cannot price", ()
     });
 
     it.each([
-        [UNPRICED_GPU_TYPE, "is in the catalogue without a sourced price"],
+        [UNPRICED_GPU_TYPE, "has no on-demand price in us-east-1"],
         [UNKNOWN_TYPE, "is not in the catalogue"],
     ])("GPU node groups on %s: mandatory violation naming each node group and the type", async (type, reason) => {
         const { stack, changed } = withGpuInstanceType(runs.get("self-hosted-prod")!, [type]);

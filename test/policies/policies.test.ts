@@ -184,7 +184,7 @@ describe("projected-spend-below-api-break-even", () => {
         const { violations } = await run(policy, selfHostedStack({ gpuInstanceType: "p5e.48xlarge" }));
         expect(violations).toHaveLength(1);
         expect(violations[0]).toContain("cannot be priced");
-        expect(violations[0]).toContain("p5e.48xlarge is in the catalogue without a sourced price");
+        expect(violations[0]).toContain("p5e.48xlarge has no on-demand price in us-east-1");
     });
 
     it("an instance type outside the catalogue blocks", async () => {

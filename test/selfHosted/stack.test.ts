@@ -228,8 +228,8 @@ describe("self-hosted-prod under mocks", () => {
         expect(exprs).toContain("count by (Hostname) (DCGM_FI_DEV_GPU_UTIL) < 8");
         const dashboard = JSON.parse(inputs(one(run.resources, "kubernetes:core/v1:ConfigMap"))["data"]["llm-breakeven-vllm.json"]);
         const cost = dashboard.panels.find((p: { title: string }) => p.title === "Cost per million tokens");
-        // The reserved-1y p4de node price from the catalogue: $27.44705/h x (1 - 0.366).
-        expect(cost.targets[0].expr).toContain(`${27.44705 * (1 - 0.366)} * count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL))`);
+        // The reserved-1y p4de node price from the us-east-1 price file: $17.401365/h (1-year, no upfront).
+        expect(cost.targets[0].expr).toContain("17.401365 * count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL))");
     });
 
     it("keeps every secret a secret: the HF token and the Grafana password are wrapped, and no plain token is recorded anywhere", () => {
