@@ -10,6 +10,7 @@ import { z } from "zod";
 import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SEED_ASSUMPTIONS, SERVABLE_PRECISIONS, UNSERVABLE_PRECISION } from "../cost/catalogue";
 import { fitModel } from "../cost/memory";
 import { parseTokenCount } from "../cost/units";
+import { supportedRegions, unsupportedRegionReason } from "../cost/prices/store";
 import { ROUTING_TIERS, SELF_HOSTED_ROUTE } from "../cost/gateway";
 import { formatTokens } from "../cost/units";
 import {
@@ -241,7 +242,10 @@ export const exemptionSchema = z.object({
 const baseSchema = z.object({
     mode: z.enum(MODES),
     environment: z.enum(ENVIRONMENTS).default("production"),
-    region: z.string().default("us-east-1"),
+    /** The AWS region: one with a price file in cost/prices/data/aws/ (README "Prices"). */
+    region: z.string().default("us-east-1").refine((r) => unsupportedRegionReason(r) === undefined, {
+        error: (i) => `"${String(i.input)}" has no AWS price data (supported: ${supportedRegions().join(", ")}); use one of those, or run \`llm-breakeven prices update --region ${String(i.input)}\` to add it`,
+    }),
     workload: workloadSchema,
     selfHosted: selfHostedSchema.optional(),
     gateway: gatewaySchema.optional(),
@@ -520,7 +524,13 @@ function decode(text: string): unknown {
 
 /** Convenience: parse a whole flat config map. */
 export function parseFlatConfig(flat: Record<string, string>): StackConfig {
-    return parseStackConfig(rawConfigFromFlat(flat));
+    const config = parseStackConfig(rawConfigFromFlat(flat));
+    // The provider deploys to aws:region and the catalogue prices llm-breakeven:region: they must agree.
+    const awsRegion = flat["aws:region"];
+    if (awsRegion !== undefined && awsRegion !== config.region) {
+        throw new ConfigError([`aws:region: "${awsRegion}" differs from ${NAMESPACE}:region "${config.region}": set both to the region the stack deploys to (supported: ${supportedRegions().join(", ")})`]);
+    }
+    return config;
 }
 
 /** A stack's llm-breakeven config as a consumer finds it: parsed, absent (no llm-breakeven keys), or invalid. */
