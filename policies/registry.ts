@@ -8,6 +8,7 @@ import { gatewayImagePinnedByDigest } from "./gatewayImage";
 import { gpuRedundancy } from "./gpuRedundancy";
 import { monthlyBudget } from "./monthlyBudget";
 import { PROJECTED_SPEND_POLICY, projectedSpendBelowApiBreakEven } from "./projectedSpend";
+import { pricesAreCurrent } from "./pricesCurrent";
 import { selfHostingWouldBeCheaper } from "./selfHostingCheaper";
 
 export const PACK_NAME = "llm-breakeven-cost";
@@ -22,6 +23,7 @@ export const POLICIES: Policies = [
     gatewayImagePinnedByDigest,
     selfHostingWouldBeCheaper,
     declaredWorkloadMatchesMeasured,
+    pricesAreCurrent,
 ];
 
 /**

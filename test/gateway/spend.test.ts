@@ -43,7 +43,7 @@ describe("gateway-prod's projected API bill (500M tokens/month)", () => {
         expect(line("fargate-vcpu")).toBeCloseTo(2 * 1 * 730 * 0.04048, 9);
         expect(line("fargate-memory")).toBeCloseTo(2 * 2 * 730 * 0.004445, 9);
         expect(line("valkey-nodes")).toBeCloseTo(2 * 730 * 0.065 * 0.8, 9);
-        expect(line("postgres-instance")).toBeCloseTo(730 * 0.13, 9);
+        expect(line("postgres-instance")).toBeCloseTo(730 * 0.129, 9);
         expect(line("postgres-storage")).toBeCloseTo(20 * 2 * 0.115, 9);
         expect(line("nat-hours")).toBeCloseTo(2 * 730 * 0.045, 9);
         expect(line("secrets")).toBeCloseTo(7 * 0.4, 9);
@@ -53,11 +53,11 @@ describe("gateway-prod's projected API bill (500M tokens/month)", () => {
             + 730 * 0.0225 + 730 * 0.008 + 2 * 730 * 0.005 // ALB hours, 1 LCU, its 2 public IPv4 addresses
             + 2 * 730 * 0.045 + 2 * 730 * 0.005 // 2 NAT gateways and their Elastic IPs
             + 2 * 730 * 0.065 * 0.8 // Valkey
-            + 730 * 0.13 + 20 * 2 * 0.115 // Postgres Multi-AZ and its storage twice
+            + 730 * 0.129 + 20 * 2 * 0.115 // Postgres Multi-AZ and its storage twice
             + 7 * 0.4 + 6 * 0.1 // secrets, alarm metrics
             + 5 + 3 * 1 + 2 * 0.6; // WAF web ACL, rules, requests
         expect(infra.monthlyUsd).toBeCloseTo(byHand, 9);
-        expect(infra.monthlyUsd).toBeCloseTo(362.6652, 9);
+        expect(infra.monthlyUsd).toBeCloseTo(361.9352, 9);
         expect(() => gatewayInfraMonthlyCost({ tasks: 1, cpuUnits: 256, memoryMiB: 512, natGateways: 1, loadBalancerPublicIpv4: 0, cacheNodeType: "cache.m5.large", cacheNodes: 1, secrets: 1, alarmMetrics: 1, requestsPerMonth: 0 }))
             .toThrow(/llm-breakeven:gateway\.cache\.nodeType: "cache\.m5\.large" has no price in the catalogue/);
     });

@@ -55,14 +55,17 @@ describe("plan --stack self-hosted-prod --json", () => {
 
     it("prints exactly the issue's fields, one object for one stack", async () => {
         run = await plan("--stack", "self-hosted-prod", "--json");
-        // 6B tokens/month at $6/M is above the 4.92B break-even: no policy objects (README's npm start table).
+        // 6B tokens/month at $6/M is above the 4.92B break-even: no blocking policy (README's npm start table);
+        // the one advisory says some us-east-1 prices are older than 180 days (README "Prices").
         expect(run.code).toBe(0);
         json = JSON.parse(run.stdout) as Record<string, unknown>;
         expect(Object.keys(json)).toEqual(PLAN_KEYS);
         expect(json["stack"]).toBe("self-hosted-prod");
         expect(json["mode"]).toBe("self-hosted");
         expect(json["verdict"]).toBe("pass");
-        expect(json["violations"]).toEqual([]);
+        const violations = json["violations"] as Array<Record<string, unknown>>;
+        expect(violations.map((v) => [v["policy"], v["enforcementLevel"]])).toEqual([["prices-are-current", "advisory"]]);
+        expect(String(violations[0]?.["message"])).toContain("llm-breakeven prices update --region us-east-1");
     });
 
     it("records and prices the program's resources: two p4de GPU node groups at the reserved rate", () => {

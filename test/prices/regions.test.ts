@@ -1,0 +1,81 @@
+/**
+ * Every shipped stack plans in every region the catalogue has prices for (verdict pass or blocked:
+ * exit 0 or 5, never a throw); a region without prices fails its config in one line naming the
+ * supported ones; the offline mocks answer for exactly those regions; db.r6g.xlarge is priced.
+ */
+import { describe, expect, it } from "vitest";
+import { planStack, prepareStack, StackPlan } from "../../cli/plan/plan";
+import { readFlatConfig } from "../../config/stack";
+import { priceResource } from "../../cost/resources";
+import { supportedRegions } from "../../cost/prices/store";
+import { listStacks } from "../../mockrun";
+import { MOCKED_REGIONS } from "../../mockrun/invokes";
+
+const SHIPPED_REGIONS = ["ap-northeast-1", "eu-central-1", "eu-west-1", "us-east-1", "us-west-2"];
+
+/** A shipped stack with its region (both keys) and any other config keys replaced. */
+async function planIn(stack: string, region: string, extra: Record<string, string> = {}): Promise<StackPlan> {
+    const prepared = prepareStack(stack, {});
+    const config = { ...prepared.file.config, "aws:region": region, "llm-breakeven:region": region, ...extra };
+    const configState = readFlatConfig(config);
+    if (configState.kind === "invalid") throw new Error(configState.problems.join("; "));
+    return planStack({ ...prepared, file: { ...prepared.file, config }, configState });
+}
+
+describe("regions", () => {
+    it("ships price files for the five regions, and the offline mocks answer for exactly those", () => {
+        expect(supportedRegions()).toEqual(SHIPPED_REGIONS);
+        expect(MOCKED_REGIONS).toEqual(supportedRegions());
+    });
+
+    const cases = listStacks().flatMap((stack) => SHIPPED_REGIONS.map((region) => [stack, region] as const));
+    it.each(cases)("%s planned in %s: pass or blocked, every unpriced resource named with the region and the fix", async (stack, region) => {
+        const plan = await planIn(stack, region);
+        expect(plan.region).toBe(region);
+        expect(["pass", "blocked"]).toContain(plan.verdict.verdict);
+        for (const e of plan.after.pricing.unpriced) {
+            const reason = e.price.kind === "unpriced" ? e.price.reason : "";
+            expect(reason, e.name).toContain(region);
+            expect(reason, e.name).toContain(`llm-breakeven prices update --region ${region}`);
+        }
+    }, 120_000);
+
+    it("a region without prices fails the config in one line naming the supported regions and the command", () => {
+        const state = readFlatConfig({ "llm-breakeven:mode": "gateway", "llm-breakeven:region": "sa-east-1", "aws:region": "sa-east-1" });
+        expect(state.kind).toBe("invalid");
+        const problems = state.kind === "invalid" ? state.problems : [];
+        const line = problems.find((p) => p.startsWith("llm-breakeven:region"));
+        expect(line).toBe(`llm-breakeven:region: "sa-east-1" has no AWS price data (supported: ${SHIPPED_REGIONS.join(", ")}); use one of those, or run \`llm-breakeven prices update --region sa-east-1\` to add it`);
+        expect(line).not.toContain("\n");
+        expect(line).not.toContain("mockrun");
+    });
+
+    it("aws:region and llm-breakeven:region must agree", () => {
+        const prepared = prepareStack("gateway-prod", {});
+        const state = readFlatConfig({ ...prepared.file.config, "aws:region": "eu-west-1" });
+        expect(state.kind === "invalid" ? state.problems : []).toEqual([
+            `aws:region: "eu-west-1" differs from llm-breakeven:region "us-east-1": set both to the region the stack deploys to (supported: ${SHIPPED_REGIONS.join(", ")})`,
+        ]);
+    });
+
+    it("a resource in a region without prices is unpriced with the same line, never $0", () => {
+        const price = priceResource({ type: "aws:eks/cluster:Cluster", name: "c", props: {} }, { region: "sa-east-1" });
+        expect(price).toEqual({ kind: "unpriced", reason: `region sa-east-1 has no AWS price data (supported: ${SHIPPED_REGIONS.join(", ")}); run \`llm-breakeven prices update --region sa-east-1\` to add it` });
+    });
+});
+
+describe("db.r6g.xlarge", () => {
+    it("gateway-prod with a db.r6g.xlarge Multi-AZ database plans priced, not blocked by an unpriced database", async () => {
+        const prepared = prepareStack("gateway-prod", {});
+        const gateway = JSON.parse(prepared.file.config["llm-breakeven:gateway"]!) as { database: Record<string, unknown> };
+        gateway.database = { ...gateway.database, instanceClass: "db.r6g.xlarge" };
+        const plan = await planIn("gateway-prod", "us-east-1", { "llm-breakeven:gateway": JSON.stringify(gateway) });
+        const db = plan.after.pricing.entries.find((e) => e.type === "aws:rds/instance:Instance");
+        expect(db?.price.kind).toBe("priced");
+        // $0.899/h Multi-AZ (John-Almos/CommitCost's price-list snapshot, AmazonRDS 2026-10-06) x 730 h.
+        const lines = db?.price.kind === "priced" ? db.price.lines : [];
+        expect(lines[0]?.unitUsd).toBe(0.899);
+        expect(lines[0]?.monthlyUsd).toBeCloseTo(0.899 * 730, 6);
+        expect(plan.after.pricing.unpriced).toEqual([]);
+    }, 120_000);
+});
