@@ -3,7 +3,9 @@
  * (cost/prices/data/aws/<region>.json) from AWS's public Price List bulk offer files: the offer
  * index, each service's region index, then the region's offer file, streamed (the EC2 file is
  * hundreds of megabytes). No credentials: the files are public. `--source DIR` reads a copy laid out
- * like the site (`DIR/offers/v1.0/aws/index.json`...), which is how the tests run it offline.
+ * like the site (`DIR/offers/v1.0/aws/index.json`...), which is how the tests run it offline. The
+ * output folder is checked before anything is read, and each region file is written whole or not at
+ * all (cli/output/write.ts).
  */
 import * as fs from "fs";
 import * as https from "https";
@@ -15,8 +17,9 @@ import { DEFAULT_OFFERS, RegionCollector } from "../cost/prices/extract";
 import { checkRegionFile, emptyRegionFile, RegionPriceFile, stableJson } from "../cost/prices/schema";
 import { PRICE_DATA_DIR, reloadPrices, supportedRegions } from "../cost/prices/store";
 import { EXIT, UsageError } from "./errors";
+import { outputDir } from "./output/write";
 
-/** AWS's public Price List host (docs/sources.md §12). */
+/** AWS's public Price List host (docs/sources.md §14). */
 export const AWS_PRICE_LIST = "https://pricing.us-east-1.amazonaws.com";
 const OFFER_INDEX = "/offers/v1.0/aws/index.json";
 
@@ -49,6 +52,7 @@ export async function updatePrices(options: PricesUpdateOptions, log: (line: str
     const offers = options.service ?? [...DEFAULT_OFFERS];
     if (regions.length === 0) throw new UsageError("prices update: no regions: pass --region <region>");
     for (const r of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new UsageError(`--region ${r}: not an AWS region code (like eu-west-1)`);
+    const out = outputDir("--out-dir", outDir);
     const index = await readJson(source, OFFER_INDEX);
     const collectors = new Map(regions.map((r) => [r, new RegionCollector(r, existing(outDir, r))]));
     for (const offer of offers) {
@@ -67,13 +71,11 @@ export async function updatePrices(options: PricesUpdateOptions, log: (line: str
             log(`${region}: ${offer} version ${header.version} (published ${header.publicationDate})`);
         }
     }
-    const written: string[] = [];
-    for (const [region, collector] of collectors) {
-        const file = path.join(outDir, `${region}.json`);
-        writeAtomic(file, stableJson(checkRegionFile(collector.file, file)));
-        written.push(file);
-        log(`${region}: wrote ${path.relative(process.cwd(), file)}`);
-    }
+    const written = out.write([...collectors].map(([region, collector]) => ({
+        name: `${region}.json`,
+        content: stableJson(checkRegionFile(collector.file, path.join(outDir, `${region}.json`))),
+    })));
+    for (const file of written) log(`wrote ${path.relative(process.cwd(), file)}`);
     reloadPrices();
     return written;
 }
@@ -124,21 +126,5 @@ async function readJson(source: string, rel: string): Promise<unknown> {
         return JSON.parse(Buffer.concat(chunks).toString("utf8"));
     } catch (error) {
         throw new UsageError(`prices update: ${urlOf(source, rel)} is not JSON (${(error as Error).message})`);
-    }
-}
-
-/**
- * Writes a file whole or not at all: a temp file beside it, then a rename. (The issue-15 write helper
- * replaces this once it lands.)
- */
-function writeAtomic(file: string, text: string): void {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-    try {
-        fs.writeFileSync(temp, text);
-        fs.renameSync(temp, file);
-    } catch (error) {
-        fs.rmSync(temp, { force: true });
-        throw new UsageError(`prices update: cannot write ${file}: ${(error as Error).message}`);
     }
 }

@@ -1,6 +1,6 @@
 /**
  * Which offer-file SKUs the pricers need, and where each lands in a region's price file. Usage types
- * and attributes are the price list's own (docs/sources.md §12); a usage type matches with or without
+ * and attributes are the price list's own (docs/sources.md §14); a usage type matches with or without
  * its region prefix ("EUW1-NatGateway-Hours", bare "NatGateway-Hours" in us-east-1), and a lower-case
  * prefix ("SyncDurability-NodeUsage:...", "ExtendedSupportYr3-...") is a different meter and never matches.
  */

@@ -3,7 +3,8 @@
  * without loading it whole: the EC2 file of one region is hundreds of megabytes. The parser
  * (stream-json) emits tokens; each product (`products.<sku>`) and each SKU's terms
  * (`terms.OnDemand.<sku>`, `terms.Reserved.<sku>`) is assembled alone, handed over and dropped,
- * so memory holds one product or term set at a time plus what the caller keeps.
+ * so memory holds one product or term set at a time plus what the caller keeps. stream-json 3 is an
+ * ES module: CommonJS `require` loads it from Node 20.19 (package.json engines).
  *
  * Layout (AWS's documented bulk format, as the offer files write it): a header
  * (`offerCode`, `version`, `publicationDate`), then `products`, then `terms`. Products come first,

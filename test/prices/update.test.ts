@@ -58,6 +58,7 @@ describe("prices update on a real offer-file excerpt", () => {
         const keys = Object.keys(JSON.parse(first.text["us-east-1"]!) as object);
         expect(keys).toEqual([...keys].sort());
         expect(first.log).toContain("us-east-1: AmazonEC2 version 20161213014831 (published 2016-12-13T01:48:31Z)");
+        expect(first.log.filter((l) => l.startsWith("wrote "))).toHaveLength(2);
     });
 
     it("keeps prices of offers it did not read, and replaces those of the offer it did", async () => {
@@ -82,5 +83,12 @@ describe("prices update on a real offer-file excerpt", () => {
         const log: string[] = [];
         await updatePrices({ region: ["eu-west-1"], service: ["AmazonEC2"], source: FIXTURE, outDir: dir }, (l) => log.push(l));
         expect(log[0]).toMatch(/^eu-west-1: AmazonEC2 is not offered there/);
+    });
+});
+
+describe("prices update output", () => {
+    it("refuses an output folder on a kernel filesystem before reading anything, in one line", async () => {
+        await expect(updatePrices({ region: ["us-east-1"], service: ["AmazonEC2"], source: "/nonexistent-source", outDir: "/proc/prices" }, () => undefined))
+            .rejects.toThrow(/^--out-dir \/proc\/prices: /);
     });
 });
