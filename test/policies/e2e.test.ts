@@ -37,15 +37,17 @@ const HYBRID_EXPIRES = (JSON.parse(readStackFile("hybrid-prod").config["llm-brea
 const HYBRID_EXEMPT = HYBRID_EXPIRES !== undefined && HYBRID_EXPIRES >= new Date().toISOString().slice(0, 10);
 
 /** The verdict `llm-breakeven plan --all` prints for each shipped stack: every diagnostic, by policy and level. */
+// Every shipped stack carries prices older than 180 days (README "Prices"): one prices-are-current advisory each.
+const STALE: readonly [string, Level] = ["prices-are-current", "advisory"];
 const SHIPPED_VERDICTS: Readonly<Record<string, ReadonlyArray<readonly [string, Level]>>> = {
-    "gateway-dev": [],
+    "gateway-dev": [STALE],
     // The shipped production gateways name LiteLLM by tag: no digest was resolved from the registry offline.
-    "gateway-prod": [["gateway-image-pinned-by-digest", "advisory"]],
-    "hybrid-prod": HYBRID_EXEMPT ? [["break-even-exemption", "advisory"], ["gateway-image-pinned-by-digest", "advisory"]] : [[BREAK_EVEN, "mandatory"], ["gateway-image-pinned-by-digest", "advisory"]],
-    "self-hosted-prod": [],
+    "gateway-prod": [["gateway-image-pinned-by-digest", "advisory"], STALE],
+    "hybrid-prod": HYBRID_EXEMPT ? [["break-even-exemption", "advisory"], ["gateway-image-pinned-by-digest", "advisory"], STALE] : [[BREAK_EVEN, "mandatory"], ["gateway-image-pinned-by-digest", "advisory"], STALE],
+    "self-hosted-prod": [STALE],
 };
 
-/** p5e.48xlarge is a real AWS type (8x H200) that cost/catalogue.ts lists without a sourced price. */
+/** p5e.48xlarge is a real AWS type (8x H200) that cost/catalogue.ts lists and us-east-1's price file does not price. */
 const UNPRICED_GPU_TYPE = "p5e.48xlarge";
 const UNKNOWN_TYPE = "p9.96xlarge";
 
@@ -103,7 +105,7 @@ describe("the pack under the CLI's runner", () => {
         expect(byName.get("self-hosting-would-be-cheaper")?.enforcementLevel).toBe("advisory");
         expect([...byName.keys()].sort()).toEqual([
             "break-even-exemption", "capacity-covers-workload", "declared-workload-matches-measured", "gateway-budget-covers-projection", "gateway-image-pinned-by-digest", "gpu-redundancy",
-            "monthly-budget", BREAK_EVEN, "self-hosting-would-be-cheaper",
+            "monthly-budget", "prices-are-current", BREAK_EVEN, "self-hosting-would-be-cheaper",
         ]);
     });
 
