@@ -238,6 +238,6 @@ describe("self-hosted-prod with an instance type the catalogue cannot price", ()
 
     it("the same process still passes the unchanged stack afterwards (no state carried between calls)", async () => {
         const ds = await packs.get("self-hosted-prod")!.analyzeStack(runs.get("self-hosted-prod")!.resources);
-        expect(verdictOf(ds)).toEqual([]);
+        expect(verdictOf(ds)).toEqual([...SHIPPED_VERDICTS["self-hosted-prod"]!].sort());
     });
 });
