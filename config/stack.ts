@@ -109,6 +109,21 @@ export const modelSourceSchema = z.discriminatedUnion("kind", [
 ]);
 export type ModelSourceConfig = z.output<typeof modelSourceSchema>;
 
+/**
+ * Autoscaling bounds. The floor is nodesPerZone in every GPU zone (the N+1 floor at the declared
+ * peak, which capacity-covers-workload checks); the ceiling is what the GPU budget pays for.
+ */
+export const autoscalingSchema = z.object({
+    /**
+     * The most the GPU node groups may cost per month with every group at its maximum, USD: the floor
+     * at the stack's pricing plus burst nodes on demand. Sets each group's maxSize (cost/scaling.ts).
+     */
+    gpuCeilingMonthlyUsd: z.number().positive(),
+    /** The time-to-first-token objective the queue threshold is derived from, seconds. Default 2 (the p95 TTFT alert's default). */
+    ttftSloSeconds: z.number().positive().max(60).default(2),
+}).strict();
+export type AutoscalingConfig = z.output<typeof autoscalingSchema>;
+
 export const selfHostedSchema = z.object({
     model: z.string().default("llama-3.3-70b-instruct"),
     precision: z.enum(PRECISIONS).default("bf16"),
@@ -167,6 +182,8 @@ export const selfHostedSchema = z.object({
      * (hybrid, outside production).
      */
     endpoint: endpointSchema.optional(),
+    /** KEDA scales vLLM, Cluster Autoscaler the GPU node groups (components/selfHosted/autoscaling.ts). Default: none (fixed pools). */
+    autoscaling: autoscalingSchema.optional(),
 }).strict();
 
 export const gatewaySchema = z.object({

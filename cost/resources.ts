@@ -162,6 +162,7 @@ const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:secretsmanager/secretPolicy:SecretPolicy": "secret policies have no charge",
     "aws:kms/alias:Alias": "KMS aliases have no charge",
     "aws:wafv2/webAclAssociation:WebAclAssociation": "web ACL associations have no charge (the web ACL is priced)",
+    "aws:autoscaling/tag:Tag": "Auto Scaling group tags have no charge",
     "aws:autoscaling/attachment:Attachment": "attaching an Auto Scaling group to a target group has no charge (the instances and the load balancer are priced)",
     "aws:appautoscaling/target:Target": "Application Auto Scaling has no charge",
     "aws:appautoscaling/policy:Policy": "Application Auto Scaling has no charge",
@@ -741,7 +742,8 @@ export interface StackPricing {
 }
 
 /** Identifiers other resources use to refer to a resource: URN, ID, ARN, name. */
-function referencesOf(r: ResourceLike): string[] {
+/** The URN, ID, ARN and name other resources may refer to this one by (known values only). */
+export function referencesOf(r: ResourceLike): string[] {
     const refs = [r.urn, r.props["id"], r.props["arn"], r.props["name"]];
     return refs.filter((x): x is string => typeof x === "string" && x !== "" && !isUnknownValue(x));
 }

@@ -7,6 +7,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState, ExemptionSwitch } from "./lib/breakEven";
 import { failClosed } from "./lib/failClosed";
+import { SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
 import { stackView } from "./lib/view";
 import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 import { PROJECTED_SPEND_POLICY } from "./projectedSpend";
@@ -19,7 +20,7 @@ export const breakEvenExemption: StackValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: {
         // The same keys as projected-spend-below-api-break-even: set them alike so both analyses agree.
-        properties: { ...WORKLOAD_OVERRIDE_SCHEMA, ...EXEMPTION_SWITCH_SCHEMA },
+        properties: { ...WORKLOAD_OVERRIDE_SCHEMA, ...EXEMPTION_SWITCH_SCHEMA, ...SPEND_BASIS_SCHEMA },
     },
     validateStack: failClosed(EXEMPTION_POLICY, (args, reportViolation) => {
         const view = stackView(args);
@@ -27,7 +28,7 @@ export const breakEvenExemption: StackValidationPolicy = {
         if (exemption.kind !== "active") {
             return args.notApplicable(exemption.kind === "none" ? "no llm-breakeven:exemption is recorded" : `the exemption expired on ${exemption.exemption.expires}`);
         }
-        const config = args.getConfig<WorkloadOverrides & ExemptionSwitch>();
+        const config = args.getConfig<WorkloadOverrides & ExemptionSwitch & SpendBasisConfig>();
         if (!exemptionsAllowed(config)) {
             return args.notApplicable(`this environment honours no exemption (allowExemptions: false), so ${PROJECTED_SPEND_POLICY} decides`);
         }

@@ -1,7 +1,8 @@
 /**
  * monthly-budget (mandatory): a hard ceiling per environment on the stack's projected monthly
  * spend: priced resources, plus the operational overhead when it self-hosts, plus the API bill of
- * the tokens it routes to managed APIs.
+ * the tokens it routes to managed APIs. It judges the ceiling of that spend by default (every node
+ * group at its maximum all month, policies/lib/spendRange.ts); a stack with no ceiling is blocked.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { selfHosts } from "./lib/breakEven";
@@ -9,12 +10,13 @@ import { costEngine } from "./lib/engine";
 import { failClosed } from "./lib/failClosed";
 import { perMonth, topResources, unpricedProblems, assumptions } from "./lib/format";
 import { BUDGET_USD_RANGE, jsonSchemaRange } from "../cost/workload";
+import { judgedSpend, SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
 import { stackView } from "./lib/view";
 import { overheadMonthlyUsd, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
 export const MONTHLY_BUDGET_POLICY = "monthly-budget";
 
-export interface MonthlyBudgetConfig extends WorkloadOverrides {
+export interface MonthlyBudgetConfig extends WorkloadOverrides, SpendBasisConfig {
     /** The ceiling, USD per month. No default: a pack run without it is a violation. */
     readonly maxMonthlyUsd?: number;
     /** Count the API bill of routed tokens against the ceiling. Default true. */
@@ -30,6 +32,7 @@ export const monthlyBudget: StackValidationPolicy = {
             maxMonthlyUsd: { type: "number", ...jsonSchemaRange(BUDGET_USD_RANGE), description: "The ceiling in USD per month (set per environment in policies/config/<env>.json)." },
             includeApiSpend: { type: "boolean", default: true, description: "Count the API bill of the tokens routed to managed APIs against the ceiling." },
             ...WORKLOAD_OVERRIDE_SCHEMA,
+            ...SPEND_BASIS_SCHEMA,
         },
     },
     validateStack: failClosed(MONTHLY_BUDGET_POLICY, (args, reportViolation) => {
@@ -51,15 +54,19 @@ export const monthlyBudget: StackValidationPolicy = {
             if (!resolved.ok) return reportViolation(`Cannot project the routed API bill: ${resolved.problem}.`);
             apiMonthlyUsd = costEngine().apiSpend(resolved.value.workload, stack?.mode ?? "gateway").remainingApiMonthlyUsd;
         }
-        const total = view.pricing.monthlyUsd + overhead.monthlyUsd + apiMonthlyUsd;
+        const floor = view.pricing.monthlyUsd + overhead.monthlyUsd + apiMonthlyUsd;
+        const judged = judgedSpend(view, config, floor);
+        if (!judged.ok) return reportViolation(`Cannot hold the stack to its ${perMonth(config.maxMonthlyUsd)} ceiling: ${judged.problem}.`);
+        const total = judged.monthlyUsd;
         if (total <= config.maxMonthlyUsd) return;
         reportViolation([
-            `Projected monthly spend ${perMonth(total)} is above this environment's ceiling of ${perMonth(config.maxMonthlyUsd)} by ${perMonth(total - config.maxMonthlyUsd)}.`,
-            `  resources ${perMonth(view.pricing.monthlyUsd)} + overhead ${perMonth(overhead.monthlyUsd)} (${overhead.source}) + routed API bill ${perMonth(apiMonthlyUsd)}`,
+            `Projected monthly spend ${perMonth(total)} (the ${judged.basis}) is above this environment's ceiling of ${perMonth(config.maxMonthlyUsd)} by ${perMonth(total - config.maxMonthlyUsd)}.`,
+            `  ${judged.describe}`,
+            `  floor: resources ${perMonth(view.pricing.monthlyUsd)} + overhead ${perMonth(overhead.monthlyUsd)} (${overhead.source}) + routed API bill ${perMonth(apiMonthlyUsd)}`,
             "  most expensive resources:",
             ...topResources(view.pricing),
             `  assumptions: ${assumptions(view)}.`,
-            "Fix: shrink the stack, or raise maxMonthlyUsd in policies/config/<env>.json with the budget owner's approval.",
+            "Fix: shrink the stack or its node groups' maximum (llm-breakeven:selfHosted.autoscaling.gpuCeilingMonthlyUsd), or raise maxMonthlyUsd in policies/config/<env>.json with the budget owner's approval.",
         ].join("\n"));
     }),
 };

@@ -6,12 +6,13 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState, ExemptionSwitch } from "./lib/breakEven";
 import { failClosed } from "./lib/failClosed";
+import { SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
 import { stackView } from "./lib/view";
 import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
 export const PROJECTED_SPEND_POLICY = "projected-spend-below-api-break-even";
 
-export interface ProjectedSpendConfig extends WorkloadOverrides, ExemptionSwitch {}
+export interface ProjectedSpendConfig extends WorkloadOverrides, ExemptionSwitch, SpendBasisConfig {}
 
 export const projectedSpendBelowApiBreakEven: StackValidationPolicy = {
     name: PROJECTED_SPEND_POLICY,
@@ -20,7 +21,7 @@ export const projectedSpendBelowApiBreakEven: StackValidationPolicy = {
     configSchema: {
         properties: {
             ...WORKLOAD_OVERRIDE_SCHEMA,
-            ...EXEMPTION_SWITCH_SCHEMA,
+            ...EXEMPTION_SWITCH_SCHEMA, ...SPEND_BASIS_SCHEMA,
         },
     },
     validateStack: failClosed(PROJECTED_SPEND_POLICY, (args, reportViolation) => {

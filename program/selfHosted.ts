@@ -32,6 +32,7 @@ import { parseCidr } from "../components/cidr";
 import { Network, parseVpcCidr } from "../components/selfHosted/network";
 import { ServingModelSource, VllmServing, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
+import { AutoscalingPlan, createAutoscaling, planAutoscaling } from "./autoscaling";
 
 export const SERVING_NAMESPACE = "vllm";
 export const MONITORING_NAMESPACE = "monitoring";
@@ -69,6 +70,8 @@ export interface Preflight {
     readonly auth: EndpointAuth | undefined;
     readonly vllmApiKey: pulumi.Output<string> | undefined;
     readonly estimate: Estimate;
+    /** Node bounds and KEDA thresholds; undefined without selfHosted.autoscaling (fixed pools). */
+    readonly autoscaling: AutoscalingPlan | undefined;
 }
 
 /**
@@ -130,10 +133,18 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     } catch (error) {
         problems.push(...(error instanceof ConfigError ? error.problems : [`${key("selfHosted")}: the cost engine cannot price this stack: ${(error as Error).message}`]));
     }
+    let autoscaling: AutoscalingPlan | undefined;
+    if (model !== undefined && estimate !== undefined) {
+        try {
+            autoscaling = planAutoscaling(selfHosted, model, estimate);
+        } catch (error) {
+            problems.push((error as Error).message);
+        }
+    }
     if (problems.length > 0 || model === undefined || instance?.gpu === undefined || estimate === undefined) {
         throw new ConfigError(problems.length > 0 ? problems : [`${key("selfHosted")}: model or instance type unknown to the catalogue`]);
     }
-    return { selfHosted, model, instance: { ...instance, gpu: instance.gpu }, hfToken: secrets.hfToken, endpoint, auth, vllmApiKey: auth === "api-key" ? secrets.vllmApiKey : undefined, estimate };
+    return { selfHosted, model, instance: { ...instance, gpu: instance.gpu }, hfToken: secrets.hfToken, endpoint, auth, vllmApiKey: auth === "api-key" ? secrets.vllmApiKey : undefined, estimate, autoscaling };
 }
 
 export interface SelfHostedDeployment {
@@ -167,7 +178,7 @@ export interface CreateSelfHostedOptions {
 
 /** Builds the self-hosted infrastructure for a validated config (self-hosted or hybrid mode). */
 export async function createSelfHosted(config: StackConfig, secrets: StackSecrets, options: CreateSelfHostedOptions = {}): Promise<SelfHostedDeployment> {
-    const { selfHosted, model, instance, hfToken, endpoint: endpointConfig, auth, vllmApiKey, estimate } = preflightSelfHosted(config, secrets);
+    const { selfHosted, model, instance, hfToken, endpoint: endpointConfig, auth, vllmApiKey, estimate, autoscaling } = preflightSelfHosted(config, secrets);
     const name = options.name ?? "llm";
     const parentOpts = options.parent !== undefined ? { parent: options.parent } : {};
 
@@ -196,7 +207,8 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         clusterName: cluster.clusterName, nodeRoleArn: cluster.nodeRoleArn, kubernetesVersion: selfHosted.kubernetesVersion,
         // The GPU zones are the VPC's first zones: GPU zone i uses private subnet i, and only it.
         zones: gpuZones.map((zone, i) => ({ zone, subnetId: subnetAt(network, i) })),
-        instanceType: selfHosted.instanceType, nodesPerZone: selfHosted.nodesPerZone, rootVolumeSizeGiB: selfHosted.rootVolumeSizeGiB,
+        instanceType: selfHosted.instanceType, nodesPerZone: selfHosted.nodesPerZone, rootVolumeSizeGiB: selfHosted.rootVolumeSizeGiB, accelerator: instance.gpu.id,
+        ...(autoscaling !== undefined ? { maxNodesPerZone: autoscaling.bounds.perZone.map((z) => z.maxNodes) } : {}),
         capacityType: selfHosted.capacityType, ...(selfHosted.capacityReservationId !== undefined ? { capacityReservationId: selfHosted.capacityReservationId } : {}), tags,
     }, k8sOpts);
     const servingName = `${name}-vllm`;
@@ -224,6 +236,7 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         ...(vllmApiKey !== undefined ? { apiKey: vllmApiKey } : {}),
         // The load balancer's nodes live in the private subnets: the namespace admits them, and Prometheus.
         ...(endpointConfig !== undefined ? { ingress: { loadBalancerCidrs: network.privateSubnetCidrs, monitoringNamespace: MONITORING_NAMESPACE } } : {}),
+        autoscaled: autoscaling !== undefined,
     }, { ...k8sOpts, dependsOn: mirror !== undefined ? [gpuPools, mirror] : [gpuPools] }); // the reader role's policy is attached before a pod starts
     const endpoint = endpointConfig === undefined ? undefined : createEndpoint(`${name}-vllm-endpoint`, endpointConfig, auth, {
         clusterName: cluster.clusterName, gpuZones, gpuPools, network, serving, estimate, tags,
@@ -236,6 +249,13 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         gpusPerNode: instance.gpu.count, nodeHourlyUsd: offerHourlyUsd(offer), nodePriceBasis: `${offer.label}, ${offer.provenance.source}, ${offer.provenance.date}`,
         apiUsdPerMTok: estimate.api.usdPerMTok, storageClassName: cluster.storageClassName,
     }, { ...k8sOpts, dependsOn: [gpuPools] });
+    if (autoscaling !== undefined) {
+        createAutoscaling(`${name}-scale`, {
+            plan: autoscaling, clusterName: cluster.clusterName, region: config.region, oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl,
+            autoscalingGroupNames: gpuPools.autoscalingGroupNames, servingNamespace: SERVING_NAMESPACE, monitoringNamespace: MONITORING_NAMESPACE,
+            deploymentNames: serving.deploymentNames, replicasPerNode: layout.replicasPerNode, tags,
+        }, { ...k8sOpts, dependsOn: [serving, monitoring] });
+    }
 
     return {
         clusterEndpoint: serving.endpoint, servedModelName: model.id, clusterName: cluster.clusterName, gpuNodeGroups: gpuPools.nodeGroupNames,

@@ -3,6 +3,7 @@
  * the engine's figures, the verdict with every violation), or a side-by-side comparison of many.
  * Colour only when the stream is a terminal and NO_COLOR is unset (cli/output/color.ts).
  */
+import { rangeOfResources } from "../../cost/range";
 import type Table from "cli-table3";
 import type { Estimate } from "../../cost/estimate";
 import { ruleLabel } from "../../cost/decision";
@@ -134,6 +135,15 @@ function totalLines(plan: StackPlan, c: Colors): string[] {
     ];
 }
 
+/** Self-hosting stacks priced whole: floor, expected and ceiling of resources + overhead (cost/range.ts), as the policies judge it. */
+function rangeLines(plan: StackPlan): string[] {
+    const e = plan.estimate;
+    if (e === undefined || plan.mode === "gateway" || plan.mode === null || !plan.complete || plan.after.monthlyUsd === null) return [];
+    const r = rangeOfResources({ resources: plan.after.rows.map((row) => row.state), region: plan.region, floorMonthlyUsd: plan.after.monthlyUsd + e.selfHosted.overheadMonthlyUsd, nodesNeeded: e.capacity.nodesNeeded });
+    const ceiling = r.ceilingMonthlyUsd === null ? `unbounded (no maximum: ${r.unbounded.join(", ")})` : `${formatUsd(r.ceilingMonthlyUsd)} (${r.ceilingNodes} GPU nodes)`;
+    return [`  Range /month:   floor ${formatUsd(r.floorMonthlyUsd)} (${r.floorNodes} GPU nodes), expected ${formatUsd(r.expectedMonthlyUsd)} (${r.expectedNodes}, the declared peak x${e.scenario.peakToAverage}), ceiling ${ceiling}: resources + overhead`];
+}
+
 /** A decision that residency forces says so: it is not the cost comparison the other rows show. */
 function decisionCell(e: Estimate | undefined): string {
     if (e === undefined) return "-";
@@ -148,6 +158,7 @@ function engineLines(plan: StackPlan): string[] {
         `  API instead:    ${formatUsd(e.api.monthlyUsd)}/month at ${formatUsd(e.api.usdPerMTok)}/M for ${formatTokens(e.scenario.tokensPerMonth)} tokens (${e.api.basis})`,
         `  Self-hosted:    ${formatUsd(e.selfHosted.monthlyUsd)}/month = ${e.selfHosted.nodes} x ${e.selfHosted.offerLabel} ${formatUsd(e.selfHosted.gpuMonthlyUsd)} + overhead ${formatUsd(e.selfHosted.overheadMonthlyUsd)}`,
         `  Break-even:     ${e.breakEven.statement}`,
+        ...rangeLines(plan),
         `  Capacity:       ${formatTokens(e.capacity.perNode.tokensPerMonth)} tokens/month per node flat out; ${formatTokens(e.capacity.servableTokensPerMonth)} servable at peak; ${e.capacity.nodesNeeded} node${e.capacity.nodesNeeded === 1 ? "" : "s"} needed`,
         `  Decision:       ${e.decision}, by the rule ${e.decisionRule}: ${e.decisionReason}`,
     ];

@@ -3,8 +3,10 @@
  * a zone's nodes and its vLLM replicas fail together and the other zone keeps serving. Nodes run the
  * AL2023 NVIDIA AMI (drivers in the AMI), carry the `nvidia.com/gpu=true:NoSchedule` taint (only pods
  * that asked for GPUs land there) and a sized, encrypted gp3 root volume (the model cache lives on it,
- * see vllm.ts). The pools are fixed-size: the bill is the one the cost engine priced. The NVIDIA
- * device plugin (pinned chart) advertises `nvidia.com/gpu` to the scheduler.
+ * see vllm.ts). Each group starts at, and never shrinks below, its zone's share of the N+1 floor the
+ * cost engine priced; with autoscaling, Cluster Autoscaler may grow it to its maximum (the most the
+ * GPU budget ceiling pays for, cost/scaling.ts), and the policy pack prices that ceiling. Without,
+ * the pools are fixed-size. The NVIDIA device plugin (pinned chart) advertises `nvidia.com/gpu`.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -27,8 +29,15 @@ export const GPU_DAEMON_TOLERATION = { key: GPU_TAINT.key, operator: "Exists", e
 /** Pinned: the chart matching the device plugin image cached by the AWS EKS blueprints (aws-ia/terraform-aws-eks-blueprints). */
 export const DEVICE_PLUGIN_CHART = { chart: "nvidia-device-plugin", version: "0.17.1", repo: "https://nvidia.github.io/k8s-device-plugin" } as const;
 
-export function gpuNodeLabels(zone: string): Record<string, string> {
-    return { [GPU_POOL_LABEL]: GPU_POOL, [GPU_ZONE_LABEL]: zone, "nvidia.com/gpu.present": "true" };
+/**
+ * Cluster Autoscaler >= 1.15 treats a node carrying this label as a GPU node before the device plugin
+ * has advertised its GPUs, so it does not scale out again while one boots
+ * (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, "Special note on GPU instances").
+ */
+export const ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
+
+export function gpuNodeLabels(zone: string, accelerator?: string): Record<string, string> {
+    return { [GPU_POOL_LABEL]: GPU_POOL, [GPU_ZONE_LABEL]: zone, "nvidia.com/gpu.present": "true", ...(accelerator !== undefined ? { [ACCELERATOR_LABEL]: accelerator } : {}) };
 }
 
 /** Device plugin Helm values: only on the GPU pools, tolerating their taint; no NFD/GFD (the labels come from the node group). */
@@ -54,7 +63,12 @@ export interface GpuNodePoolsArgs {
     readonly kubernetesVersion: string;
     readonly zones: readonly GpuZone[];
     readonly instanceType: string;
+    /** The floor per zone: each group's minimum and initial size. */
     readonly nodesPerZone: number;
+    /** Each zone's maximum, in zone order (cost/scaling.ts nodeBounds). Default: nodesPerZone (fixed pools). */
+    readonly maxNodesPerZone?: readonly number[];
+    /** The accelerator label value (the catalogue's GPU id). Default: none. */
+    readonly accelerator?: string;
     /** Root volume per GPU node (AMI, container images, the model cache). */
     readonly rootVolumeSizeGiB: number;
     /** Default ON_DEMAND. CAPACITY_BLOCK needs capacityReservationId and a reservation in the zone. */
@@ -68,6 +82,8 @@ export class GpuNodePools extends pulumi.ComponentResource {
     /** Node group names, in zone order. */
     readonly nodeGroupNames: pulumi.Output<string>[];
     readonly nodeGroupArns: pulumi.Output<string>[];
+    /** Each group's Auto Scaling group (what Cluster Autoscaler resizes), in zone order. */
+    readonly autoscalingGroupNames: pulumi.Output<string>[];
     readonly zones: readonly string[];
     readonly gpuNodes: number;
     readonly devicePluginReleaseName: pulumi.Output<string>;
@@ -79,8 +95,12 @@ export class GpuNodePools extends pulumi.ComponentResource {
             throw new Error(`${name}: capacityType CAPACITY_BLOCK needs capacityReservationId (the Capacity Block's cr-... id)`);
         }
         if (!(Number.isInteger(args.nodesPerZone) && args.nodesPerZone >= 1)) throw new Error(`${name}: nodesPerZone ${args.nodesPerZone} must be 1 or more`);
+        const maxima = args.maxNodesPerZone ?? args.zones.map(() => args.nodesPerZone);
+        if (maxima.length !== args.zones.length || maxima.some((m) => !(Number.isInteger(m) && m >= args.nodesPerZone))) {
+            throw new Error(`${name}: maxNodesPerZone [${maxima.join(", ")}] must give each of the ${args.zones.length} zones a whole maximum >= nodesPerZone (${args.nodesPerZone})`);
+        }
         const tags = { ...args.tags };
-        const groups = args.zones.map(({ zone, subnetId }) => {
+        const groups = args.zones.map(({ zone, subnetId }, i) => {
             const template = new aws.ec2.LaunchTemplate(`${name}-${zone}`, {
                 description: `GPU nodes in ${zone}: IMDSv2, ${args.rootVolumeSizeGiB} GiB encrypted gp3 root volume (holds the model cache)`,
                 metadataOptions: NODE_METADATA_OPTIONS,
@@ -104,16 +124,17 @@ export class GpuNodePools extends pulumi.ComponentResource {
                 instanceTypes: [args.instanceType],
                 amiType: GPU_AMI_TYPE,
                 capacityType,
-                // Fixed size: no autoscaler grows the GPU bill past what the cost engine priced.
-                scalingConfig: { desiredSize: args.nodesPerZone, minSize: args.nodesPerZone, maxSize: args.nodesPerZone },
+                // Starts at the floor; Cluster Autoscaler moves the desired size within [min, max], never past the priced ceiling.
+                scalingConfig: { desiredSize: args.nodesPerZone, minSize: args.nodesPerZone, maxSize: maxima[i] ?? args.nodesPerZone },
                 taints: [GPU_TAINT],
-                labels: gpuNodeLabels(zone),
+                labels: gpuNodeLabels(zone, args.accelerator),
                 launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
                 // EKS node auto repair replaces nodes whose GPUs report health failures (XID errors, lost GPUs).
                 nodeRepairConfig: { enabled: true },
                 updateConfig: { maxUnavailable: 1 },
                 tags: { ...tags, [GPU_ZONE_LABEL]: zone },
-            }, { parent: this });
+            // The autoscaler owns the desired size once deployed: an update must not reset it to the floor.
+            }, { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] });
         });
 
         const devicePlugin = new k8s.helm.v3.Release(`${name}-device-plugin`, {
@@ -127,12 +148,14 @@ export class GpuNodePools extends pulumi.ComponentResource {
 
         this.nodeGroupNames = groups.map((g) => g.nodeGroupName);
         this.nodeGroupArns = groups.map((g) => g.arn);
+        this.autoscalingGroupNames = groups.map((g) => g.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? ""));
         this.zones = args.zones.map((z) => z.zone);
         this.gpuNodes = args.zones.length * args.nodesPerZone;
         this.devicePluginReleaseName = devicePlugin.name;
         this.registerOutputs({
             nodeGroupNames: this.nodeGroupNames,
             nodeGroupArns: this.nodeGroupArns,
+            autoscalingGroupNames: this.autoscalingGroupNames,
             zones: this.zones,
             gpuNodes: this.gpuNodes,
             devicePluginReleaseName: this.devicePluginReleaseName,

@@ -316,6 +316,8 @@ export function renderPodDisruptionBudget(name: string, namespace: string, appLa
 export interface VllmServingArgs {
     /** Namespace to create and serve from. */
     readonly namespace: string;
+    /** KEDA owns the replica count (components/selfHosted/autoscaling.ts): an update must not reset it. Default false. */
+    readonly autoscaled?: boolean;
     readonly image: string;
     readonly huggingFaceId: string;
     readonly servedModelName: string;
@@ -443,6 +445,7 @@ export class VllmServing extends pulumi.ComponentResource {
             // Pulumi waits for the rollout; a replica may take the whole startup budget (10 minutes for 70B) plus image pull and node boot.
             previousZone = new k8s.apps.v1.Deployment(`${name}-${zone}`, { metadata: object.metadata, spec: object.spec }, {
                 parent: this, dependsOn: previousZone !== undefined ? [...podPrerequisites, previousZone] : podPrerequisites, customTimeouts: { create: "40m", update: "40m" },
+                ...(args.autoscaled === true ? { ignoreChanges: ["spec.replicas"] } : {}),
             });
         }
         const serviceObject = renderVllmService(name, ns, appLabels);

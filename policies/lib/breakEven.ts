@@ -7,6 +7,7 @@ import { ExemptionConfig } from "../../config/stack";
 import { costEngine } from "./engine";
 import { assumptions, formatTokens, perMonth, rate, topResources, unpricedProblems } from "./format";
 import { overheadMonthlyUsd, resolveWorkload, WorkloadOverrides } from "./workload";
+import { judgedSpend, SpendBasisConfig } from "./spendRange";
 import { StackView } from "./view";
 
 export type BreakEven =
@@ -29,7 +30,7 @@ export function selfHosts(view: StackView): boolean {
     return mode === "self-hosted" || mode === "hybrid" || view.gpuCapacity.length > 0;
 }
 
-export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides): BreakEven {
+export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides & SpendBasisConfig): BreakEven {
     if (!selfHosts(view)) return { kind: "not-applicable", reason: "the stack creates no GPU capacity and is not in self-hosted or hybrid mode" };
     const resolved = resolveWorkload(view.stackConfig, overrides);
     if (!resolved.ok) return { kind: "cannot-project", message: `Cannot compare this stack with the API break-even: ${resolved.problem}.` };
@@ -49,7 +50,10 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides):
     const spend = engine.apiSpend(workload, mode);
     const overhead = overheadMonthlyUsd(config, overrides);
     const fixedMonthlyUsd = view.pricing.monthlyUsd + overhead.monthlyUsd;
-    const projectedMonthlyUsd = fixedMonthlyUsd + spend.remainingApiMonthlyUsd;
+    // The range's judged point (the ceiling by default): burst nodes count against the API bill too.
+    const judged = judgedSpend(view, overrides, fixedMonthlyUsd + spend.remainingApiMonthlyUsd);
+    if (!judged.ok) return { kind: "cannot-project", message: `Cannot compare this stack with the API break-even: ${judged.problem}.` };
+    const projectedMonthlyUsd = judged.monthlyUsd;
     // The break-even volume is where the API bill the stack saves equals its fixed cost.
     const breakEvenTokensPerMonth = spend.savedUsdPerMTok > 0 ? engine.breakEvenTokensPerMonth(fixedMonthlyUsd, spend.savedUsdPerMTok, 0) : Infinity;
     const above = projectedMonthlyUsd > spend.allApiMonthlyUsd;
@@ -59,7 +63,8 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides):
             : `Projected monthly spend ${perMonth(projectedMonthlyUsd)} is below the ${perMonth(spend.allApiMonthlyUsd)} the declared workload would cost through managed APIs.`,
         `  declared volume:      ${formatTokens(tokensPerMonth)} tokens/month (${sources.tokensPerMonth})`,
         `  API-equivalent spend: ${perMonth(spend.allApiMonthlyUsd)} at ${rate(spend.allApiUsdPerMTok)} (${sources.apiUsdPerMTok})${workload.cacheHitRate > 0 ? `, net of a ${Math.round(workload.cacheHitRate * 100)}% cache hit rate` : ""}`,
-        `  projected spend:      ${perMonth(projectedMonthlyUsd)} = resources ${perMonth(view.pricing.monthlyUsd)} + overhead ${perMonth(overhead.monthlyUsd)} (${overhead.source})`
+        `  judged:               the ${judged.describe}`,
+        `  floor:                ${perMonth(judged.range.floorMonthlyUsd)} = resources ${perMonth(view.pricing.monthlyUsd)} + overhead ${perMonth(overhead.monthlyUsd)} (${overhead.source})`
             + (spend.remainingApiMonthlyUsd > 0 ? ` + API bill of the ${Math.round((1 - spend.selfHostedShare) * 100)}% of tokens not self-hosted ${perMonth(spend.remainingApiMonthlyUsd)}` : ""),
         `  break-even volume:    ${Number.isFinite(breakEvenTokensPerMonth) ? `${formatTokens(breakEvenTokensPerMonth)} tokens/month` : "none (self-hosting saves nothing per token)"}; below it, managed APIs are cheaper`,
         "  most expensive resources:",

@@ -9,6 +9,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { RecordedResource, unwrapSecrets } from "../../mockrun";
+import { ScaledObjectModel } from "../scale/kedaSchema";
 
 /**
  * index.ts's path for mode self-hosted, imported after the mocks are set (runStack sets them first;
@@ -61,7 +62,9 @@ export function validateK8s(resource: RecordedResource): string {
     const object = k8sObject(resource);
     let Model: ModelClass | undefined;
     // Custom resources are recorded under their own apiVersion/kind (kubernetes:monitoring.coreos.com/v1:ServiceMonitor).
-    Model = K8S_MODELS[resource.type] ?? (resource.type.startsWith("kubernetes:monitoring.coreos.com/") ? CRD_MODELS[String(object["kind"])] : undefined);
+    Model = K8S_MODELS[resource.type] ?? (resource.type.startsWith("kubernetes:monitoring.coreos.com/") ? CRD_MODELS[String(object["kind"])] : undefined)
+        // KEDA has no kubernetes-models package: its CRD's OpenAPI schema at the pinned chart (test/scale/kedaSchema.ts).
+        ?? (resource.type === "kubernetes:keda.sh/v1alpha1:ScaledObject" ? ScaledObjectModel as unknown as ModelClass : undefined);
     if (Model === undefined) throw new Error(`no schema model for ${resource.type} ${String(object["kind"] ?? "")} (${resource.name}): add one to K8S_MODELS`);
     try {
         new Model(object as never).validate();

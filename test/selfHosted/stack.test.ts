@@ -33,7 +33,7 @@ describe("self-hosted-prod under mocks", () => {
         expect(new Set(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:")).map((r) => r.type))).toEqual(new Set([
             "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools",
             "llm-breakeven:selfHosted:VllmServing", "llm-breakeven:selfHosted:ServingEgressPolicy", "llm-breakeven:selfHosted:Monitoring",
-            "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmEndpoint",
+            "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmEndpoint", "llm-breakeven:selfHosted:Autoscaling",
         ]));
     });
 
@@ -42,7 +42,7 @@ describe("self-hosted-prod under mocks", () => {
         const components = new Map(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:")).map((c) => [c.urn, c.name]));
         const topLevel = run.resources.filter((r) => r.parent === stack.urn);
         expect(topLevel.map((r) => r.type).sort()).toEqual([
-            "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools", "llm-breakeven:selfHosted:Monitoring",
+            "llm-breakeven:selfHosted:Autoscaling", "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools", "llm-breakeven:selfHosted:Monitoring",
             "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmEndpoint", "llm-breakeven:selfHosted:VllmServing",
         ]);
         const children = run.resources.filter((r) => r !== stack && r.parent !== stack.urn);
@@ -109,11 +109,12 @@ describe("self-hosted-prod under mocks", () => {
     it("creates one p4de GPU node group per GPU zone, each in that zone's private subnet only, tainted", () => {
         const groups = by(run.resources, "aws:eks/nodeGroup:NodeGroup").filter((g) => g.name.startsWith("llm-gpu-"));
         expect(groups.map((g) => g.name).sort()).toEqual(["llm-gpu-us-east-1a", "llm-gpu-us-east-1b"]);
-        for (const zone of ["us-east-1a", "us-east-1b"]) {
+        // The floor is 1 per zone; the stack's GPU ceiling ($47,500) pays for one on-demand burst node, in the first zone.
+        for (const [zone, maxSize] of [["us-east-1a", 2], ["us-east-1b", 1]] as const) {
             const g = inputs(one(run.resources, "aws:eks/nodeGroup:NodeGroup", `llm-gpu-${zone}`));
             expect(g).toMatchObject({
                 instanceTypes: ["p4de.24xlarge"], amiType: "AL2023_x86_64_NVIDIA", capacityType: "ON_DEMAND", subnetIds: [`subnet-llm-net-private-${zone}`],
-                scalingConfig: { desiredSize: 1, minSize: 1, maxSize: 1 },
+                scalingConfig: { desiredSize: 1, minSize: 1, maxSize },
                 taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
                 labels: { "llm-breakeven/pool": "gpu", "llm-breakeven/gpu-zone": zone },
                 launchTemplate: { id: `lt-llm-gpu-${zone}` },
@@ -216,7 +217,7 @@ describe("self-hosted-prod under mocks", () => {
 
     it("installs pinned kube-prometheus-stack and dcgm-exporter, a vLLM ServiceMonitor, alert rules on the vLLM and DCGM metrics, and the dashboard", () => {
         const releases = Object.fromEntries(by(run.resources, "kubernetes:helm.sh/v3:Release").map((r) => [inputs(r)["chart"], inputs(r)["version"]]));
-        expect(releases).toEqual({ "nvidia-device-plugin": "0.17.1", "kube-prometheus-stack": "79.7.1", "dcgm-exporter": "3.5.0" });
+        expect(releases).toEqual({ "nvidia-device-plugin": "0.17.1", "kube-prometheus-stack": "79.7.1", "dcgm-exporter": "3.5.0", "keda": "2.20.2", "cluster-autoscaler": "9.51.0" });
         const monitor = k8sObject(one(run.resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "llm-mon-vllm")) as Record<string, any>;
         expect(monitor).toMatchObject({ kind: "ServiceMonitor", metadata: { namespace: "vllm" }, spec: { endpoints: [{ port: "http", path: "/metrics" }] } });
         const rule = k8sObject(one(run.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "llm-mon-rules")) as Record<string, any>;
@@ -243,13 +244,14 @@ describe("self-hosted-prod under mocks", () => {
         expect(JSON.stringify(run.outputs)).not.toContain(SECRET_PLAINTEXT);
     });
 
-    it("validates every Kubernetes object against the Kubernetes 1.33 OpenAPI schema (kubernetes-models 4.5.1)", () => {
+    it("validates every Kubernetes object against the Kubernetes 1.33 OpenAPI schema (kubernetes-models 4.5.1; KEDA's from its pinned chart's CRD)", () => {
         const objects = run.resources.filter(isK8sObject);
         expect(objects.length).toBeGreaterThanOrEqual(13);
         const kinds = new Set(objects.map(validateK8s));
         expect(kinds).toEqual(new Set([
             "apps/v1/Deployment", "v1/Namespace", "v1/Secret", "v1/Service", "v1/ServiceAccount", "v1/ConfigMap", "policy/v1/PodDisruptionBudget",
             "networking.k8s.io/v1/NetworkPolicy", "storage.k8s.io/v1/StorageClass", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule",
+            "keda.sh/v1alpha1/ScaledObject",
         ]));
     });
 

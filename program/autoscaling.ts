@@ -1,0 +1,75 @@
+/**
+ * The self-hosted stack's autoscaling, from its config and the engine's estimate: each zone's node
+ * bounds (the floor it declares, the maximum its GPU budget ceiling pays for) and the KEDA
+ * thresholds (the capacity model's queue and KV-cache figures). Pure: the preflight checks it
+ * before any resource exists; createAutoscaling wires the component.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_CONTEXT_TOKENS } from "../cost/capacity";
+import { Estimate } from "../cost/estimate";
+import { NodeBounds, nodeBounds, scalingThresholds, ScalingThresholds } from "../cost/scaling";
+import { offerMonthlyUsd } from "../cost/units";
+import { offerFor } from "../config/scenario";
+import { NAMESPACE, SelfHostedConfig } from "../config/stack";
+import { OpenModel } from "../cost/catalogue";
+import { Autoscaling } from "../components/selfHosted/autoscaling";
+
+export interface AutoscalingPlan {
+    readonly bounds: NodeBounds;
+    readonly thresholds: ScalingThresholds;
+}
+
+/** undefined without selfHosted.autoscaling (fixed pools); throws one message naming the key, value and fix. */
+export function planAutoscaling(selfHosted: SelfHostedConfig, model: OpenModel, estimate: Estimate): AutoscalingPlan | undefined {
+    const config = selfHosted.autoscaling;
+    if (config === undefined) return undefined;
+    const floorOffer = offerFor(selfHosted);
+    const burstOffer = offerFor({ instanceType: selfHosted.instanceType, pricing: "on-demand" });
+    let bounds: NodeBounds;
+    try {
+        bounds = nodeBounds({
+            zones: selfHosted.gpuZones, floorNodesPerZone: selfHosted.nodesPerZone,
+            floorNodeMonthlyUsd: offerMonthlyUsd(floorOffer), burstNodeMonthlyUsd: offerMonthlyUsd(burstOffer),
+            gpuCeilingMonthlyUsd: config.gpuCeilingMonthlyUsd,
+        });
+    } catch (error) {
+        throw new Error(`${NAMESPACE}:selfHosted.autoscaling.gpuCeilingMonthlyUsd: ${(error as Error).message} (${selfHosted.gpuZones} zones x ${selfHosted.nodesPerZone} ${selfHosted.instanceType} at ${floorOffer.label})`);
+    }
+    const perNode = estimate.capacity.perNode;
+    const thresholds = scalingThresholds({
+        model, precision: selfHosted.precision, gpu: floorOffer.gpu, tensorParallelSize: perNode.tensorParallelSize, replicasPerNode: perNode.replicasPerNode,
+        batchPerReplica: perNode.batchPerReplica, nodeOutputTokensPerSecond: perNode.outputTokensPerSecond, inputOutputRatio: estimate.scenario.inputOutputRatio,
+        contextTokens: estimate.scenario.selfHosted.contextTokens ?? DEFAULT_CONTEXT_TOKENS, gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
+        ttftSloSeconds: config.ttftSloSeconds,
+    });
+    return { bounds, thresholds };
+}
+
+export interface AutoscalingWiring {
+    readonly plan: AutoscalingPlan;
+    readonly clusterName: pulumi.Input<string>;
+    readonly region: string;
+    readonly oidcProviderArn: pulumi.Input<string>;
+    readonly oidcIssuerUrl: pulumi.Input<string>;
+    readonly autoscalingGroupNames: readonly pulumi.Input<string>[];
+    readonly servingNamespace: string;
+    readonly monitoringNamespace: string;
+    /** The zone Deployments, in zone order (as the node bounds). */
+    readonly deploymentNames: readonly string[];
+    readonly replicasPerNode: number;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export function createAutoscaling(name: string, wiring: AutoscalingWiring, opts: pulumi.ComponentResourceOptions): Autoscaling {
+    const { bounds, thresholds } = wiring.plan;
+    return new Autoscaling(name, {
+        clusterName: wiring.clusterName, region: wiring.region, oidcProviderArn: wiring.oidcProviderArn, oidcIssuerUrl: wiring.oidcIssuerUrl,
+        autoscalingGroupNames: wiring.autoscalingGroupNames, servingNamespace: wiring.servingNamespace, monitoringNamespace: wiring.monitoringNamespace,
+        deployments: wiring.deploymentNames.map((deployment, i) => {
+            const zone = bounds.perZone[i];
+            if (zone === undefined) throw new Error(`autoscaling: no node bounds for zone ${i} (${deployment})`);
+            return { name: deployment, minReplicas: zone.minNodes * wiring.replicasPerNode, maxReplicas: zone.maxNodes * wiring.replicasPerNode };
+        }),
+        waitingRequestsPerReplica: thresholds.waitingRequestsPerReplica, kvCacheUsage: thresholds.kvCacheUsage, tags: wiring.tags,
+    }, opts);
+}
