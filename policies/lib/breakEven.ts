@@ -63,7 +63,7 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides &
             : `Projected monthly spend ${perMonth(projectedMonthlyUsd)} is below the ${perMonth(spend.allApiMonthlyUsd)} the declared workload would cost through managed APIs.`,
         `  declared volume:      ${formatTokens(tokensPerMonth)} tokens/month (${sources.tokensPerMonth})`,
         `  API-equivalent spend: ${perMonth(spend.allApiMonthlyUsd)} at ${rate(spend.allApiUsdPerMTok)} (${sources.apiUsdPerMTok})${workload.cacheHitRate > 0 ? `, net of a ${Math.round(workload.cacheHitRate * 100)}% cache hit rate` : ""}`,
-        `  judged:               the ${judged.describe}`,
+        `  judged:               the ${judged.basis}; ${judged.describe}`,
         `  floor:                ${perMonth(judged.range.floorMonthlyUsd)} = resources ${perMonth(view.pricing.monthlyUsd)} + overhead ${perMonth(overhead.monthlyUsd)} (${overhead.source})`
             + (spend.remainingApiMonthlyUsd > 0 ? ` + API bill of the ${Math.round((1 - spend.selfHostedShare) * 100)}% of tokens not self-hosted ${perMonth(spend.remainingApiMonthlyUsd)}` : ""),
         `  break-even volume:    ${Number.isFinite(breakEvenTokensPerMonth) ? `${formatTokens(breakEvenTokensPerMonth)} tokens/month` : "none (self-hosting saves nothing per token)"}; below it, managed APIs are cheaper`,

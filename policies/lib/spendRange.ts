@@ -81,6 +81,6 @@ export function judgedSpend(view: StackView, config: SpendBasisConfig & Workload
         };
     }
     const monthlyUsd = basis === "ceiling" ? range.ceilingMonthlyUsd : range.expectedMonthlyUsd;
-    const describe = `${basis} of the range ${describeRange(range)}${basis === "expected" ? `; judged on expected because: ${config.judgeReason ?? ""}` : ""}`;
+    const describe = `range: ${describeRange(range)}${basis === "expected" ? `; judged on expected because: ${config.judgeReason ?? ""}` : ""}`;
     return { ok: true, monthlyUsd, basis, range, describe };
 }
