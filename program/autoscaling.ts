@@ -12,7 +12,7 @@ import { offerMonthlyUsd } from "../cost/units";
 import { offerFor } from "../config/scenario";
 import { NAMESPACE, SelfHostedConfig } from "../config/stack";
 import { OpenModel } from "../cost/catalogue";
-import { Autoscaling } from "../components/selfHosted/autoscaling";
+import { Autoscaling, AutoscalingArgs } from "../components/selfHosted/autoscaling";
 
 export interface AutoscalingPlan {
     readonly bounds: NodeBounds;
@@ -45,31 +45,24 @@ export function planAutoscaling(selfHosted: SelfHostedConfig, model: OpenModel, 
     return { bounds, thresholds };
 }
 
-export interface AutoscalingWiring {
+/** The component's arguments, with the deployments and thresholds still to be derived from the plan. */
+export interface AutoscalingWiring extends Omit<AutoscalingArgs, "deployments" | "waitingRequestsPerReplica" | "kvCacheUsage"> {
     readonly plan: AutoscalingPlan;
-    readonly clusterName: pulumi.Input<string>;
-    readonly region: string;
-    readonly oidcProviderArn: pulumi.Input<string>;
-    readonly oidcIssuerUrl: pulumi.Input<string>;
-    readonly autoscalingGroupNames: readonly pulumi.Input<string>[];
-    readonly servingNamespace: string;
-    readonly monitoringNamespace: string;
     /** The zone Deployments, in zone order (as the node bounds). */
     readonly deploymentNames: readonly string[];
     readonly replicasPerNode: number;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 export function createAutoscaling(name: string, wiring: AutoscalingWiring, opts: pulumi.ComponentResourceOptions): Autoscaling {
-    const { bounds, thresholds } = wiring.plan;
+    const { plan, deploymentNames, replicasPerNode, ...args } = wiring;
+    const { bounds, thresholds } = plan;
     return new Autoscaling(name, {
-        clusterName: wiring.clusterName, region: wiring.region, oidcProviderArn: wiring.oidcProviderArn, oidcIssuerUrl: wiring.oidcIssuerUrl,
-        autoscalingGroupNames: wiring.autoscalingGroupNames, servingNamespace: wiring.servingNamespace, monitoringNamespace: wiring.monitoringNamespace,
-        deployments: wiring.deploymentNames.map((deployment, i) => {
+        ...args,
+        deployments: deploymentNames.map((deployment, i) => {
             const zone = bounds.perZone[i];
             if (zone === undefined) throw new Error(`autoscaling: no node bounds for zone ${i} (${deployment})`);
-            return { name: deployment, minReplicas: zone.minNodes * wiring.replicasPerNode, maxReplicas: zone.maxNodes * wiring.replicasPerNode };
+            return { name: deployment, minReplicas: zone.minNodes * replicasPerNode, maxReplicas: zone.maxNodes * replicasPerNode };
         }),
-        waitingRequestsPerReplica: thresholds.waitingRequestsPerReplica, kvCacheUsage: thresholds.kvCacheUsage, tags: wiring.tags,
+        waitingRequestsPerReplica: thresholds.waitingRequestsPerReplica, kvCacheUsage: thresholds.kvCacheUsage,
     }, opts);
 }

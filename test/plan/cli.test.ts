@@ -8,8 +8,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../cli/main";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli, Run } from "../scale/cli";
 import { GPU_OFFERS } from "../../cost/catalogue";
 import { formatUsd, offerMonthlyUsd } from "../../cost/units";
 import { PLACEHOLDER_SECRET } from "../../mockrun";
@@ -20,31 +20,8 @@ const fixture = (name: string) => path.join(__dirname, "fixtures", name);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "llm-breakeven-plan-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-interface Run {
-    readonly code: number;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-async function plan(...args: string[]): Promise<Run> {
-    let stdout = "";
-    let stderr = "";
-    const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-        stdout += String(chunk);
-        return true;
-    });
-    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-        stderr += String(chunk);
-        return true;
-    });
-    try {
-        const code = await main(["plan", ...args]);
-        return { code, stdout, stderr };
-    } finally {
-        out.mockRestore();
-        err.mockRestore();
-    }
-}
+/** The CLI in-process, output captured (test/scale/cli.ts). */
+const plan = (...args: string[]): Promise<Run> => cli("plan", ...args);
 
 // Issue 15 added monthlyTotal (one total per stack, with the parts that add up to it) beside monthlyUsd (the resources alone).
 const PLAN_KEYS = ["stack", "mode", "monthlyUsd", "monthlyTotal", "resources", "api", "breakEven", "capacity", "decision", "verdict", "violations"];
