@@ -18,6 +18,7 @@ import { registerPlan } from "./plan";
 import { registerUsage } from "./usage";
 import { registerSmoke } from "./smoke";
 import { registerPrices } from "./prices";
+import { registerRecommend } from "./recommend";
 
 export async function main(argv: readonly string[]): Promise<number> {
     const program = new Command("llm-breakeven")
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerSmoke(program, setExitCode);
     registerCapacity(program, setExitCode);
     registerPrices(program, setExitCode);
+    registerRecommend(program, setExitCode);
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;

@@ -108,11 +108,11 @@ export function nodeBounds(input: NodeBoundsInput): NodeBounds {
     if (!(input.burstNodeMonthlyUsd > 0 && input.floorNodeMonthlyUsd > 0)) throw new Error(`nodeBounds: node prices must be above 0 (floor ${input.floorNodeMonthlyUsd}, burst ${input.burstNodeMonthlyUsd})`);
     const floorNodes = zones * floorNodesPerZone;
     const floorGpuMonthlyUsd = floorNodes * input.floorNodeMonthlyUsd;
-    if (!(input.gpuCeilingMonthlyUsd >= floorGpuMonthlyUsd)) {
+    // A cent of tolerance either way: a ceiling typed as the exact sum of node prices holds those nodes.
+    if (!(input.gpuCeilingMonthlyUsd + 0.01 >= floorGpuMonthlyUsd)) {
         throw new Error(`the GPU ceiling $${input.gpuCeilingMonthlyUsd.toFixed(0)}/month is below the floor of ${floorNodes} nodes ($${floorGpuMonthlyUsd.toFixed(0)}/month); allowed: ${Math.ceil(floorGpuMonthlyUsd)} or more`);
     }
-    // A cent of tolerance: a ceiling typed as the exact sum of node prices must allow that node.
-    const burstNodes = Math.floor((input.gpuCeilingMonthlyUsd - floorGpuMonthlyUsd + 0.01) / input.burstNodeMonthlyUsd);
+    const burstNodes = Math.max(0, Math.floor((input.gpuCeilingMonthlyUsd - floorGpuMonthlyUsd + 0.01) / input.burstNodeMonthlyUsd));
     const perZone = Array.from({ length: zones }, (_, i) => ({
         minNodes: floorNodesPerZone,
         maxNodes: floorNodesPerZone + Math.floor(burstNodes / zones) + (i < burstNodes % zones ? 1 : 0),

@@ -270,9 +270,9 @@ export interface PrepareStack {
 }
 
 /** Reads and checks a shipped stack (file, what-ifs, config schema, policy config) without running anything. */
-export function prepareStack(stack: string, whatIf: WhatIf, policyConfigFile?: string): PrepareStack {
-    const file = stackFileFor(stack);
-    const where = `stacks/Pulumi.${stack}.yaml (stack ${stack})`;
+export function prepareStack(stack: string, whatIf: WhatIf, policyConfigFile?: string, dir: string = STACKS_DIR): PrepareStack {
+    const file = stackFileFor(stack, dir);
+    const where = `${dir === STACKS_DIR ? "stacks" : dir}/Pulumi.${stack}.yaml (stack ${stack})`;
     const config = applyWhatIf(file.config, whatIf, where);
     return { file: { ...file, config }, configState: stackConfigState(config, where), policy: policyConfigFor(stack, policyConfigFile) };
 }
