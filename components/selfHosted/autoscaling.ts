@@ -7,6 +7,7 @@
  *    when a replica cannot be scheduled and removes idle ones, within each zone's node group
  *    bounds; groups are found by their auto-discovery tags and kept level across zones
  *    (balance-similar-node-groups).
+ * Every chart version, value key and scaler field is cited in docs/sources.md §15.
  * Why Cluster Autoscaler and not Karpenter: the GPU pools are EKS managed node groups, one per zone,
  * whose maxSize is a number on a priced AWS resource, so the policy pack reads the budget ceiling
  * from the preview itself; Karpenter launches instances outside any node group, with limits in a
