@@ -1,6 +1,8 @@
 /**
- * capacity-covers-workload (mandatory): the GPU nodes the stack creates can serve the declared
- * peak, by the cost engine's capacity model for the stack's model, precision and instance type.
+ * capacity-covers-workload (mandatory): the GPU nodes the stack creates (each group's floor: its
+ * desired size) are at least the nodes the cost engine says the declared peak needs, N+1 when the
+ * stack is redundant: the engine's nodesNeeded itself, so the two never disagree. A fleet of mixed
+ * GPU types serves the peak with its largest node lost.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { PEAK_TO_AVERAGE_RANGE, jsonSchemaRange } from "../cost/workload";
@@ -8,7 +10,9 @@ import { costEngine } from "./lib/engine";
 import { failClosed } from "./lib/failClosed";
 import { formatTokens, formatWhole } from "./lib/format";
 import { stackView } from "./lib/view";
-import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { gpuWorkload } from "./lib/spendRange";
+import { selfHostedOrDefault } from "../config/scenario";
 
 export const CAPACITY_POLICY = "capacity-covers-workload";
 
@@ -38,19 +42,14 @@ export const capacityCoversWorkload: StackValidationPolicy = {
         }
         const stack = view.stackConfig.config;
         const config = args.getConfig<CapacityConfig>();
-        const resolved = resolveWorkload(view.stackConfig, config);
-        if (!resolved.ok) return reportViolation(`Cannot check capacity: ${resolved.problem}.`);
+        const gpu = gpuWorkload(stack, view.stackConfig, config);
+        if (!gpu.ok) return reportViolation(`Cannot check capacity: ${gpu.problem}.`);
+        const { workload } = gpu;
         const engine = costEngine();
-        // In hybrid mode the GPUs serve only the tiers routed to the self-hosted model.
-        const share = engine.apiSpend(resolved.value.workload, stack.mode).selfHostedShare;
-        const workload = {
-            ...resolved.value.workload,
-            tokensPerMonth: resolved.value.tokensPerMonth * share,
-            ...(config.peakToAverage !== undefined ? { peakToAverage: config.peakToAverage } : {}),
-        };
+        const redundant = selfHostedOrDefault(stack).redundancy;
 
         const problems: string[] = [];
-        let servedTokensPerSecond = 0;
+        const fleet: { nodes: number; perNode: number; nodesNeeded: number; type: string }[] = [];
         let peakTokensPerSecond = 0;
         const basis: string[] = [];
         for (const c of view.gpuCapacity) {
@@ -63,15 +62,26 @@ export const capacityCoversWorkload: StackValidationPolicy = {
                 continue;
             }
             const capacity = engine.capacity(stack, c.instanceType, workload);
-            servedTokensPerSecond += c.nodes * capacity.perNodeTokensPerSecond;
+            fleet.push({ nodes: c.nodes, perNode: capacity.perNodeTokensPerSecond, nodesNeeded: capacity.nodesNeeded, type: c.instanceType });
             peakTokensPerSecond = capacity.peakTokensPerSecond;
-            basis.push(`${c.resource.name}: ${c.nodes} x ${c.instanceType} at ${formatWhole(capacity.perNodeTokensPerSecond)} output tokens/s per node (${capacity.basis}); ${capacity.nodesNeeded} needed`);
+            basis.push(`${c.resource.name}: ${c.nodes} x ${c.instanceType} at ${formatWhole(capacity.perNodeTokensPerSecond)} output tokens/s per node (${capacity.basis})`);
         }
-        if (problems.length === 0 && servedTokensPerSecond >= peakTokensPerSecond) return;
+        const nodes = fleet.reduce((s, f) => s + f.nodes, 0);
+        const types = new Set(fleet.map((f) => f.type));
+        const single = fleet[0];
+        let verdict: string | undefined;
+        if (problems.length === 0 && types.size === 1 && single !== undefined) {
+            // One GPU type: the engine's count, N+1 at peak.
+            if (nodes >= single.nodesNeeded) return;
+            verdict = `The stack runs ${nodes} ${single.type} GPU node${nodes === 1 ? "" : "s"}; the declared peak needs ${single.nodesNeeded} (${formatTokens(workload.tokensPerMonth)} tokens/month x peak factor ${workload.peakToAverage} = ${formatWhole(peakTokensPerSecond)} output tokens/s${redundant ? ", plus one spare node (N+1)" : ""}, by the cost engine's nodes-needed).`;
+        } else if (problems.length === 0) {
+            // Mixed types: the peak served with the largest node lost.
+            const served = fleet.reduce((s, f) => s + f.nodes * f.perNode, 0) - (redundant ? Math.max(...fleet.map((f) => f.perNode)) : 0);
+            if (served >= peakTokensPerSecond && nodes >= (redundant ? 2 : 1)) return;
+            verdict = `The GPU nodes serve ${formatWhole(served)} output tokens/s${redundant ? " with their largest node lost (N+1)" : ""}, below the declared peak of ${formatWhole(peakTokensPerSecond)} (${formatTokens(workload.tokensPerMonth)} tokens/month x peak factor ${workload.peakToAverage}).`;
+        }
         reportViolation([
-            problems.length > 0
-                ? "Cannot show that the GPU nodes serve the declared peak:"
-                : `The GPU nodes serve ${formatWhole(servedTokensPerSecond)} output tokens/s, below the declared peak of ${formatWhole(peakTokensPerSecond)} (${formatTokens(workload.tokensPerMonth)} tokens/month x peak factor ${workload.peakToAverage}).`,
+            verdict ?? "Cannot show that the GPU nodes serve the declared peak:",
             ...problems.map((p) => `  - ${p}`),
             ...basis.map((b) => `  - ${b}`),
             "Fix: raise llm-breakeven:selfHosted.nodesPerZone or gpuZones, pick a faster instance type, lower precision (fp8 on H100/H200), or relax selfHosted.slo (a latency target lowers each replica's batch).",

@@ -11,6 +11,7 @@ import { costEngine } from "./engine";
 import { perMonth } from "./format";
 import { StackView } from "./view";
 import { resolveWorkload, WorkloadOverrides } from "./workload";
+import { StackConfig, StackConfigState, Workload } from "../../config/stack";
 
 export const SPEND_BASES = ["ceiling", "expected"] as const;
 export type SpendBasis = (typeof SPEND_BASES)[number];
@@ -37,24 +38,33 @@ export type JudgedSpend =
     | { readonly ok: false; readonly problem: string };
 
 /**
+ * The workload the stack's GPUs serve: the declared one (policy config overrides applied), in hybrid
+ * mode only the tiers routed to the self-hosted model, at the policy's peak factor when it sets one.
+ */
+export function gpuWorkload(stack: StackConfig, state: StackConfigState, overrides: WorkloadOverrides & { readonly peakToAverage?: number }): { readonly ok: true; readonly workload: Workload } | { readonly ok: false; readonly problem: string } {
+    const resolved = resolveWorkload(state, overrides);
+    if (!resolved.ok) return resolved;
+    const share = costEngine().apiSpend(resolved.value.workload, stack.mode).selfHostedShare;
+    return {
+        ok: true,
+        workload: {
+            ...resolved.value.workload,
+            tokensPerMonth: resolved.value.tokensPerMonth * share,
+            ...(overrides.peakToAverage !== undefined ? { peakToAverage: overrides.peakToAverage } : {}),
+        },
+    };
+}
+
+/**
  * GPU nodes the declared peak needs (N+1), by the engine, for the stack's first catalogued GPU type;
  * undefined without a readable stack config or workload (the expected spend is then the floor).
  */
 export function nodesNeededAtPeak(view: StackView, overrides: WorkloadOverrides & { readonly peakToAverage?: number }): number | undefined {
     if (view.stackConfig.kind !== "parsed") return undefined;
-    const stack = view.stackConfig.config;
-    const resolved = resolveWorkload(view.stackConfig, overrides);
     const type = view.gpuCapacity.find((c) => c.instanceType !== undefined && c.gpu !== undefined)?.instanceType;
-    if (!resolved.ok || type === undefined) return undefined;
-    const engine = costEngine();
-    // In hybrid mode the GPUs serve only the tiers routed to the self-hosted model.
-    const share = engine.apiSpend(resolved.value.workload, stack.mode).selfHostedShare;
-    const workload = {
-        ...resolved.value.workload,
-        tokensPerMonth: resolved.value.tokensPerMonth * share,
-        ...(overrides.peakToAverage !== undefined ? { peakToAverage: overrides.peakToAverage } : {}),
-    };
-    return engine.capacity(stack, type, workload).nodesNeeded;
+    const gpu = gpuWorkload(view.stackConfig.config, view.stackConfig, overrides);
+    if (!gpu.ok || type === undefined) return undefined;
+    return costEngine().capacity(view.stackConfig.config, type, gpu.workload).nodesNeeded;
 }
 
 /** The range of a stack whose floor (priced resources + overhead + API bill) is `floorMonthlyUsd`. */

@@ -293,7 +293,8 @@ describe("capacity-covers-workload", () => {
 
     it("blocks when the declared peak exceeds the nodes' capacity", async () => {
         const { violations } = await run(capacityCoversWorkload, selfHostedStack(), { tokensPerMonth: "100B" });
-        expect(violations[0]).toMatch(/serve 4,000 output tokens\/s, below the declared peak of [\d,]+/);
+        // The stub's nodes-needed: ceil(peak / 2,000 tok/s) = ceil(19,026 / 2,000) = 10, against the 2 the stack runs.
+        expect(violations[0]).toMatch(/^The stack runs 2 p4de\.24xlarge GPU nodes; the declared peak needs 10 \(100B tokens\/month x peak factor 2 = 19,026 output tokens\/s, plus one spare node \(N\+1\), by the cost engine's nodes-needed\)\./);
     });
 
     it("blocks a GPU type with no capacity model", async () => {
