@@ -26,7 +26,13 @@ function closed(schema: unknown): unknown {
 
 const file = JSON.parse(fs.readFileSync(SCALED_OBJECT_SCHEMA_FILE, "utf8")) as SchemaFile;
 // strict: false: the schema carries Kubernetes' x-kubernetes-* keywords, which ajv does not know.
-const validateFn = new Ajv({ strict: false, allErrors: true }).compile(closed(file.openAPIV3Schema) as object);
+const ajv = new Ajv({ strict: false, allErrors: true });
+// Kubernetes' OpenAPI integer formats, as the API server checks them.
+ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isSafeInteger(n) });
+// Only in status, which the stack never writes: RFC 3339, as Kubernetes serialises times.
+ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+const validateFn = ajv.compile(closed(file.openAPIV3Schema) as object);
 
 export const SCALED_OBJECT_SCHEMA_SOURCE = file.source;
 
