@@ -236,6 +236,8 @@ function installKeda(name: string, parent: pulumi.Resource): k8s.helm.v3.Release
 
 function installClusterAutoscaler(name: string, args: AutoscalingArgs, parent: pulumi.Resource): pulumi.Output<string> {
     const role = new aws.iam.Role(`${name}-cluster-autoscaler`, {
+        // Role names are account-wide: project and stack first, within IAM's 38-character prefix.
+        namePrefix: `${`${pulumi.getProject()}-${pulumi.getStack()}`.slice(0, 36 - "autoscaler".length)}-autoscaler-`,
         description: "Cluster Autoscaler (IRSA): sizes the GPU node groups within their bounds",
         assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuerUrl]).apply(([arn, url]) => irsaTrustPolicy(arn, url, "kube-system", CLUSTER_AUTOSCALER_SERVICE_ACCOUNT)),
         tags: { ...args.tags },
