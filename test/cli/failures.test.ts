@@ -144,7 +144,12 @@ describe("issue 15: add an environment", () => {
     it("a new stack file plans without policies/config/<env>.json: the policy config is derived from it, ceiling included", () => {
         const copy = projectCopy();
         const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.self-hosted-prod.yaml"), "utf8");
-        fs.writeFileSync(path.join(copy, "stacks", "Pulumi.self-hosted-staging.yaml"), prod.replace("llm-breakeven:environment: production", "llm-breakeven:environment: staging"));
+        // Fixed GPU pools (prod's autoscaling section dropped): the spend policies judge the ceiling, and prod's burst
+        // node passes the break-even only under its own policy config's stated reason (judge: expected), which a
+        // derived config cannot give.
+        const fixedPools = prod.replace(/\n    autoscaling:\n      gpuCeilingMonthlyUsd: \d+\n/, "\n");
+        expect(fixedPools).not.toContain("gpuCeilingMonthlyUsd");
+        fs.writeFileSync(path.join(copy, "stacks", "Pulumi.self-hosted-staging.yaml"), fixedPools.replace("llm-breakeven:environment: production", "llm-breakeven:environment: staging"));
         const child = cli(["plan", "--stack", "self-hosted-staging"], { bin: path.join(copy, "bin", "llm-breakeven.js") });
         expect(child.status, child.stdout + child.stderr).toBe(0);
         // $30,096 projected (README's sample, with the self-hosted endpoint's load balancer since issue 18) + 20%, rounded up to $100.
