@@ -5,7 +5,7 @@
  * before any resource exists; createAutoscaling wires the component.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_CONTEXT_TOKENS } from "../cost/capacity";
+import { DEFAULT_OUTPUT_TOKENS } from "../cost/capacity";
 import { Estimate } from "../cost/estimate";
 import { NodeBounds, nodeBounds, scalingThresholds, ScalingThresholds } from "../cost/scaling";
 import { offerMonthlyUsd } from "../cost/units";
@@ -39,10 +39,19 @@ export function planAutoscaling(selfHosted: SelfHostedConfig, model: OpenModel, 
     const thresholds = scalingThresholds({
         model, precision: selfHosted.precision, gpu: floorOffer.gpu, tensorParallelSize: perNode.tensorParallelSize, replicasPerNode: perNode.replicasPerNode,
         batchPerReplica: perNode.batchPerReplica, nodeOutputTokensPerSecond: perNode.outputTokensPerSecond, inputOutputRatio: estimate.scenario.inputOutputRatio,
-        contextTokens: estimate.scenario.selfHosted.contextTokens ?? DEFAULT_CONTEXT_TOKENS, gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
+        contextTokens: contextTokensOf(estimate), gpuMemoryUtilization: selfHosted.gpuMemoryUtilization,
         ttftSloSeconds: config.ttftSloSeconds,
     });
     return { bounds, thresholds };
+}
+
+/**
+ * Tokens in the KV cache per running sequence, as the capacity model sizes it: the prompt plus half
+ * the answer (cost/capacity.ts: input = ratio x output when the workload gives only the output).
+ */
+function contextTokensOf(estimate: Estimate): number {
+    const output = estimate.scenario.selfHosted.outputTokensPerRequest ?? DEFAULT_OUTPUT_TOKENS;
+    return estimate.scenario.inputOutputRatio * output + output / 2;
 }
 
 /** The component's arguments, with the deployments and thresholds still to be derived from the plan. */

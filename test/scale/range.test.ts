@@ -1,7 +1,7 @@
 /** The pure cores: the cost range, the node bounds a GPU ceiling pays for, and the KEDA thresholds from the capacity model. */
 import { describe, expect, it } from "vitest";
 import { OPEN_MODELS } from "../../cost/catalogue";
-import { DEFAULT_CONTEXT_TOKENS, nodeCapacity } from "../../cost/capacity";
+import { DEFAULT_OUTPUT_TOKENS, nodeCapacity } from "../../cost/capacity";
 import { kvBytesPerToken, fitModel } from "../../cost/memory";
 import { costRange, ScalableGroup } from "../../cost/range";
 import { nodeBounds, scalingThresholds } from "../../cost/scaling";
@@ -63,15 +63,16 @@ describe("scalingThresholds", () => {
         const c = capacity(ratio);
         return scalingThresholds({
             model, precision: "bf16", gpu: "a100-80gb", tensorParallelSize: c.tensorParallelSize, replicasPerNode: c.replicasPerNode, batchPerReplica: c.batchPerReplica,
-            nodeOutputTokensPerSecond: c.outputTokensPerSecond, inputOutputRatio: ratio, contextTokens: DEFAULT_CONTEXT_TOKENS, gpuMemoryUtilization: 0.9, ttftSloSeconds: slo,
+            nodeOutputTokensPerSecond: c.outputTokensPerSecond, inputOutputRatio: ratio, contextTokens: ratio * DEFAULT_OUTPUT_TOKENS + DEFAULT_OUTPUT_TOKENS / 2, gpuMemoryUtilization: 0.9, ttftSloSeconds: slo,
         });
     };
 
     it("derives the queue per replica from the capacity model: SLO x requests/s per replica, output per request from the context", () => {
         const c = capacity(3);
         const t = thresholds(3, 2);
-        expect(t.outputTokensPerRequest).toBeCloseTo(2048 / 3.5, 9);
-        expect(t.requestsPerSecondPerReplica).toBeCloseTo(c.outputTokensPerSecond / c.replicasPerNode / (2048 / 3.5), 9);
+        // contextTokens = 3 x 512 + 512 / 2: the capacity model's prompt plus half the answer.
+        expect(t.outputTokensPerRequest).toBeCloseTo(DEFAULT_OUTPUT_TOKENS, 9);
+        expect(t.requestsPerSecondPerReplica).toBeCloseTo(c.outputTokensPerSecond / c.replicasPerNode / DEFAULT_OUTPUT_TOKENS, 9);
         expect(t.waitingRequestsPerReplica).toBe(Math.floor(2 * t.requestsPerSecondPerReplica));
         // A longer SLO tolerates a longer queue; never below one.
         expect(thresholds(3, 10).waitingRequestsPerReplica).toBeGreaterThan(t.waitingRequestsPerReplica);

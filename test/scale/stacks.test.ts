@@ -30,7 +30,10 @@ describe.each(STACKS)("%s", (stack) => {
             expect(validateK8s(s)).toBe("keda.sh/v1alpha1/ScaledObject");
             const spec = k8sObject(s)["spec"] as { minReplicaCount: number; maxReplicaCount: number; triggers: { metadata: Record<string, string> }[] };
             const zone = plan.bounds.perZone[i]!;
-            expect([spec.minReplicaCount, spec.maxReplicaCount]).toEqual([zone.minNodes, zone.maxNodes]); // one TP8 replica per node
+            // Replicas = nodes x the replicas the capacity model lays on a node (2 x TP4 for 70B BF16 on 8x A100).
+            const perNode = estimateStack(config).capacity.perNode.replicasPerNode;
+            expect(perNode).toBe(2);
+            expect([spec.minReplicaCount, spec.maxReplicaCount]).toEqual([zone.minNodes * perNode, zone.maxNodes * perNode]);
             expect(spec.triggers.map((t) => t.metadata["threshold"])).toEqual([String(plan.thresholds.waitingRequestsPerReplica), String(plan.thresholds.kvCacheUsage)]);
         }
     });
