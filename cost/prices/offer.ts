@@ -11,7 +11,12 @@
  * so a term's product is known when the term arrives.
  */
 import { Readable } from "stream";
-import { parser } from "stream-json";
+import type { parser as StreamJsonParser } from "stream-json";
+
+/** stream-json, loaded on the first offer read: every other command (plan, estimate) never needs it. */
+function streamJson(): { readonly parser: typeof StreamJsonParser } {
+    return require("stream-json") as { parser: typeof StreamJsonParser };
+}
 
 export interface OfferHeader {
     readonly offerCode: string;
@@ -108,7 +113,7 @@ export async function readOffer(input: Readable, visitor: OfferVisitor, where: s
     let key: string | null = null;
     let capture: { builder: ValueBuilder; path: Array<string | null> } | undefined;
 
-    const tokens = input.pipe(parser.asStream({ packValues: true, streamValues: false }));
+    const tokens = input.pipe(streamJson().parser.asStream({ packValues: true, streamValues: false }));
     for await (const token of tokens as AsyncIterable<{ name: string; value?: unknown }>) {
         if (capture !== undefined) {
             if (capture.builder.consume(token.name, token.value)) {
