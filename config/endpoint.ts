@@ -90,13 +90,6 @@ export function offlinePlanEndpoint(region: string): { readonly certificateArn: 
 export const isOfflinePlanPlaceholder = (endpoint: Pick<EndpointConfig, "certificateArn" | "hostName">): boolean =>
     (endpoint.certificateArn?.endsWith(":000000000000:certificate/offline-plan-placeholder") ?? false) || (endpoint.hostName?.endsWith(".offline-plan.invalid") ?? false);
 
-let offlinePlan = false;
-
-/** Set by mockrun while it runs a program: the only place the offline placeholders may pass. */
-export function setOfflinePlan(value: boolean): void {
-    offlinePlan = value;
-}
-
 /**
  * What keeps an endpoint from a real preview or deploy, one line each, naming the key and the fix:
  * production without a certificate (plain HTTP is refused), and the offline plan's placeholder
@@ -104,7 +97,7 @@ export function setOfflinePlan(value: boolean): void {
  * not by the schema, whose other readers (the cost engine, `estimate`, the policy pack) read the
  * shipped stack files, which cannot carry a certificate.
  */
-export function deployProblems(endpoint: EndpointConfig, environment: string): string[] {
+export function deployProblems(endpoint: EndpointConfig, environment: string, offlinePlan: boolean): string[] {
     if (endpoint.certificateArn === undefined) {
         return environment === "production"
             ? [`llm-breakeven:selfHosted.endpoint.certificateArn: is required when environment is "production": the endpoint refuses plain HTTP; import a certificate into ACM (or issue one from your private CA) and run \`${SET_CERT}\``]

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { endpointAuth, offlinePlanEndpoint, setOfflinePlan } from "../config/endpoint";
+import { endpointAuth, offlinePlanEndpoint } from "../config/endpoint";
 import { readFlatConfig } from "../config/stack";
 import { API_MODELS, EMBEDDING_MODELS } from "../cost/catalogue";
 import { liteLLMProvider } from "../cost/gateway";
@@ -217,13 +217,11 @@ async function runNow(file: StackFile, options: RunOptions): Promise<MockRun> {
     // PULUMI_DEBUG_PROMISE_LEAKS=1 keeps the SDK's own bookkeeping, as `pulumi up` would.
     const checkLeaks = (options.checkPromiseLeaks ?? false) || Boolean(process.env["PULUMI_DEBUG_PROMISE_LEAKS"]);
     const restore = skipSdkBookkeeping(checkLeaks);
-    setOfflinePlan(true);
     try {
         const run = await runProgram(file, options);
         if (checkLeaks) checkPromiseLeaks(file.stack);
         return run;
     } finally {
-        setOfflinePlan(false);
         restore();
     }
 }

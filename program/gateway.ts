@@ -14,6 +14,7 @@ import { estimateStack } from "../config/scenario";
 import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from "../config/stack";
 import { ALARM_METRICS, Gateway } from "../components/gateway/gateway";
 import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
+import { RunContext, runContext } from "./runContext";
 import { digestProblem, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
 import { GatewayNetworkRef, planGatewaySubnets } from "../components/gateway/network";
 import type { StackOutputs } from "./index";
@@ -52,9 +53,10 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
     if (rendered !== undefined) problems.push(...releaseProblems(gateway.image, requiredFeatures(rendered.document), key("gateway.image")));
     // A real production `pulumi up` runs only a registry-resolved digest; checked here, before any
     // resource of the stack (hybrid: the self-hosted side too) is registered.
-    const refusal = deployRefusal({ dryRun: pulumi.runtime.isDryRun(), hasEngine: pulumi.runtime.getEngine() !== undefined, environment: config.environment, image: gateway.image });
+    const run = runContext();
+    const refusal = deployRefusal({ ...run, environment: config.environment, image: gateway.image });
     if (refusal !== undefined) problems.push(refusal);
-    const certificate = certificateRefusal({ dryRun: pulumi.runtime.isDryRun(), hasEngine: pulumi.runtime.getEngine() !== undefined, certificateArn: gateway.certificateArn });
+    const certificate = certificateRefusal({ ...run, certificateArn: gateway.certificateArn });
     if (certificate !== undefined) problems.push(certificate);
     if (secrets.providerApiKeys === undefined) {
         problems.push(`${key(SECRET_KEYS.providerApiKeys)}: is required: the gateway calls ${rendered?.providers.join(", ") ?? "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each`);
@@ -108,8 +110,8 @@ function infraInput(gateway: GatewayConfig, built: { natGateways: number; public
  * production stack refuses an image without a registry-resolved digest: a preview, a dev stack and
  * the offline plan (mocks: no engine) go on, and the policy pack reports it there as an advisory.
  */
-export function deployRefusal(input: { readonly dryRun: boolean; readonly hasEngine: boolean; readonly environment: string; readonly image: string }): string | undefined {
-    if (input.dryRun || !input.hasEngine || input.environment !== "production") return undefined;
+export function deployRefusal(input: RunContext & { readonly environment: string; readonly image: string }): string | undefined {
+    if (input.dryRun || input.offlinePlan || input.environment !== "production") return undefined;
     return digestProblem(input.image, key("gateway.image"));
 }
 
@@ -121,8 +123,8 @@ export function deployRefusal(input: { readonly dryRun: boolean; readonly hasEng
  */
 const EXAMPLE_ACCOUNT = "123456789012";
 
-export function certificateRefusal(input: { readonly dryRun: boolean; readonly hasEngine: boolean; readonly certificateArn: string | undefined }): string | undefined {
-    if (input.dryRun || !input.hasEngine || input.certificateArn === undefined) return undefined;
+export function certificateRefusal(input: RunContext & { readonly certificateArn: string | undefined }): string | undefined {
+    if (input.dryRun || input.offlinePlan || input.certificateArn === undefined) return undefined;
     if (input.certificateArn.split(":")[4] !== EXAMPLE_ACCOUNT) return undefined;
     return `${key("gateway.certificateArn")}: "${input.certificateArn}" is the shipped example (AWS's documentation account ${EXAMPLE_ACCOUNT}), not your certificate; import or request one in ACM and run \`pulumi config set --path 'llm-breakeven:gateway.certificateArn' arn:aws:acm:<region>:<account>:certificate/<id>\``;
 }

@@ -20,6 +20,7 @@ import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
 import { StackSecrets } from "../config/pulumi";
 import { estimateStack, offerFor } from "../config/scenario";
+import { runContext } from "./runContext";
 import { ENDPOINT_DEFAULTS, EndpointAuth, EndpointConfig, deployProblems, endpointAuth } from "../config/endpoint";
 import { ConfigError, ModelSourceKind, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
 import { albLcuPerHour } from "../cost/loadBalancer";
@@ -99,7 +100,7 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     if (auth === "api-key" && secrets.vllmApiKey === undefined) {
         problems.push(`${key(SECRET_KEYS.vllmApiKey)}: is required when selfHosted.endpoint.auth is "api-key": vLLM checks it on every /v1 request; run \`pulumi config set --secret ${key(SECRET_KEYS.vllmApiKey)} "$(openssl rand -hex 32)"\``);
     }
-    if (endpoint !== undefined) problems.push(...deployProblems(endpoint, config.environment));
+    if (endpoint !== undefined) problems.push(...deployProblems(endpoint, config.environment, runContext().offlinePlan));
     const model = OPEN_MODELS.get(selfHosted.model);
     const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
     if (model !== undefined && instance?.gpu !== undefined) {

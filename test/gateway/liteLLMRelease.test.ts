@@ -91,14 +91,14 @@ describe("the feature table", () => {
 describe("the digest a production deploy needs", () => {
     const digest = `sha256:${"ab".repeat(32)}`;
     it("only a real `pulumi up` of production refuses a tag without a digest, in one line with the resolving command", () => {
-        const line = deployRefusalFor({ dryRun: false, hasEngine: true, environment: "production", image: DEFAULT_LITELLM_IMAGE });
+        const line = deployRefusalFor({ dryRun: false, offlinePlan: false, environment: "production", image: DEFAULT_LITELLM_IMAGE });
         expect(line).toBe(digestProblem(DEFAULT_LITELLM_IMAGE));
         expect(line).toMatch(/^llm-breakeven:gateway\.image: "ghcr\.io\/berriai\/litellm:v1\.111\.0" has no digest; .*docker buildx imagetools inspect ghcr\.io\/berriai\/litellm:v1\.111\.0/);
         expect(line).not.toContain("\n");
-        expect(deployRefusalFor({ dryRun: true, hasEngine: true, environment: "production", image: DEFAULT_LITELLM_IMAGE })).toBeUndefined();
-        expect(deployRefusalFor({ dryRun: false, hasEngine: false, environment: "production", image: DEFAULT_LITELLM_IMAGE })).toBeUndefined();
-        expect(deployRefusalFor({ dryRun: false, hasEngine: true, environment: "dev", image: DEFAULT_LITELLM_IMAGE })).toBeUndefined();
-        expect(deployRefusalFor({ dryRun: false, hasEngine: true, environment: "production", image: `${DEFAULT_LITELLM_IMAGE}@${digest}` })).toBeUndefined();
+        expect(deployRefusalFor({ dryRun: true, offlinePlan: false, environment: "production", image: DEFAULT_LITELLM_IMAGE })).toBeUndefined();
+        expect(deployRefusalFor({ dryRun: false, offlinePlan: true, environment: "production", image: DEFAULT_LITELLM_IMAGE })).toBeUndefined();
+        expect(deployRefusalFor({ dryRun: false, offlinePlan: false, environment: "dev", image: DEFAULT_LITELLM_IMAGE })).toBeUndefined();
+        expect(deployRefusalFor({ dryRun: false, offlinePlan: false, environment: "production", image: `${DEFAULT_LITELLM_IMAGE}@${digest}` })).toBeUndefined();
     });
 });
 
@@ -126,10 +126,10 @@ describe("the shipped example certificate (AWS's documentation account)", () => 
     it("plans, and a real pulumi up refuses it before any resource, naming the key and the command", async () => {
         const { certificateRefusal } = await import("../../program/gateway");
         const example = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000";
-        expect(certificateRefusal({ dryRun: true, hasEngine: true, certificateArn: example })).toBeUndefined();
-        expect(certificateRefusal({ dryRun: false, hasEngine: false, certificateArn: example })).toBeUndefined();
-        expect(certificateRefusal({ dryRun: false, hasEngine: true, certificateArn: "arn:aws:acm:us-east-1:210987654321:certificate/abc" })).toBeUndefined();
-        expect(certificateRefusal({ dryRun: false, hasEngine: true, certificateArn: example })).toBe(
+        expect(certificateRefusal({ dryRun: true, offlinePlan: false, certificateArn: example })).toBeUndefined();
+        expect(certificateRefusal({ dryRun: false, offlinePlan: true, certificateArn: example })).toBeUndefined();
+        expect(certificateRefusal({ dryRun: false, offlinePlan: false, certificateArn: "arn:aws:acm:us-east-1:210987654321:certificate/abc" })).toBeUndefined();
+        expect(certificateRefusal({ dryRun: false, offlinePlan: false, certificateArn: example })).toBe(
             `llm-breakeven:gateway.certificateArn: "${example}" is the shipped example (AWS's documentation account 123456789012), not your certificate; import or request one in ACM and run \`pulumi config set --path 'llm-breakeven:gateway.certificateArn' arn:aws:acm:<region>:<account>:certificate/<id>\``);
     });
 });

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { MockRun, RecordedResource, StackFile, isSecret, readStackFile, redactSecrets, runShippedStack, runStack, unwrapSecrets } from "../../mockrun";
-import { offlinePlanEndpoint } from "../../config/endpoint";
+import { deployProblems, offlinePlanEndpoint } from "../../config/endpoint";
 import { ConfigError, parseFlatConfig } from "../../config/stack";
 import { ALB_LCU_CAPACITY, albLcuPerHour } from "../../cost/loadBalancer";
 import { priceResource } from "../../cost/resources";
@@ -157,10 +157,14 @@ describe("config that cannot deploy is refused in one line", () => {
         expect(problems[0]).toMatch(/^llm-breakeven:selfHosted\.endpoint\.certificateArn: is required when environment is "production": the endpoint refuses plain HTTP; .*pulumi config set --path 'llm-breakeven:selfHosted\.endpoint\.certificateArn' arn:aws:acm:/);
     });
 
-    it("the offline plan's placeholder outside an offline plan", () => {
-        const config = parseFlatConfig(stack().config);
-        expect(() => preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: pulumi.output(KEY) }))
-            .toThrow(/llm-breakeven:selfHosted\.endpoint\.certificateArn: "arn:aws:acm:us-east-1:000000000000:certificate\/offline-plan-placeholder" is the offline plan's placeholder, not a certificate/);
+    it("the offline plan's placeholder outside an offline plan (a Pulumi engine attached)", () => {
+        const endpoint = parseFlatConfig(stack().config).selfHosted!.endpoint!;
+        // Inside the offline plan (no engine: program/runContext.ts) the placeholder stands in ...
+        expect(deployProblems(endpoint, "production", true)).toEqual([]);
+        // ... under the Pulumi CLI it is refused, naming the key and the fix.
+        const problems = deployProblems(endpoint, "production", false);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(/llm-breakeven:selfHosted\.endpoint\.certificateArn: "arn:aws:acm:us-east-1:000000000000:certificate\/offline-plan-placeholder" is the offline plan's placeholder, not a certificate/);
     });
 
     it("api-key auth without the key, and a certificate without the name it covers", () => {
