@@ -6,9 +6,9 @@
  */
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
+import { removeTempDirs, tempDir } from "../tempDirs";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(ROOT, "bin", "llm-breakeven.js");
@@ -16,19 +16,11 @@ const BIN = path.join(ROOT, "bin", "llm-breakeven.js");
 const TIME_LIMIT_MS = 45_000;
 const ANSI = /\x1b\[/;
 
-const temps: string[] = [];
-function tempDir(prefix: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    temps.push(dir);
-    return dir;
-}
-afterAll(() => {
-    for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 /** A copy of the project (sources, stacks, policy configs; node_modules linked) to add environments to. */
 function projectCopy(): string {
-    const copy = tempDir("llm-breakeven-project-");
+    const copy = tempDir("project-");
     for (const entry of ["bin", "cli", "config", "cost", "components", "program", "mockrun", "policies", "stacks", "index.ts", "package.json", "Pulumi.yaml", "tsconfig.json"]) {
         fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     }
@@ -69,7 +61,7 @@ describe("issue 15: writes that cannot hang or crash", () => {
     });
 
     it("plan --out below a regular file: one line naming the file, exit 2, checked before the plan runs", () => {
-        const file = path.join(tempDir("llm-breakeven-out-"), "plain.txt");
+        const file = path.join(tempDir("out-"), "plain.txt");
         fs.writeFileSync(file, "x");
         const child = cli(["plan", "--stack", "gateway-dev", "--out", path.join(file, "report")]);
         expectUsageError(child, new RegExp(`--out .*plain\\.txt/report: .*plain\\.txt is a file, not a directory`));
@@ -77,7 +69,7 @@ describe("issue 15: writes that cannot hang or crash", () => {
     });
 
     it("estimate --chart into a missing directory creates it and writes the chart, leaving no temporary file", () => {
-        const dir = tempDir("llm-breakeven-chart-");
+        const dir = tempDir("chart-");
         const chart = path.join(dir, "missing", "deeper", "break-even.svg");
         const child = cli(["estimate", "--preset", "seed", "--chart", chart]);
         expect(child.status, child.stderr).toBe(0);
@@ -89,7 +81,7 @@ describe("issue 15: writes that cannot hang or crash", () => {
         expectUsageError(cli(["estimate", "--preset", "seed", "--chart", "/sys/kernel/break-even.svg"]), /--chart \/sys\/kernel\/break-even\.svg: \/sys\/kernel is on a sysfs filesystem/);
         if (process.getuid?.() !== 0) {
             // Root ignores directory permissions; anyone else sees them.
-            const dir = tempDir("llm-breakeven-ro-");
+            const dir = tempDir("ro-");
             fs.chmodSync(dir, 0o555);
             expectUsageError(cli(["estimate", "--preset", "seed", "--chart", path.join(dir, "c.svg")]), /cannot create files in .* \(permission denied\)/);
         }
@@ -110,7 +102,7 @@ describe("issue 15: bad input names what is wrong", () => {
 
     it("--preview of gateway-prod with --stack self-hosted-prod is refused; --force-stack prices it anyway", () => {
         const fixture = fs.readFileSync(path.join(ROOT, "test", "plan", "fixtures", "preview-changes-only.json"), "utf8");
-        const preview = path.join(tempDir("llm-breakeven-preview-"), "gateway-prod.json");
+        const preview = path.join(tempDir("preview-"), "gateway-prod.json");
         fs.writeFileSync(preview, fixture.replaceAll("urn:pulumi:fixture-prod::", "urn:pulumi:gateway-prod::"));
         expectUsageError(cli(["plan", "--preview", preview, "--stack", "self-hosted-prod"]),
             /--preview .*gateway-prod\.json: is of stack "gateway-prod" .* but --stack is "self-hosted-prod".*--force-stack/);
@@ -130,7 +122,7 @@ describe("issue 15: bad input names what is wrong", () => {
     });
 
     it("a policy config with maxMonthlyUsd -100 is refused, naming the key", () => {
-        const config = path.join(tempDir("llm-breakeven-policy-"), "policy.json");
+        const config = path.join(tempDir("policy-"), "policy.json");
         fs.writeFileSync(config, JSON.stringify({ "monthly-budget": { enforcementLevel: "mandatory", maxMonthlyUsd: -100 } }));
         expectUsageError(cli(["plan", "--stack", "gateway-dev", "--policy-config", config]), /"monthly-budget"\.maxMonthlyUsd: -100 must be above 0/);
     });

@@ -5,7 +5,6 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 
@@ -27,11 +26,6 @@ export function runPrometheusTool(binary: "promtool" | "prometheus", args: reado
         throw result.error;
     }
     return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
-}
-
-/** A fresh temporary directory for one check's files. */
-export function tempDir(prefix: string): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** Writes `value` as YAML into dir/name and returns the path. */

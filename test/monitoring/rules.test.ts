@@ -5,7 +5,7 @@
  * per dashboard query (tokens/s, $/M tokens) its value on a known series.
  */
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listStacks, readStackFile, runStack } from "../../mockrun";
 import { parseFlatConfig } from "../../config/stack";
 import { offerFor, selfHostedOrDefault } from "../../config/scenario";
@@ -13,7 +13,10 @@ import { EC2_INSTANCE_TYPES } from "../../cost/catalogue";
 import { offerHourlyUsd } from "../../cost/units";
 import { by, k8sObject, one } from "../selfHosted/helpers";
 import { AlertCase, DASHBOARD_SERIES, EVAL_MINUTES, StackFacts, alertCases, dashboardSeries, expandAnnotation } from "./cases";
-import { PROMETHEUS_INSTALL_COMMAND, runPrometheusTool, tempDir, writeYaml } from "./promtool";
+import { PROMETHEUS_INSTALL_COMMAND, runPrometheusTool, writeYaml } from "./promtool";
+import { removeTempDirs, tempDir } from "../tempDirs";
+
+afterAll(removeTempDirs);
 
 interface Rule { readonly alert: string; readonly expr: string; readonly labels: Record<string, string>; readonly annotations: Record<string, string> }
 interface RuleGroups { readonly groups: readonly { readonly name: string; readonly rules: readonly Rule[] }[] }

@@ -4,10 +4,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
 import { MEASURED_WORKLOAD_KIND, MeasuredWorkload } from "../../config/measuredWorkload";
-import { tempDir } from "../monitoring/promtool";
+import { removeTempDirs, tempDir } from "../tempDirs";
+
+afterAll(removeTempDirs);
 
 const DAY_MS = 86_400_000;
 const dir = tempDir("measured-cli-");

@@ -8,12 +8,14 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { MEASURED_WORKLOAD_KIND, MeasuredWorkload } from "../../config/measuredWorkload";
 import { declaredWorkloadMatchesMeasured } from "../../policies/declaredWorkload";
 import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
 import { NotApplicable, selfHostedStack, StackFixture, stackArgs } from "../policies/fixtures";
-import { tempDir } from "../monitoring/promtool";
+import { removeTempDirs, tempDir } from "../tempDirs";
+
+afterAll(removeTempDirs);
 
 const DAY_MS = 86_400_000;
 const dir = tempDir("measured-policy-");

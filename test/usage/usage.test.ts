@@ -12,7 +12,7 @@ import { offerFor, selfHostedOrDefault } from "../../config/scenario";
 import { offerHourlyUsd } from "../../cost/units";
 import { SERVING_NAMESPACE } from "../../program/selfHosted";
 import { DEFAULT_SERVING_NAMESPACE } from "../../cli/usage";
-import { tempDir } from "../monitoring/promtool";
+import { removeTempDirs, tempDir } from "../tempDirs";
 import { END_S, GAP, GW_CACHE_HIT_SHARE, GW_MODELS, NODES, RESET_AT_S, generate, truth, writeOpenMetrics, Fixture } from "./generator";
 import { createBlocks, RunningPrometheus, startPrometheus } from "./prometheusServer";
 import { readStackFile } from "../../mockrun";
@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
     await prometheus?.stop();
-    if (work !== undefined) fs.rmSync(work, { recursive: true, force: true });
+    removeTempDirs();
 });
 
 function usage(...args: string[]): { status: number | null; stdout: string; stderr: string } {
