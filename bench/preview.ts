@@ -9,7 +9,7 @@
 import { performance } from "perf_hooks";
 import { planFiles, prepareFiles } from "../cli/plan/plan";
 import { parsePreview } from "../cli/plan/preview";
-import { UNKNOWN } from "../cost/resources";
+import { UNKNOWN } from "../cost/resource";
 
 const STACK = "bench-prod";
 const PROJECT = "llm-breakeven";

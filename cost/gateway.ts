@@ -17,7 +17,7 @@ import {
     ServicePrice,
     VALKEY_PRICE_FACTOR,
 } from "./catalogue";
-import { DEFAULT_ALB_LCU_PER_HOUR } from "./resources";
+import { DEFAULT_ALB_LCU_PER_HOUR } from "./pricers";
 import { CostLine } from "./selfHosted";
 import { HOURS_PER_MONTH, TOKENS_PER_MTOK } from "./units";
 import { apiModel, apiMonthlyUsd, blendedUsdPerMTok } from "./workload";
@@ -182,7 +182,7 @@ function hourlyLine(id: string, label: string, count: number, hourlyUsd: number,
 /**
  * The gateway's infrastructure per month, from the catalogue. Fails closed: a cache node type or DB
  * class the catalogue has no price for is an error naming the config key, never $0. The load balancer
- * is priced at DEFAULT_ALB_LCU_PER_HOUR, the smallest steady load: what cost/resources.ts prices a load
+ * is priced at DEFAULT_ALB_LCU_PER_HOUR, the smallest steady load: what cost/pricers/elb.ts prices a load
  * balancer at when no usage is given (test/gateway/gatewayProd.test.ts checks the two bills agree).
  */
 export function gatewayInfraMonthlyCost(input: GatewayInfraInput): GatewayInfraCost {

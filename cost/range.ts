@@ -13,7 +13,8 @@
  * not the nodes the autoscaler adds.
  */
 import { EC2_INSTANCE_TYPES } from "./catalogue";
-import { isUnknownValue, priceResource, PricingContext, referencesOf, ResourceLike } from "./resources";
+import { isUnknownValue, referencesOf, ResourceLike } from "./resource";
+import { priceResource, PricingContext } from "./pricers";
 
 export const NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup";
 
@@ -90,7 +91,7 @@ function knownNumber(value: unknown): number | undefined {
 
 /**
  * The stack's node groups with their bounds, each burst node priced by the same pricer as the
- * floor (cost/resources.ts), on demand. `include` picks the groups (default: all).
+ * floor (cost/pricers/), on demand. `include` picks the groups (default: all).
  */
 export function scalableGroups(resources: readonly ResourceLike[], ctx: Omit<PricingContext, "lookup" | "ec2Pricing"> = {}, include: (r: ResourceLike) => boolean = () => true): ScalableGroup[] {
     const index = new Map<string, ResourceLike>();

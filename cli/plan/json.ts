@@ -5,7 +5,7 @@
  * report.json adds the before/after delta beside them (`planReportJson`).
  */
 import type { Estimate } from "../../cost/estimate";
-import { unpricedReason } from "../../cost/resources";
+import { unpricedReason } from "../../cost/pricers";
 import type { Violation } from "./policy";
 import type { ResourceDelta, Side, StackPlan } from "./plan";
 import { monthlyTotal } from "./total";

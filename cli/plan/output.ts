@@ -8,7 +8,7 @@ import type Table from "cli-table3";
 import type { Estimate } from "../../cost/estimate";
 import { ruleLabel } from "../../cost/decision";
 import { formatTokens, formatUsd } from "../../cost/units";
-import { unpricedReason } from "../../cost/resources";
+import { unpricedReason } from "../../cost/pricers";
 import type { Side, StackPlan } from "./plan";
 import { isBlocking } from "./policy";
 import { monthlyTotal, TotalPartId } from "./total";

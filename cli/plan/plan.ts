@@ -1,5 +1,5 @@
 /**
- * The plan of one stack: its resources priced (cost/resources.ts through the policy pack's own view,
+ * The plan of one stack: its resources priced (cost/pricers/ through the policy pack's own view,
  * so the plan and the pack agree to the cent), the engine's API-equivalent cost, break-even,
  * capacity and decision (estimateStack), and the policy verdict (./policy.ts).
  *
@@ -10,7 +10,7 @@
 import { ConfigError, Mode, NAMESPACE, readFlatConfig, StackConfig, StackConfigState } from "../../config/stack";
 import { estimateStack } from "../../config/scenario";
 import type { Estimate } from "../../cost/estimate";
-import type { PricedResource, StackPricing } from "../../cost/resources";
+import type { PricedResource, StackPricing } from "../../cost/pricers";
 import { rateFlag, ratioFlag, tokensFlag } from "../flags";
 import { listStacks, PROJECT, readStackFile, RecordedResource, redactSecrets, runStack, StackFile, STACKS_DIR } from "../../mockrun";
 import { buildView } from "../../policies/lib/view";

@@ -2,7 +2,7 @@
  * Which prices behind a stack's bill are older than PRICE_MAX_AGE_DAYS: AWS moves prices (P4/P5 fell
  * ~45% in June 2025), so an old figure is a reason to refresh, said as an advisory, never a block.
  */
-import type { StackPricing } from "../resources";
+import type { StackPricing } from "../pricers";
 import { PRICE_MAX_AGE_DAYS, priceAgeDays } from "./store";
 
 export interface StalePrice {

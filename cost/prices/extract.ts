@@ -7,7 +7,7 @@
 import { OfferHeader, OfferProduct, OfferTerm, OfferVisitor, PriceDimension } from "./offer";
 import { EBS_VOLUME_TYPES, EbsVolumeType, Ec2Prices, PricePoint, PurchaseOption, RdsPrices, RegionPriceFile, ReservedPoint, ServiceKey } from "./schema";
 
-/** The offers `prices update` reads by default: every service cost/resources.ts prices. */
+/** The offers `prices update` reads by default: every service cost/pricers/ prices. */
 export const DEFAULT_OFFERS = ["AmazonEC2", "AmazonVPC", "AmazonEKS", "AWSELB", "AmazonECS", "AWSSecretsManager", "AmazonCloudWatch", "AWSDataTransfer", "AmazonElastiCache", "AmazonRDS"] as const;
 
 /** A per-GB tier is picked by a volume inside it: tiers are [beginRange, endRange) in GB. */

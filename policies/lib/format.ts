@@ -1,5 +1,5 @@
 /** Message pieces shared by the policies: money, volumes, resource lists and the assumptions line. */
-import { PricedEntry, StackPricing, unpricedReason } from "../../cost/resources";
+import { PricedEntry, StackPricing, unpricedReason } from "../../cost/pricers";
 import { HOURS_PER_MONTH, formatTokens, formatUsd, formatWhole } from "../../cost/units";
 import { StackView } from "./view";
 

@@ -11,7 +11,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { EC2_INSTANCE_TYPES, Ec2InstanceType } from "../../cost/catalogue";
-import { isUnknownValue, priceResources, PricingContext, ResourceLike, StackPricing } from "../../cost/resources";
+import { isUnknownValue, ResourceLike } from "../../cost/resource";
+import { priceResources, PricingContext, StackPricing } from "../../cost/pricers";
 import { NAMESPACE, readFlatConfig, StackConfigState } from "../../config/stack";
 
 /**
@@ -165,7 +166,7 @@ function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource 
 
 /**
  * A node group's launch template: by its ID, or, at a first preview where that ID is still unknown,
- * through the URN the engine lists in the `launchTemplate` property dependency (as cost/resources.ts
+ * through the URN the engine lists in the `launchTemplate` property dependency (as cost/pricers/ec2.ts
  * finds it to price the template's volumes).
  */
 function launchTemplateOf(r: StackResource, lookup: (ref: string) => StackResource | undefined): StackResource | undefined {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { priceResources } from "../../cost/resources";
+import { priceResources } from "../../cost/pricers";
 import { parseFlatConfig } from "../../config/stack";
 import { MockRun, PLACEHOLDER_SECRET, isSecret, readStackFile, redactSecrets, runShippedStack } from "../../mockrun";
 import { DEFAULT_LITELLM_IMAGE } from "../../components/gateway/liteLLMRelease";
@@ -151,7 +151,7 @@ describe("gateway-prod under mocks", () => {
         expect(run.outputs["endpoint"]).toMatch(/^https:\/\//);
     });
 
-    it("agrees with the resource pricer (cost/resources.ts) on every resource it built: nothing unpriced, same monthly total", () => {
+    it("agrees with the resource pricer (cost/pricers/) on every resource it built: nothing unpriced, same monthly total", () => {
         const pricing = priceResources(run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, custom: r.custom, props: r.outputs })), { usage: { wafRequestsPerMonth: 2_000_000 } });
         expect(pricing.unpriced.map((e) => e.type)).toEqual([]);
         expect(pricing.unknown.map((e) => e.type)).toEqual([]);

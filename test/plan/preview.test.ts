@@ -8,7 +8,7 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../cli/errors";
 import { applyPreview, parseExport, parsePreview, readExport, readPreview, STEP_OPS } from "../../cli/plan/preview";
-import { UNKNOWN } from "../../cost/resources";
+import { UNKNOWN } from "../../cost/resource";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const fixture = (name: string) => path.join(FIXTURES, name);

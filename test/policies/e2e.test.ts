@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawn } from "child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../cost/resources";
+import { UNKNOWN } from "../../cost/resource";
 import { listStacks, readStackFile } from "../../mockrun";
 import { Diagnostic, Level, PACK_DIR, PolicyPackProcess, killAllPacks } from "./analyzer";
 import { programError, RecordedStack, recordStack, withConfigObject, withGpuInstanceType } from "./recorded";

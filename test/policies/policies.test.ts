@@ -26,7 +26,7 @@ import { monthlyBudget } from "../../policies/monthlyBudget";
 import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
 import { POLICIES } from "../../policies/registry";
 import { selfHostingWouldBeCheaper } from "../../policies/selfHostingCheaper";
-import { UNKNOWN } from "../../cost/resources";
+import { UNKNOWN } from "../../cost/resource";
 import { gatewayStack, NotApplicable, selfHostedStack, StackFixture, stackArgs, withConfig, withResource } from "./fixtures";
 
 /** Round-number stand-in for the cost engine: $1/M for routed mixes, tokens x rate, 2,000 tok/s per node. */

@@ -10,7 +10,7 @@
  * - urn, parent, dependencies, propertyDependencies: as mockrun records them off the program's
  *   RegisterResource requests.
  */
-import { UNKNOWN } from "../../cost/resources";
+import { UNKNOWN } from "../../cost/resource";
 import { RecordedResource, runStack, StackFile } from "../../mockrun";
 import { WireResource } from "./analyzer";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AWS_SERVICES, EC2_INSTANCE_TYPES, ELASTICACHE_NODES, RDS_GP3_GB_MONTH, RDS_POSTGRES_INSTANCES, RESERVED_1Y_DISCOUNT, VALKEY_PRICE_FACTOR } from "../../cost/catalogue";
-import { priceResource, priceResources, PricedResource, ResourceLike, UNKNOWN, UNKNOWN_SENTINELS } from "../../cost/resources";
+import { ResourceLike, UNKNOWN, UNKNOWN_SENTINELS } from "../../cost/resource";
+import { priceResource, priceResources, PricedResource } from "../../cost/pricers";
 import { HOURS_PER_MONTH } from "../../cost/units";
 const p4deHourly = EC2_INSTANCE_TYPES["p4de.24xlarge"]!.onDemand!.usd;
 

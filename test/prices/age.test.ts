@@ -1,7 +1,7 @@
 /** A price older than the stated age gives an advisory naming it and the refresh command; a recent one gives none. */
 import { describe, expect, it } from "vitest";
 import { stalePriceAdvisory, stalePrices } from "../../cost/prices/age";
-import { priceResources } from "../../cost/resources";
+import { priceResources } from "../../cost/pricers";
 import { PRICE_MAX_AGE_DAYS } from "../../cost/prices/store";
 
 const NOW = new Date("2026-11-30T00:00:00Z");

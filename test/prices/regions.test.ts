@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { planStack, prepareStack, StackPlan } from "../../cli/plan/plan";
 import { readFlatConfig } from "../../config/stack";
-import { priceResource } from "../../cost/resources";
+import { priceResource } from "../../cost/pricers";
 import { supportedRegions } from "../../cost/prices/store";
 import { listStacks } from "../../mockrun";
 import { MOCKED_REGIONS } from "../../mockrun/invokes";

@@ -12,7 +12,7 @@ import { MockRun, RecordedResource, StackFile, isSecret, readStackFile, redactSe
 import { deployProblems, offlinePlanEndpoint } from "../../config/endpoint";
 import { ConfigError, parseFlatConfig } from "../../config/stack";
 import { ALB_LCU_CAPACITY, albLcuPerHour } from "../../cost/loadBalancer";
-import { priceResource } from "../../cost/resources";
+import { priceResource } from "../../cost/pricers";
 import { preflightSelfHosted } from "../../program/selfHosted";
 import { by, k8sObject, one, selfHostedProgram } from "./helpers";
 
