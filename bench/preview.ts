@@ -41,7 +41,7 @@ const OPS = ["create", "update", "same", "replace", "delete"] as const;
 /** A preview document of `count` resources (plus the stack and one component per 100). */
 export function generatePreview(count: number): string {
     const steps: unknown[] = [{ op: "same", urn: STACK_URN, oldState: { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack", inputs: {} }, newState: { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack", inputs: {} } }];
-    const componentType = "llm-breakeven:selfHosted:Network";
+    const componentType = "llm-breakeven:network:Vpc";
     for (let i = 0; i < count; i++) {
         if (i % 100 === 0) {
             const c = urn(componentType, `net-${i / 100}`);

@@ -16,7 +16,8 @@ import { ALARM_METRICS, Gateway } from "../components/gateway/gateway";
 import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
 import { RunContext, runContext } from "./runContext";
 import { digestProblem, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
-import { GatewayNetworkRef, planGatewaySubnets } from "../components/gateway/network";
+import { VpcRef } from "../components/network/vpc";
+import { planGatewaySubnets } from "../components/network/subnets";
 import type { StackOutputs } from "./index";
 
 const key = (path: string): string => `${NAMESPACE}:${path}`;
@@ -139,7 +140,7 @@ export interface CreateGatewayOptions {
     /** Prefix of every resource name. Default "gw". */
     readonly name?: string;
     /** A network to join (hybrid). Default: the gateway's own VPC. */
-    readonly network?: GatewayNetworkRef;
+    readonly network?: VpcRef;
     /** The self-hosted tier's model and private endpoint (hybrid). */
     readonly selfHosted?: SelfHostedModel & { readonly apiBase: pulumi.Input<string> };
     readonly parent?: pulumi.Resource;

@@ -30,7 +30,9 @@ import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
 import { parseCidr } from "../components/cidr";
-import { Network, parseVpcCidr } from "../components/selfHosted/network";
+import { NODE_INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network/vpc";
+import { parseVpcCidr, planSubnets } from "../components/network/subnets";
+import { NetworkCost, networkMonthlyCost } from "../cost/network";
 import { ServingModelSource, VllmServing, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
 import { AutoscalingPlan, createAutoscaling, planAutoscaling } from "./autoscaling";
@@ -155,7 +157,9 @@ export interface SelfHostedDeployment {
     readonly servedModelName: string;
     readonly clusterName: pulumi.Output<string>;
     readonly gpuNodeGroups: pulumi.Output<string>[];
-    readonly network: Network;
+    readonly network: Vpc;
+    /** The network's monthly bill (NAT, addresses, endpoints, egress), within the overhead's storage/network/egress line. */
+    readonly networkCost: NetworkCost;
     readonly cluster: Cluster;
     readonly gpuPools: GpuNodePools;
     readonly serving: VllmServing;
@@ -193,11 +197,16 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
     const clusterName = `${name}-${pulumi.getStack()}`.slice(0, 100);
     const tags = { "llm-breakeven:stack": pulumi.getStack(), "llm-breakeven:mode": config.mode, "llm-breakeven:environment": config.environment };
 
-    const network = new Network(`${name}-net`, {
-        region: config.region, availabilityZoneNames: zones, vpcCidr: selfHosted.vpcCidr, egressGBPerMonth: selfHosted.egressGBPerMonth, clusterName, tags,
+    // Nodes in private subnets only, a NAT per zone, and endpoints so image pulls (ECR, whose layers live in S3),
+    // STS for IRSA and CloudWatch Logs stay off NAT's per-GB charge.
+    const network = new Vpc(`${name}-net`, {
+        vpcCidr: selfHosted.vpcCidr, subnets: planSubnets(selfHosted.vpcCidr, zones), natGateways: "per-zone",
+        endpoints: { region: config.region, interfaceServices: NODE_INTERFACE_ENDPOINT_SERVICES },
+        privateSubnetTags: { "kubernetes.io/role/internal-elb": "1", [`kubernetes.io/cluster/${clusterName}`]: "shared" }, tags,
     }, parentOpts);
-    if (network.monthlyUsd > config.overhead.storageNetworkEgressMonthlyUsd) {
-        pulumi.log.warn(`the network (NAT per zone, endpoints, ${selfHosted.egressGBPerMonth} GB egress) costs ${formatUsd(network.monthlyUsd)}/month, above the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}); raise ${NAMESPACE}:overhead.storageNetworkEgressMonthlyUsd so the projection holds`);
+    const networkCost = networkMonthlyCost({ zones: network.natGatewayIds.length, interfaceEndpoints: network.interfaceEndpointIds.length, egressGBPerMonth: selfHosted.egressGBPerMonth });
+    if (networkCost.monthlyUsd > config.overhead.storageNetworkEgressMonthlyUsd) {
+        pulumi.log.warn(`the network (NAT per zone, endpoints, ${selfHosted.egressGBPerMonth} GB egress) costs ${formatUsd(networkCost.monthlyUsd)}/month, above the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}); raise ${NAMESPACE}:overhead.storageNetworkEgressMonthlyUsd so the projection holds`);
     }
     const cluster = new Cluster(`${name}-cluster`, {
         region: config.region, clusterName, kubernetesVersion: selfHosted.kubernetesVersion, privateSubnetIds: network.privateSubnetIds,
@@ -260,13 +269,13 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
 
     return {
         clusterEndpoint: serving.endpoint, servedModelName: model.id, clusterName: cluster.clusterName, gpuNodeGroups: gpuPools.nodeGroupNames,
-        network, cluster, gpuPools, serving, endpoint, auth, vllmApiKey, modelSource: mirror, monitoring, estimate,
+        network, networkCost, cluster, gpuPools, serving, endpoint, auth, vllmApiKey, modelSource: mirror, monitoring, estimate,
     };
 }
 
 /** The internal load balancer in front of the GPU zones' replicas (hybrid: the gateway's callers, the VPC). */
 function createEndpoint(name: string, e: EndpointConfig, auth: EndpointAuth | undefined, from: {
-    readonly clusterName: pulumi.Output<string>; readonly gpuZones: readonly string[]; readonly gpuPools: GpuNodePools; readonly network: Network;
+    readonly clusterName: pulumi.Output<string>; readonly gpuZones: readonly string[]; readonly gpuPools: GpuNodePools; readonly network: Vpc;
     readonly serving: VllmServing; readonly estimate: Estimate; readonly tags: Record<string, string>;
 }, opts: pulumi.ComponentResourceOptions): VllmEndpoint {
     const { network, estimate } = from;
@@ -288,7 +297,7 @@ function nodeGroupAt(pools: GpuNodePools, index: number): pulumi.Output<string> 
     return group;
 }
 
-function subnetAt(network: Network, index: number): pulumi.Output<string> {
+function subnetAt(network: Vpc, index: number): pulumi.Output<string> {
     const subnet = network.privateSubnetIds[index];
     if (subnet === undefined) throw new Error(`network has no private subnet ${index} (zones: ${network.availabilityZoneNames.join(", ")})`);
     return subnet;
@@ -313,10 +322,10 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
         projectedMonthlyUsd: e.selfHosted.monthlyUsd,
         costBreakdown: e.selfHosted.lines.map((l) => ({ id: l.id, label: l.label, quantity: l.quantity, unit: l.unit, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
         network: {
-            monthlyUsd: deployment.network.monthlyUsd,
-            egressMonthlyUsd: deployment.network.egressMonthlyUsd,
+            monthlyUsd: deployment.networkCost.monthlyUsd,
+            egressMonthlyUsd: deployment.networkCost.egressMonthlyUsd,
             note: `within the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}/month), not added to projectedMonthlyUsd`,
-            lines: deployment.network.costLines.map((l) => ({ id: l.id, quantity: l.quantity, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
+            lines: deployment.networkCost.lines.map((l) => ({ id: l.id, quantity: l.quantity, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
         },
         apiEquivalentMonthlyUsd: e.api.monthlyUsd,
         breakEven: {

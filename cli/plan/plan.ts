@@ -33,7 +33,7 @@ export interface PricedRow {
     readonly price: PricedResource;
     /** Priced or free: the figure; unknown with a worst case: the worst case; otherwise null (never $0). */
     readonly monthlyUsd: number | null;
-    /** The top-level component it belongs to ("llm-net (Network)"), or "(stack)". */
+    /** The top-level component it belongs to ("llm-net (Vpc)"), or "(stack)". */
     readonly component: string;
 }
 

@@ -12,7 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GatewayInfraCost, gatewayInfraMonthlyCost } from "../../cost/gateway";
 import { ENV, providerKeyEnv } from "./liteLLMConfig";
-import { GatewayNetwork, GatewayNetworkRef } from "./network";
+import { NatStrategy, Vpc, VpcRef } from "../network/vpc";
+import { planGatewaySubnets } from "../network/subnets";
 import { ALARM_METRICS, ALARM_SUFFIXES, alarmDefinitions } from "./alarms";
 import { GatewayContext } from "./context";
 import { VALKEY_PORT, createPostgres, createValkey } from "./storage";
@@ -43,12 +44,12 @@ export interface GatewayArgs {
     readonly environment: "dev" | "staging" | "production";
     readonly region: string;
     /** A network to join (hybrid: the self-hosted stack's). Default: the gateway builds its own from the zones and CIDR below. */
-    readonly network?: GatewayNetworkRef;
+    readonly network?: VpcRef;
     /** Zones of the gateway's own network (ignored when `network` is given). */
     readonly availabilityZoneNames: readonly string[];
     readonly vpcCidr: string;
     /** NAT gateways of the gateway's own network. Default "per-zone". */
-    readonly natGateways?: "per-zone" | "single";
+    readonly natGateways?: NatStrategy;
     /** ghcr.io/berriai/litellm by release tag, with the registry's digest once resolved (the program refuses a production `pulumi up` without one). */
     readonly image: string;
     /**
@@ -126,8 +127,8 @@ export class Gateway extends pulumi.ComponentResource {
         const production = args.environment === "production";
         const physical = args.physicalName ?? name;
 
-        const own = args.network === undefined ? new GatewayNetwork(`${name}-net`, { availabilityZoneNames: args.availabilityZoneNames, vpcCidr: args.vpcCidr, natGateways: args.natGateways ?? "per-zone", ...(args.tags !== undefined ? { tags: args.tags } : {}) }, parent) : undefined;
-        const network: GatewayNetworkRef = args.network ?? own!;
+        const own = args.network === undefined ? new Vpc(`${name}-net`, { vpcCidr: args.vpcCidr, subnets: planGatewaySubnets(args.vpcCidr, args.availabilityZoneNames), natGateways: args.natGateways ?? "per-zone", ...(args.tags !== undefined ? { tags: args.tags } : {}) }, parent) : undefined;
+        const network: VpcRef = args.network ?? own!;
         if (network.publicSubnetIds.length < 2 || network.privateSubnetIds.length < 2) {
             throw new Error(`gateway ${name}: the network has ${network.publicSubnetIds.length} public and ${network.privateSubnetIds.length} private subnets; the load balancer and the tasks need at least 2 zones`);
         }
@@ -348,7 +349,7 @@ export class Gateway extends pulumi.ComponentResource {
 
         this.infraCost = gatewayInfraMonthlyCost({
             tasks: args.desiredCount, cpuUnits: args.cpuUnits, memoryMiB: args.memoryMiB,
-            natGateways: own?.natGatewayCount ?? 0,
+            natGateways: own?.natGatewayIds.length ?? 0,
             loadBalancerPublicIpv4: internetFacing ? network.publicSubnetIds.length : 0,
             cacheNodeType: args.cacheNodeType, cacheNodes: args.cacheNodes,
             ...(args.database !== undefined ? { database: args.database } : {}),

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GatewayContext } from "./context";
-import { GatewayNetworkRef } from "./network";
+import { VpcRef } from "../network/vpc";
 
 /**
  * Valkey 8.2: the first ElastiCache for Valkey engine with vector search, which valkey-semantic needs
@@ -21,7 +21,7 @@ export const VALKEY_PORT = 6379;
 export const POSTGRES_PORT = 5432;
 
 export interface ValkeyArgs {
-    readonly network: GatewayNetworkRef;
+    readonly network: VpcRef;
     readonly securityGroupId: pulumi.Input<string>;
     readonly nodeType: string;
     /** Primary + replicas; 2+ gives a failover replica in another zone. */
@@ -58,7 +58,7 @@ export function createValkey(ctx: GatewayContext, args: ValkeyArgs): aws.elastic
 }
 
 export interface PostgresArgs {
-    readonly network: GatewayNetworkRef;
+    readonly network: VpcRef;
     readonly taskSecurityGroupId: pulumi.Input<string>;
     readonly database: { readonly instanceClass: string; readonly multiAz: boolean; readonly allocatedStorageGiB: number };
 }

@@ -14,7 +14,7 @@ describe("gateway-prod under mocks", () => {
 
     it("records the gateway's resources (not an empty run)", () => {
         expect(run.resources.length).toBeGreaterThan(50);
-        for (const type of ["llm-breakeven:gateway:Gateway", "llm-breakeven:gateway:Network", "aws:ecs/service:Service", "aws:ecs/taskDefinition:TaskDefinition", "aws:lb/loadBalancer:LoadBalancer", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:rds/instance:Instance", "aws:wafv2/webAcl:WebAcl", "aws:appautoscaling/target:Target"]) {
+        for (const type of ["llm-breakeven:gateway:Gateway", "llm-breakeven:network:Vpc", "aws:ecs/service:Service", "aws:ecs/taskDefinition:TaskDefinition", "aws:lb/loadBalancer:LoadBalancer", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:rds/instance:Instance", "aws:wafv2/webAcl:WebAcl", "aws:appautoscaling/target:Target"]) {
             expect(of(run, type).length, type).toBeGreaterThan(0);
         }
         // Every child hangs under the gateway component.

@@ -60,7 +60,7 @@ export function selfHostedStack(options: { gpuInstanceType?: string } = {}): Sta
     const { resources, add } = builder(stack);
     const root = add("pulumi:pulumi:Stack", `llm-breakeven-${stack}`, {}, { custom: false });
     add("pulumi:providers:aws", "default_7_0_0", { region: "us-east-1" });
-    const net = add("llm-breakeven:selfHosted:Network", "llm", {}, { custom: false, parent: root.urn });
+    const net = add("llm-breakeven:network:Vpc", "llm", {}, { custom: false, parent: root.urn });
     add("aws:ec2/vpc:Vpc", "llm-vpc", { cidrBlock: "10.40.0.0/16" }, { parent: net.urn });
     const zones = ["us-east-1a", "us-east-1b", "us-east-1c"];
     const privateSubnets = zones.map((az, i) => add("aws:ec2/subnet:Subnet", `llm-private-${i}`, { availabilityZone: az, cidrBlock: `10.40.${i}.0/20` }, { parent: net.urn }));

@@ -11,23 +11,6 @@ async function runComponent(create: () => Promise<void>): Promise<MockRun> {
     return runStack(file, { program: create });
 }
 
-describe("Network", () => {
-    it("creates the VPC, per-zone subnets, NATs and route tables, and the endpoints, all under the component", async () => {
-        const run = await runComponent(async () => {
-            const { Network } = await import("../../components/selfHosted/network");
-            new Network("n", { region: "us-east-1", availabilityZoneNames: ["us-east-1a", "us-east-1b"], vpcCidr: "10.0.0.0/16", egressGBPerMonth: 100, clusterName: "c" });
-        });
-        const component = one(run.resources, "llm-breakeven:selfHosted:Network", "n");
-        const children = run.resources.filter((r) => r.parent === component.urn);
-        expect(children.length).toBe(run.resources.length - 2);
-        expect(by(run.resources, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);
-        expect(by(run.resources, "aws:ec2/routeTable:RouteTable")).toHaveLength(3);
-        expect(inputs(one(run.resources, "aws:ec2/subnet:Subnet", "n-private-us-east-1b"))).toMatchObject({ cidrBlock: "10.0.32.0/19", availabilityZone: "us-east-1b", mapPublicIpOnLaunch: false, tags: { "kubernetes.io/cluster/c": "shared" } });
-        expect(by(run.resources, "aws:ec2/vpcEndpoint:VpcEndpoint")).toHaveLength(5);
-        for (const r of children) expect(r.name.startsWith("n-"), r.name).toBe(true);
-    });
-});
-
 describe("Cluster", () => {
     it("creates EKS, KMS, OIDC, node role, system node group, add-ons, a provider and the gp3 class", async () => {
         const run = await runComponent(async () => {

@@ -30,8 +30,9 @@ describe("self-hosted-prod under mocks", () => {
     it("records a full stack, not an empty run", () => {
         const own = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
         expect(own.length).toBeGreaterThan(70);
+        expect(one(run.resources, "llm-breakeven:network:Vpc").name).toBe("llm-net");
         expect(new Set(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:")).map((r) => r.type))).toEqual(new Set([
-            "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools",
+            "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools",
             "llm-breakeven:selfHosted:VllmServing", "llm-breakeven:selfHosted:ServingEgressPolicy", "llm-breakeven:selfHosted:Monitoring",
             "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmEndpoint", "llm-breakeven:selfHosted:Autoscaling",
         ]));
@@ -39,11 +40,11 @@ describe("self-hosted-prod under mocks", () => {
 
     it("parents every resource under a component whose name prefixes its own (the top-level components under the stack)", () => {
         const stack = one(run.resources, "pulumi:pulumi:Stack");
-        const components = new Map(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:")).map((c) => [c.urn, c.name]));
+        const components = new Map(run.resources.filter((r) => r.type.startsWith("llm-breakeven:selfHosted:") || r.type === "llm-breakeven:network:Vpc").map((c) => [c.urn, c.name]));
         const topLevel = run.resources.filter((r) => r.parent === stack.urn);
         expect(topLevel.map((r) => r.type).sort()).toEqual([
-            "llm-breakeven:selfHosted:Autoscaling", "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools", "llm-breakeven:selfHosted:Monitoring",
-            "llm-breakeven:selfHosted:Network", "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmEndpoint", "llm-breakeven:selfHosted:VllmServing",
+            "llm-breakeven:network:Vpc", "llm-breakeven:selfHosted:Autoscaling", "llm-breakeven:selfHosted:Cluster", "llm-breakeven:selfHosted:GpuNodePools", "llm-breakeven:selfHosted:Monitoring",
+            "llm-breakeven:selfHosted:S3ModelSource", "llm-breakeven:selfHosted:VllmEndpoint", "llm-breakeven:selfHosted:VllmServing",
         ]);
         const children = run.resources.filter((r) => r !== stack && r.parent !== stack.urn);
         expect(children.length).toBeGreaterThan(70);
