@@ -1,7 +1,8 @@
 /**
  * Validates the capacity model against every published vLLM run in cost/data/vllm-runs.json: each run,
  * the model fitted to all runs, the model fitted to all the others (leave-one-out) and its error, the
- * MAPE, the engine-generation ratios, and the measured kernel ceilings no prediction may cross.
+ * MAPE, the engine-generation ratios, the runs of a generation whose overheads are borrowed (checks
+ * the fit never sees), and the measured kernel ceilings no prediction may cross.
  *
  *   npm run bench:capacity              print
  *   npm run bench:capacity -- --write   refit and store the fit (cost/data/capacity-fit.json)
@@ -12,6 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GPUS } from "../cost/catalogue";
+import { ENGINE_GENERATIONS } from "../cost/capacity/specs";
 import { calibratedParameters, fitParameters, leaveOneOut, STORED_FIT_PATH, storedFitOf, vllmRuns } from "../cost/capacity/calibration";
 import { ceilingChecks } from "../cost/capacity/ceilings";
 
@@ -43,10 +45,21 @@ lines.push("engine generations, as throughput ratios on one (unnamed) machine:")
 for (const pair of validation.pairs) {
     lines.push(`  ${pad(pair.pair.id, 52)} measured ${pair.pair.measuredRatio.toFixed(2)}x, fitted ${pair.fitted.toFixed(2)}x, leave-one-out ${pair.leaveOneOut === undefined ? "n/a" : `${pair.leaveOneOut.toFixed(2)}x (${pct(pair.errorPercent)})`}`);
 }
+lines.push("");
+lines.push("checks of borrowed overheads (never fitted), output tok/s per replica:");
+if (validation.checks.length === 0) lines.push("  none");
+for (const check of validation.checks) {
+    const r = check.run;
+    const from = ENGINE_GENERATIONS[r.engine].borrowsFrom ?? r.engine;
+    lines.push(`  ${pad(r.id, 38)} ${pad(`${r.gpuCount}x ${GPUS[r.gpu].label.replace(" SXM", "")}`, 14)} ${pad(r.engine, 8)} batch ${num(check.batch)}, ${num(r.inputTokens)} in / ${num(r.outputTokens)} out: measured ${num(check.measured)}, predicted with ${from}'s overheads ${num(check.predicted)} (${pct(check.errorPercent)})`);
+}
 const p = fresh.params;
 lines.push("");
 lines.push(`fit: HBM ${(p.bandwidthEfficiency * 100).toFixed(1)}% of peak, tensor ${(p.computeEfficiency * 100).toFixed(1)}% of peak, all-reduce latency ${(p.allReduceLatencySeconds * 1e6).toFixed(1)} µs, `
-    + `engine per sequence per step ${Object.entries(p.engines).map(([e, o]) => `${e} ${(o.perSequenceSeconds * 1e6).toFixed(0)} µs`).join(", ")} (A100 platforms; H100-era x${p.platformOverheadFactor.hopper.toFixed(2)}), `
+    + `engine per sequence per step ${Object.entries(p.engines).map(([e, o]) => {
+        const from = ENGINE_GENERATIONS[e as keyof typeof ENGINE_GENERATIONS].borrowsFrom;
+        return `${e} ${(o.perSequenceSeconds * 1e6).toFixed(0)} µs${from !== undefined ? ` borrowed from ${from}` : ""}`;
+    }).join(", ")} (A100 platforms; H100-era x${p.platformOverheadFactor.hopper.toFixed(2)}), `
     + `per step ${(p.engines["vllm-0.5"].perStepSeconds * 1e3).toFixed(2)} ms; rms log error ${fresh.rmsLogError.toFixed(3)}`);
 
 let failed = false;

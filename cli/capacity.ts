@@ -102,7 +102,7 @@ export function capacityFromOptions(options: CapacityOptions): NodeCapacity {
 export function capacityJson(c: NodeCapacity): Record<string, unknown> {
     const t = c.terms;
     return {
-        model: c.model, precision: c.precision, gpu: c.gpu, gpusPerNode: c.gpusPerNode, engine: c.engine,
+        model: c.model, precision: c.precision, gpu: c.gpu, gpusPerNode: c.gpusPerNode, engine: c.engine, engineCalibration: c.engineCalibration,
         workload: { inputTokens: c.inputTokens, outputTokens: c.outputTokens },
         perReplica: { outputTokensPerSecond: t.outputTokensPerSecond, tpotMs: c.tpotMs, ttftMs: c.ttftMs, batch: c.batchPerReplica, maxNumSeqs: c.maxNumSeqs },
         perNode: { outputTokensPerSecond: c.outputTokensPerSecond, replicas: c.replicasPerNode, tokensPerMonth: c.tokensPerMonth },
@@ -127,6 +127,7 @@ function renderCapacity(c: NodeCapacity): string {
         `per replica ${formatWhole(t.outputTokensPerSecond)} output tok/s at batch ${c.batchPerReplica}, TPOT ${c.tpotMs.toFixed(1)} ms, TTFT ${c.ttftMs.toFixed(0)} ms`,
         `per node    ${formatWhole(c.outputTokensPerSecond)} output tok/s (${c.replicasPerNode} replica${c.replicasPerNode === 1 ? "" : "s"})`,
         `step        ${t.decodeStepMs.toFixed(1)} ms = max(memory ${t.memoryMs.toFixed(1)}, compute ${t.computeMs.toFixed(1)}) + all-reduce ${t.allReduceMs.toFixed(1)} + engine ${t.engineOverheadMs.toFixed(1)}; prefill ${t.prefillMsPerOutputToken.toFixed(2)} ms per output token`,
+        `engine      ${c.engineCalibration.statement}`,
         "",
     ].join("\n");
 }

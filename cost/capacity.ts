@@ -13,7 +13,7 @@ import { GPUS, GpuId, OpenModel, Precision } from "./catalogue";
 import { weightsGB } from "./memory";
 import { calibratedParameters } from "./capacity/parameters";
 import { CapacityParameters, LatencySlo, ReplicaOperatingPoint, StepTerms, operatingPoint } from "./capacity/replica";
-import { ENGINE_GENERATIONS, EngineId, GPU_COMPUTE } from "./capacity/specs";
+import { ENGINE_GENERATIONS, EngineId, GPU_COMPUTE, engineCalibration } from "./capacity/specs";
 import { HOURS_PER_MONTH, formatWhole } from "./units";
 
 export type { LatencySlo, StepTerms } from "./capacity/replica";
@@ -84,6 +84,8 @@ export interface NodeCapacity {
     readonly gpu: GpuId;
     readonly gpusPerNode: number;
     readonly engine: EngineId;
+    /** Whether the engine generation's overheads were fitted to its own runs or borrowed. */
+    readonly engineCalibration: { readonly fitted: boolean; readonly statement: string };
     readonly inputTokens: number;
     readonly outputTokens: number;
     readonly tensorParallelSize: number;
@@ -222,7 +224,7 @@ export function nodeCapacity(input: NodeCapacityInput): NodeCapacity {
         `${formatWhole(outputTokensPerSecond)} output + ${formatWhole(inputTokensPerSecond)} input tokens/s per node, flat out for ${HOURS_PER_MONTH} hours a month`,
     ];
     return {
-        model: input.model.id, precision: input.precision, gpu: input.gpu, gpusPerNode: input.gpusPerNode, engine, inputTokens, outputTokens,
+        model: input.model.id, precision: input.precision, gpu: input.gpu, gpusPerNode: input.gpusPerNode, engine, engineCalibration: engineCalibration(engine), inputTokens, outputTokens,
         tensorParallelSize: best.tensorParallelSize, replicasPerNode: best.replicasPerNode, batchPerReplica: best.batchPerReplica, maxNumSeqs: best.maxNumSeqs,
         layoutReason: layoutReason(best, layouts, input.tensorParallelSize !== undefined),
         decodeStepMs: terms.decodeStepMs, tpotMs: terms.tpotMs, ttftMs: terms.ttftMs,

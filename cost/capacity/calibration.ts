@@ -6,7 +6,9 @@
  * Free constants: the achieved HBM bandwidth share and tensor-rate share (bounded by the project's
  * measured kernel ceilings, docs/sources.md §6), the all-reduce latency, and per engine generation
  * the per-step and per-sequence overheads (a generation with runs of its own scales vllm-0.5's pair
- * by one fitted factor; a generation with none borrows, ENGINE_GENERATIONS says from which).
+ * by one fitted factor; a generation with too few runs borrows, ENGINE_GENERATIONS says from which).
+ * A borrowing generation's runs are checks: the fit never sees them, so each is a true hold-out of
+ * the borrowed overheads.
  */
 import { z } from "zod";
 import runsFile from "../data/vllm-runs.json";
@@ -33,7 +35,8 @@ const runSchema = z.object({
     inputTokens: z.number().positive(),
     outputTokens: z.number().positive(),
     concurrency: z.number().int().positive(),
-    maxNumSeqs: z.number().int().positive(),
+    /** Absent when the source does not state it (then the concurrency must be what binds). */
+    maxNumSeqs: z.number().int().positive().optional(),
     outputTokensPerSecond: z.number().positive(),
     medianTpotMs: z.number().positive().optional(),
     /** false: the source does not name the GPU; the run enters only as an engine ratio (see enginePairs). */
@@ -74,7 +77,7 @@ export function runSource(run: VllmRun): { readonly title: string; readonly url:
  * Otherwise the concurrency, capped by --max-num-seqs. NaN when the prefill alone would exceed the run.
  */
 export function runBatch(run: VllmRun, params: CapacityParameters): number {
-    if (run.medianTpotMs === undefined) return Math.min(run.concurrency, run.maxNumSeqs);
+    if (run.medianTpotMs === undefined) return Math.min(run.concurrency, run.maxNumSeqs ?? run.concurrency);
     const input = runInput(run);
     const prefillPerOutputToken = stepTerms(input, params, 1).prefillMsPerOutputToken / 1000;
     const decodeShare = 1 - run.outputTokensPerSecond * prefillPerOutputToken;
@@ -86,7 +89,7 @@ function runInput(run: VllmRun): ReplicaInput {
     if (model === undefined) throw new Error(`run ${run.id}: unknown model ${run.model}`);
     return {
         model, precision: run.precision, gpu: run.gpu, tensorParallelSize: run.tp, engine: run.engine,
-        inputTokens: run.inputTokens, outputTokens: run.outputTokens, maxNumSeqs: run.maxNumSeqs, gpuMemoryUtilization: 0.9,
+        inputTokens: run.inputTokens, outputTokens: run.outputTokens, maxNumSeqs: run.maxNumSeqs ?? run.concurrency, gpuMemoryUtilization: 0.9,
     };
 }
 
@@ -95,9 +98,17 @@ export function predictRun(run: VllmRun, params: CapacityParameters): number {
     return stepTerms(runInput(run), params, runBatch(run, params)).outputTokensPerSecond;
 }
 
-/** Runs whose GPU the source names: each is a measurement the model must reproduce. */
+/** A run of a generation that borrows another's overheads: a check of the borrowed values, never fitted. */
+export const isCheckRun = (run: VllmRun): boolean => ENGINE_GENERATIONS[run.engine].borrowsFrom !== undefined;
+
+/** Runs whose GPU the source names, of a generation fitted to its runs: each is a measurement the fit must reproduce. */
 export function absoluteRuns(runs: readonly VllmRun[]): VllmRun[] {
-    return runs.filter((r) => r.gpuStated !== false);
+    return runs.filter((r) => r.gpuStated !== false && !isCheckRun(r));
+}
+
+/** Runs of a borrowing generation (with their GPU named): predicted by the fit, which never saw them. */
+export function checkRuns(runs: readonly VllmRun[]): VllmRun[] {
+    return runs.filter((r) => r.gpuStated !== false && isCheckRun(r));
 }
 
 export interface EnginePair {
@@ -205,6 +216,15 @@ export interface LeaveOneOutRow {
     readonly errorPercent?: number;
 }
 
+export interface CheckRow {
+    readonly run: VllmRun;
+    readonly batch: number;
+    readonly measured: number;
+    /** The fit of all the other runs, with the generation's borrowed overheads. */
+    readonly predicted: number;
+    readonly errorPercent: number;
+}
+
 export interface LeaveOneOutPair {
     readonly pair: EnginePair;
     readonly fitted: number;
@@ -215,7 +235,8 @@ export interface LeaveOneOutPair {
 
 /** Each absolute run predicted by a fit to all the others (engine pairs kept), and each engine pair by a fit without it. */
 export function leaveOneOut(runs: readonly VllmRun[] = vllmRuns()): {
-    readonly rows: readonly LeaveOneOutRow[]; readonly pairs: readonly LeaveOneOutPair[]; readonly mapePercent: number; readonly worstPercent: number; readonly predicted: number;
+    readonly rows: readonly LeaveOneOutRow[]; readonly pairs: readonly LeaveOneOutPair[]; readonly checks: readonly CheckRow[];
+    readonly mapePercent: number; readonly worstPercent: number; readonly predicted: number;
 } {
     const all = fitParameters(runs);
     const rows = absoluteRuns(runs).map((run): LeaveOneOutRow => {
@@ -232,6 +253,11 @@ export function leaveOneOut(runs: readonly VllmRun[] = vllmRuns()): {
         const prediction = predictedRatio(pair, fitParameters(others).params);
         return { ...base, leaveOneOut: prediction, errorPercent: ((prediction - pair.measuredRatio) / pair.measuredRatio) * 100 };
     });
+    // The fit never sees a check run, so the fit of all runs already leaves it out.
+    const checks = checkRuns(runs).map((run): CheckRow => {
+        const predicted = predictRun(run, all.params);
+        return { run, batch: runBatch(run, all.params), measured: run.outputTokensPerSecond, predicted, errorPercent: ((predicted - run.outputTokensPerSecond) / run.outputTokensPerSecond) * 100 };
+    });
     const errors = rows.flatMap((r) => (r.errorPercent !== undefined ? [Math.abs(r.errorPercent)] : []));
-    return { rows, pairs, mapePercent: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length), worstPercent: Math.max(0, ...errors), predicted: errors.length };
+    return { rows, pairs, checks, mapePercent: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length), worstPercent: Math.max(0, ...errors), predicted: errors.length };
 }

@@ -111,6 +111,19 @@ export const ENGINE_GENERATIONS: Readonly<Record<EngineId, EngineGeneration>> = 
     },
 };
 
+/** Whether a generation's overheads were fitted to runs of its own, in one line (the capacity command prints it). */
+export function engineCalibration(engine: EngineId): { readonly fitted: boolean; readonly statement: string } {
+    const generation = ENGINE_GENERATIONS[engine];
+    if (generation.borrowsFrom === undefined) {
+        return { fitted: true, statement: `${generation.label}: overheads fitted to runs of this generation (cost/data/vllm-runs.json; npm run bench:capacity prints the error)` };
+    }
+    return {
+        fitted: false,
+        statement: `${generation.label}: overheads NOT fitted to ${engine} runs (too few published); borrowed from ${generation.borrowsFrom}. `
+            + `The published ${engine} runs in cost/data/vllm-runs.json are checks the fit never sees; npm run bench:capacity prints how far the borrowed overheads miss them`,
+    };
+}
+
 /**
  * The generation of a pinned vllm/vllm-openai image: v0.5.x, v0.6-0.7 (V0 with multi-step), >= 0.8 (V1
  * by default). A digest pin carries no version: it is read as V1, the engine of every image since

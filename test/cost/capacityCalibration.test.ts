@@ -4,10 +4,11 @@
  * bench:capacity` prints every run and the MAPE.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import runsFile from "../../cost/data/vllm-runs.json";
-import { calibratedParameters, enginePairs, fitParameters, leaveOneOut, runSource, runsDigest, vllmRuns } from "../../cost/capacity/calibration";
+import { absoluteRuns, calibratedParameters, checkRuns, enginePairs, fitParameters, leaveOneOut, runSource, runsDigest, vllmRuns } from "../../cost/capacity/calibration";
 
 const ROOT = path.resolve(__dirname, "../..");
 const runs = vllmRuns();
@@ -63,6 +64,32 @@ describe("the fit", () => {
     });
 });
 
+describe("the V1 engine's runs are checks, not fitted (too few to fit its overheads)", () => {
+    const v1 = runs.filter((r) => r.engine === "vllm-v1");
+
+    it("holds the published V1 run as read: 1x H100, Llama 3.1 8B BF16, 20k in / 2k out at concurrency 8, 450.3 tok/s", () => {
+        expect(v1.map((r) => r.id)).toEqual(["vllmblog-h100x1-8b-bf16-tp1-c8-20k"]);
+        expect(v1[0]).toMatchObject({ gpu: "h100-80gb", gpuCount: 1, tp: 1, precision: "bf16", inputTokens: 20000, outputTokens: 2000, concurrency: 8, outputTokensPerSecond: 450.3 });
+        expect(runSource(v1[0]!).url).toContain("vllm-project/vllm-project.github.io");
+        expect(checkRuns(runs)).toEqual(v1);
+        expect(absoluteRuns(runs)).not.toContain(v1[0]);
+    });
+
+    it("the fit never sees a check: changing its measured figure leaves every fitted constant as it was", () => {
+        const moved = runs.map((r) => (r.engine === "vllm-v1" ? { ...r, outputTokensPerSecond: r.outputTokensPerSecond * 3 } : r));
+        expect(fitParameters(moved).params).toEqual(fitParameters(runs).params);
+    });
+
+    it("reports each check's error against the fit with the borrowed overheads", () => {
+        const { checks } = leaveOneOut(runs);
+        expect(checks).toHaveLength(1);
+        const check = checks[0]!;
+        expect(check.batch).toBe(8);
+        expect(check.errorPercent).toBeCloseTo(((check.predicted - 450.3) / 450.3) * 100, 10);
+        expect(Math.abs(check.errorPercent)).toBeLessThan(30);
+    });
+});
+
 describe("npm run bench:capacity", () => {
     it("prints each run, its leave-one-out prediction and error, the MAPE and the ceilings; exit 0", () => {
         const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "bench", "capacity.ts")], { cwd: ROOT, encoding: "utf8" });
@@ -72,5 +99,10 @@ describe("npm run bench:capacity", () => {
         expect(result.stdout).toMatch(/^leave-one-out MAPE \d+\.\d% over 16 runs, worst \d+\.\d% \(target: MAPE <= 15%, no run beyond 30%: met\)$/m);
         expect(result.stdout).toContain("h100-80gb decode, batch 256");
         expect(result.stdout).not.toContain("ABOVE THE CEILING");
+        expect(result.stdout).toMatch(/^ {2}vllmblog-h100x1-8b-bf16-tp1-c8-20k +1x H100 80GB +vllm-v1 +batch 8, 20,000 in \/ 2,000 out: measured 450, predicted with vllm-0\.6's overheads [\d,]+ \([+-]\d+\.\d%\)$/m);
+        // The README quotes the output as printed (issue 12: "the README quotes it").
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const quoted = /`npm run bench:capacity` validates it:\n\n```text\n([\s\S]*?)```/.exec(readme)?.[1];
+        expect(quoted).toBe(result.stdout);
     });
 });

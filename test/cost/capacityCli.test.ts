@@ -3,6 +3,7 @@
  * one UsageError naming the flag; through the real entry, exit 2.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { capacityFromOptions, capacityJson } from "../../cli/capacity";
@@ -36,6 +37,15 @@ describe("llm-breakeven capacity", () => {
         expect(Object.keys(json.stepTerms)).toEqual(["memoryMs", "computeMs", "bound", "allReduceMs", "engineOverheadMs", "decodeStepMs", "prefillMsPerOutputToken"]);
     });
 
+    it("the README quotes the issue's example as the command prints it", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const quoted = /--engine vllm-0\.5 --input-tokens 230 --output-tokens 200 --concurrency 320\n```\n\n```text\n([\s\S]*?)```/.exec(readme)?.[1];
+        const result = cli(["capacity", "--gpu", "a100-80gb", "--gpus", "8", "--model", "llama-3.1-70b-instruct", "--precision", "fp8", "--engine", "vllm-0.5",
+            "--input-tokens", "230", "--output-tokens", "200", "--concurrency", "320"]);
+        expect(result.status).toBe(0);
+        expect(quoted).toBe(result.stdout.trimEnd() + "\n");
+    });
+
     it("--tensor-parallel-size forces the layout; --tpot-ms lowers the batch", () => {
         const tp8 = capacityJson(capacityFromOptions({ ...example, tensorParallelSize: "8" }));
         expect(tp8).toMatchObject({ layout: { tensorParallelSize: 8, reason: expect.stringContaining("--tensor-parallel-size 8 asked for") } });
@@ -43,6 +53,15 @@ describe("llm-breakeven capacity", () => {
         const slo = capacityFromOptions({ ...example, engine: "vllm-v1", concurrency: undefined, tpotMs: "40" });
         expect(slo.batchPerReplica).toBeLessThan(free.batchPerReplica);
         expect(slo.tpotMs).toBeLessThanOrEqual(40);
+    });
+
+    it("--engine vllm-v1 says its overheads are not fitted to V1 runs; vllm-0.5 says they are (JSON and text)", () => {
+        const v1 = capacityJson(capacityFromOptions({ ...example, engine: "vllm-v1" }));
+        expect(v1["engineCalibration"]).toEqual({ fitted: false, statement: expect.stringMatching(/^vLLM >= 0\.8 \(V1 engine\): overheads NOT fitted to vllm-v1 runs \(too few published\); borrowed from vllm-0\.6\. /) });
+        expect(capacityJson(capacityFromOptions(example))["engineCalibration"]).toMatchObject({ fitted: true });
+        const text = cli(["capacity", "--gpu", "h100-80gb", "--gpus", "8", "--model", "llama-3.3-70b-instruct", "--precision", "bf16", "--engine", "vllm-v1", "--input-tokens", "1500", "--output-tokens", "500"]);
+        expect(text.status).toBe(0);
+        expect(text.stdout).toMatch(/^engine {6}vLLM >= 0\.8 \(V1 engine\): overheads NOT fitted to vllm-v1 runs/m);
     });
 
     it.each([
