@@ -17,6 +17,7 @@ import {
     BUDGET_USD_RANGE, CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange,
 } from "../cost/workload";
 import { DEFAULT_LITELLM_IMAGE } from "../components/gateway/liteLLMRelease";
+import { PINS } from "../components/pins";
 import { checkEndpoint, endpointSchema } from "./endpoint";
 
 export const NAMESPACE = "llm-breakeven";
@@ -159,9 +160,10 @@ export const selfHostedSchema = z.object({
     }).strict().optional(),
     gpuMemoryUtilization: z.number().gt(0).max(0.98).default(0.9),
     rootVolumeSizeGiB: z.number().int().min(100).max(16384).default(500),
-    /** vllm/vllm-openai image, pinned to a version tag or digest. */
-    vllmImage: z.string().regex(/^vllm\/vllm-openai(:v?\d+\.\d+\.\d+|@sha256:[a-f0-9]{64})$/, "must be vllm/vllm-openai pinned to a version (vllm/vllm-openai:v0.11.0) or a digest").default("vllm/vllm-openai:v0.11.0"),
-    kubernetesVersion: z.string().regex(/^1\.\d{2}$/).default("1.33"),
+    /** vllm/vllm-openai image, pinned to a version tag or digest. Default: the release read in components/pins.ts. */
+    vllmImage: z.string().regex(/^vllm\/vllm-openai(:v?\d+\.\d+\.\d+|@sha256:[a-f0-9]{64})$/, `must be vllm/vllm-openai pinned to a version (${PINS.vllmImage.value}) or a digest`).default(PINS.vllmImage.value),
+    /** EKS Kubernetes minor. Default: components/pins.ts (its EKS support dates there). */
+    kubernetesVersion: z.string().regex(/^1\.\d{2}$/).default(PINS.kubernetesVersion.value),
     vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/).default("10.40.0.0/16"),
     systemInstanceType: z.string().default("m6i.large"),
     /** Where the weights come from. Default: Hugging Face (which then needs hfToken and egressAllowedCidrs). */

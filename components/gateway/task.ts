@@ -15,6 +15,7 @@
  */
 import { stringify } from "yaml";
 import { ENV } from "./liteLLMConfig";
+import { PINS } from "../pins";
 
 export const LITELLM_PORT = 4000;
 export const LITELLM_CONTAINER = "litellm";
@@ -30,10 +31,10 @@ export const SPEND_DIMENSION = "Gateway";
 /**
  * Pinned: a floating tag would change what the alarm reads without a change here. v0.43.3: the
  * aws-observability/aws-otel-collector release of 2025-05-15 (aws-otel-collector#3038, docs/releases/
- * v0.43.3.md). Newer lines exist (v0.49.0, 2026-07, #3220); staying on this one is a choice, not an
- * oversight. Tag only: no digest was read from public.ecr.aws offline.
+ * v0.43.3.md; components/pins.ts). Newer lines exist (v0.49.0, 2026-07, #3220); staying on this one is a
+ * choice, not an oversight. Tag only: no digest was read from public.ecr.aws offline.
  */
-export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3";
+export const DEFAULT_COLLECTOR_IMAGE = PINS.adotCollectorImage.value;
 
 export interface SecretRef {
     /** The environment variable the container sees. */

@@ -18,16 +18,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "./cluster";
 import { METRICS } from "./monitoring";
+import { PINS } from "../pins";
 
 export const AUTOSCALING_TYPE = "llm-breakeven:selfHosted:Autoscaling";
 
 /** kedacore/charts keda/Chart.yaml at cbb9bb8 ("prepare v2.20.2 release", 2026-07-31); repo from its README's `helm repo add`. */
-export const KEDA_CHART = { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" } as const;
+export const KEDA_CHART = { chart: "keda", version: PINS.kedaChart.value, repo: "https://kedacore.github.io/charts" } as const;
 /**
  * kubernetes/autoscaler charts/cluster-autoscaler/Chart.yaml 9.51.0 (appVersion 1.33.0, matching the
  * clusters' Kubernetes 1.33: CA simulates the scheduler of its own minor version); repo from the chart README.
  */
-export const CLUSTER_AUTOSCALER_CHART = { chart: "cluster-autoscaler", version: "9.51.0", repo: "https://kubernetes.github.io/autoscaler" } as const;
+export const CLUSTER_AUTOSCALER_CHART = { chart: "cluster-autoscaler", version: PINS.clusterAutoscalerChart.value, repo: "https://kubernetes.github.io/autoscaler" } as const;
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
 /** The chart's default auto-discovery tags (cluster-autoscaler values.yaml `autoDiscovery.tags`); only the keys matter. */

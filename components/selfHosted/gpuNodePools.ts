@@ -12,10 +12,12 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_METADATA_OPTIONS } from "./cluster";
+import { PINS } from "../pins";
 
 export const GPU_NODE_POOLS_TYPE = "llm-breakeven:selfHosted:GpuNodePools";
 
-export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
+/** An EKS API amiType value (components/pins.ts): the AL2023 AMI with NVIDIA drivers. */
+export const GPU_AMI_TYPE = PINS.gpuAmiType.value;
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
 /** The same taint as a pod toleration. */
 export const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" } as const;
@@ -26,8 +28,8 @@ export const GPU_ZONE_LABEL = "llm-breakeven/gpu-zone";
 /** The taint tolerated whatever its value: the per-node daemons (device plugin, DCGM exporter). */
 export const GPU_DAEMON_TOLERATION = { key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" } as const;
 
-/** Pinned: the chart matching the device plugin image cached by the AWS EKS blueprints (aws-ia/terraform-aws-eks-blueprints). */
-export const DEVICE_PLUGIN_CHART = { chart: "nvidia-device-plugin", version: "0.17.1", repo: "https://nvidia.github.io/k8s-device-plugin" } as const;
+/** Pinned: the chart matching the device plugin image cached by the AWS EKS blueprints (aws-ia/terraform-aws-eks-blueprints); read at its tag in components/pins.ts. */
+export const DEVICE_PLUGIN_CHART = { chart: "nvidia-device-plugin", version: PINS.nvidiaDevicePluginChart.value, repo: "https://nvidia.github.io/k8s-device-plugin" } as const;
 
 /**
  * Cluster Autoscaler >= 1.15 treats a node carrying this label as a GPU node before the device plugin

@@ -9,12 +9,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GPU_DAEMON_TOLERATION, GPU_POOL, GPU_POOL_LABEL } from "./gpuNodePools";
 import { METRICS_PATH } from "./vllm";
+import { PINS } from "../pins";
 
 export const MONITORING_TYPE = "llm-breakeven:selfHosted:Monitoring";
 
-/** Pinned charts. kube-prometheus-stack 79.x ships Prometheus Operator CRDs for ServiceMonitor/PrometheusRule v1. */
-export const KUBE_PROMETHEUS_STACK_CHART = { chart: "kube-prometheus-stack", version: "79.7.1", repo: "https://prometheus-community.github.io/helm-charts" } as const;
-export const DCGM_EXPORTER_CHART = { chart: "dcgm-exporter", version: "3.5.0", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" } as const;
+/**
+ * Pinned charts, each version read upstream at its tag with the values keys used below (components/pins.ts).
+ * kube-prometheus-stack 79.x ships Prometheus Operator CRDs for ServiceMonitor/PrometheusRule v1.
+ */
+export const KUBE_PROMETHEUS_STACK_CHART = { chart: "kube-prometheus-stack", version: PINS.kubePrometheusStackChart.value, repo: "https://prometheus-community.github.io/helm-charts" } as const;
+export const DCGM_EXPORTER_CHART = { chart: "dcgm-exporter", version: PINS.dcgmExporterChart.value, repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" } as const;
 
 /**
  * The metric names the rules and the dashboard use, each as its exporter emits it at the pinned version
