@@ -18,7 +18,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { LCU_PER_HOUR_TAG, lcuTagValue } from "../../cost/loadBalancer";
-import { HEALTH_PATH, VLLM_PORT } from "./vllm";
+import { HEALTH_PATH, VLLM_PORT } from "./vllmRender";
 
 export const VLLM_ENDPOINT_TYPE = "llm-breakeven:selfHosted:VllmEndpoint";
 /** A fixed NodePort, so the target group and the security group rule name the same port. */

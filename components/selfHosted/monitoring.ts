@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GPU_DAEMON_TOLERATION, GPU_POOL, GPU_POOL_LABEL } from "./gpuNodePools";
-import { METRICS_PATH } from "./vllm";
+import { METRICS_PATH } from "./vllmRender";
 import { PINS } from "../pins";
 
 export const MONITORING_TYPE = "llm-breakeven:selfHosted:Monitoring";

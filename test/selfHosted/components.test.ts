@@ -1,4 +1,5 @@
 /** Each self-hosted component alone under the mock runtime: its children, their types, names and key inputs. */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { MockRun, RecordedResource, isSecret, runStack } from "../../mockrun";
 import { by, isK8sObject, one, validateK8s } from "./helpers";
@@ -126,6 +127,9 @@ describe("VllmServing from an S3 mirror", () => {
             },
         });
         expect(error?.message).toMatch(/the Hugging Face model source needs hfToken/);
+        // The SDK's own error for a component input, naming the property.
+        expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
+        expect((error as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath)).toEqual(["hfToken"]);
         expect(run.resources.filter((r) => r.custom)).toEqual([]);
     });
 

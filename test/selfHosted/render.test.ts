@@ -14,7 +14,7 @@ import { networkMonthlyCost } from "../../cost/network";
 import { planSubnets } from "../../components/network/subnets";
 import { renderEgressNetworkPolicy } from "../../components/selfHosted/egress";
 import { renderKubeconfig, irsaTrustPolicy } from "../../components/selfHosted/cluster";
-import { renderPodDisruptionBudget, renderVllmArgs, renderVllmDeployment, renderVllmService, replicaResources, servingPodSecurityLevel, startupProbeFailureThreshold, vllmEnv } from "../../components/selfHosted/vllm";
+import { renderPodDisruptionBudget, renderVllmArgs, renderVllmDeployment, renderVllmService, replicaResources, servingPodSecurityLevel, startupProbeFailureThreshold, vllmEnv } from "../../components/selfHosted/vllmRender";
 import { modelReadPolicy, prefixListCidrs, s3ModelUri, s3PrefixListName } from "../../components/selfHosted/modelSource";
 import { renderAlertRules, renderDashboard } from "../../components/selfHosted/monitoring";
 
