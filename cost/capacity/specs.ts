@@ -107,7 +107,7 @@ export const ENGINE_GENERATIONS: Readonly<Record<EngineId, EngineGeneration>> = 
     "vllm-v1": {
         id: "vllm-v1", label: "vLLM >= 0.8 (V1 engine)",
         borrowsFrom: "vllm-0.6",
-        why: "the V1 engine (default from 0.8.0) runs the scheduler in its own process and overlaps it with the GPU; no published V1 run with its hardware stated is in cost/data/vllm-runs.json yet, so it uses the vllm-0.6 overheads",
+        why: "the V1 engine (default from 0.8.0) runs the scheduler in its own process and overlaps it with the GPU; too few published V1 runs state everything a fit needs (one, long-context and memory-bound, is kept as a check; docs/sources.md §20 lists the rest and what each lacks), so it uses the vllm-0.6 overheads",
     },
 };
 
