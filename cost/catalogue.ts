@@ -9,10 +9,15 @@
  * price list cannot give (the seed's quotes, other providers, API token prices, engine calibration)
  * stays typed below with its provenance.
  */
-import {
-    ebsGBMonth, ec2OnDemandHourly, ec2Reserved1yHourly, elasticacheHourly, knownElasticacheNodes, knownRdsPostgresClasses, rdsPostgresHourly, servicePrice,
-} from "./prices/lookup";
-import { SERVICE_KEYS, ServiceKey } from "./prices/schema";
+import { REFERENCE_REGION } from "./prices/aws";
+import { ec2OnDemandHourly, ec2Reserved1yHourly } from "./prices/lookup";
+
+// The AWS service prices (per region, from cost/prices/data/aws/) live beside their data; re-exported
+// here so that every price is still found through the catalogue.
+export {
+    AWS_SERVICES, awsServicePrice, DATA_TRANSFER_OUT_TIERS, ELASTICACHE_NODES, RDS_GP3_GB_MONTH, RDS_POSTGRES_INSTANCES, REFERENCE_REGION, VALKEY_PRICE_FACTOR,
+} from "./prices/aws";
+export type { AwsServiceKey, ServicePrice } from "./prices/aws";
 
 export interface Provenance {
     /** Where the figure was read: a page, a dataset, a paper or the seed article. */
@@ -85,9 +90,6 @@ export interface Ec2InstanceType {
     /** On-demand Linux price in REFERENCE_REGION. Absent means "known type, no sourced price": pricing it fails closed. */
     readonly onDemand?: QuotedPrice & { readonly provenance: Provenance };
 }
-
-/** The region the engine's estimates (cost/estimate.ts, cost/gateway.ts) and the GPU offers are priced in. */
-export const REFERENCE_REGION = "us-east-1";
 
 /**
  * Specs (not prices) of the EC2 types the stacks can use: vCPUs, memory and GPUs as instances.vantage.sh
@@ -203,74 +205,6 @@ const OFFER_LIST: readonly GpuOffer[] = [
 ];
 
 export const GPU_OFFERS: ReadonlyMap<string, GpuOffer> = new Map(OFFER_LIST.map((o) => [o.id, o]));
-
-// ---------------------------------------------------------------------------------------------
-// AWS services the stacks create: prices per region from cost/prices/data/aws/.
-// ---------------------------------------------------------------------------------------------
-
-export interface ServicePrice {
-    readonly usd: number;
-    /** What one unit is, for messages: "cluster-hour", "GB", "vCPU-hour". */
-    readonly unit: string;
-    readonly provenance: Provenance;
-}
-
-export type AwsServiceKey = ServiceKey | "ebsGp3GBMonth" | "ebsGp2GBMonth";
-
-/** A service price in a region; undefined when the region's file lacks it (the caller fails closed). */
-export function awsServicePrice(region: string, key: AwsServiceKey): ServicePrice | undefined {
-    if (key === "ebsGp3GBMonth") return ebsGBMonth(region, "gp3");
-    if (key === "ebsGp2GBMonth") return ebsGBMonth(region, "gp2");
-    return servicePrice(region, key);
-}
-
-/** A reference-region price the engine's estimates need: its absence is a broken price file, said at load. */
-function referencePrice(key: AwsServiceKey): ServicePrice {
-    const price = awsServicePrice(REFERENCE_REGION, key);
-    if (price === undefined) throw new Error(`cost/prices/data/aws/${REFERENCE_REGION}.json has no ${key} price; the engine's estimates need it: run \`llm-breakeven prices update --region ${REFERENCE_REGION}\``);
-    return price;
-}
-
-/** The AWS service prices of REFERENCE_REGION (what the engine's estimates use; resources are priced in their own region). */
-export const AWS_SERVICES: Readonly<Record<AwsServiceKey, ServicePrice>> = Object.fromEntries(
-    [...SERVICE_KEYS, "ebsGp3GBMonth", "ebsGp2GBMonth"].map((k) => [k, referencePrice(k as AwsServiceKey)]),
-) as Record<AwsServiceKey, ServicePrice>;
-
-/**
- * Data transfer out to the internet is tiered by the month's volume: each tier's rate applies to the
- * GB up to its bound (1 TB = 1,024 GB). The last tier is open-ended: AWS's next-100-TB rate, applied
- * past 150 TB too, an upper bound on the lower rate AWS charges there.
- */
-export const DATA_TRANSFER_OUT_TIERS: ReadonlyArray<{ readonly id: string; readonly upToGB: number; readonly price: AwsServiceKey; readonly label: string }> = [
-    { id: "egress-first-10tb", upToGB: 10 * 1024, price: "dataTransferOutFirst10TBPerGB", label: "data transfer out, first 10 TB" },
-    { id: "egress-next-40tb", upToGB: 50 * 1024, price: "dataTransferOutNext40TBPerGB", label: "data transfer out, next 40 TB" },
-    { id: "egress-next-100tb", upToGB: Number.POSITIVE_INFINITY, price: "dataTransferOutNext100TBPerGB", label: "data transfer out, beyond 50 TB (priced at the next-100-TB rate)" },
-];
-
-/**
- * Valkey nodes are priced at 0.8x the Redis OSS node price where a region's file has no Valkey price of
- * its own (AWS ElastiCache pricing, public price tables, 2026-10, low confidence).
- */
-export const VALKEY_PRICE_FACTOR = { factor: 0.8, provenance: { source: "public price tables", region: "global", date: "2026-10", confidence: "low" } as Provenance } as const;
-
-/** Hourly prices of ElastiCache Redis OSS nodes in REFERENCE_REGION. */
-export const ELASTICACHE_NODES: Readonly<Record<string, { readonly redisOssHourUsd: number; readonly provenance: Provenance }>> = Object.fromEntries(
-    knownElasticacheNodes(REFERENCE_REGION, "redis").flatMap((node) => {
-        const p = elasticacheHourly(REFERENCE_REGION, "redis", node);
-        return p === undefined ? [] : [[node, { redisOssHourUsd: p.hourlyUsd, provenance: p.provenance }]];
-    }),
-);
-
-/** Hourly prices of RDS for PostgreSQL instance classes in REFERENCE_REGION (both deployments priced). */
-export const RDS_POSTGRES_INSTANCES: Readonly<Record<string, { readonly singleAzHourUsd: number; readonly multiAzHourUsd: number; readonly provenance: Provenance }>> = Object.fromEntries(
-    knownRdsPostgresClasses(REFERENCE_REGION).flatMap((klass) => {
-        const single = rdsPostgresHourly(REFERENCE_REGION, klass, false);
-        const multi = rdsPostgresHourly(REFERENCE_REGION, klass, true);
-        return single === undefined || multi === undefined ? [] : [[klass, { singleAzHourUsd: single.hourlyUsd, multiAzHourUsd: multi.hourlyUsd, provenance: single.provenance }]];
-    }),
-);
-/** RDS gp3 storage in REFERENCE_REGION. */
-export const RDS_GP3_GB_MONTH: ServicePrice = referencePrice("rdsGp3GBMonth");
 
 // ---------------------------------------------------------------------------------------------
 // Managed API models (USD per million tokens).

@@ -4,7 +4,7 @@
  * region's file lacks it. Callers turn undefined into a fail-closed error naming the region, the
  * resource and `llm-breakeven prices update --region <r>`; nothing here substitutes another region.
  */
-import type { Provenance, ServicePrice } from "../catalogue";
+import type { Provenance } from "../catalogue";
 import { EbsVolumeType, PricePoint, ReservedPoint, ServiceKey } from "./schema";
 import { regionPrices, supportedRegions } from "./store";
 
@@ -47,6 +47,14 @@ export function provenanceOf(point: PricePoint, region: string): Provenance {
 /** Whether the catalogue has a price file for the region. */
 export function hasRegion(region: string): boolean {
     return supportedRegions().includes(region);
+}
+
+/** A service price in the unit its source quotes it in, named for messages. */
+export interface ServicePrice {
+    readonly usd: number;
+    /** What one unit is, for messages: "cluster-hour", "GB", "vCPU-hour". */
+    readonly unit: string;
+    readonly provenance: Provenance;
 }
 
 export interface HourlyPrice {
