@@ -8,7 +8,7 @@
  * Everything is rendered in memory first; files are written only when all of it succeeded.
  */
 import { HOURS_PER_MONTH, formatTokens, formatUsd } from "../../cost/units";
-import { priceDates } from "../../policies/lib/format";
+import { priceBasis } from "../../policies/lib/format";
 import { UsageError } from "../errors";
 import type { OutputDir } from "../output/write";
 import { PlanReportJson, planReportJson } from "./json";
@@ -34,7 +34,7 @@ function assumptionsOf(plan: StackPlan): string[] {
     const pricing = plan.config?.selfHosted?.pricing ?? "on-demand";
     return [
         `region ${plan.region}`,
-        `catalogue ${priceDates(plan.after.pricing)} (cost/catalogue.ts, us-east-1 list prices)`,
+        priceBasis(plan.region, plan.after.pricing),
         `${HOURS_PER_MONTH} hours a month (AWS's monthly convention: 8,760 h / 12)`,
         `EC2 ${pricing}`,
         ...(plan.estimate !== undefined ? [`workload ${formatTokens(plan.estimate.scenario.tokensPerMonth)} tokens/month at ${plan.estimate.scenario.inputOutputRatio}:1 input:output, peak x${plan.estimate.scenario.peakToAverage}`] : []),

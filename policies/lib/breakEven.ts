@@ -39,7 +39,7 @@ export function analyseBreakEven(view: StackView, overrides: WorkloadOverrides &
         return {
             kind: "cannot-project",
             message: `Cannot project this stack's monthly spend: ${problems.length} billable resource${problems.length === 1 ? "" : "s"} cannot be priced, and a missing price is never counted as $0:\n${problems.join("\n")}\n`
-                + "Fix: use an instance type or size the catalogue prices (cost/catalogue.ts), add the missing price there with its source and date, or set the unknown value from config.",
+                + `Fix: use an instance type or size that ${view.region}'s price file (cost/prices/data/aws/${view.region}.json) prices, add a missing AWS price with \`llm-breakeven prices update --region ${view.region}\`, or set the unknown value from config.`,
         };
     }
     // The engine is asked only once the stack can be priced: an unpriced resource is the first thing to fix.

@@ -30,9 +30,14 @@ export function priceDates(pricing: StackPricing): string {
     return sorted.length === 1 ? `prices as of ${sorted[0]}` : `prices dated ${sorted[0]} to ${sorted[sorted.length - 1]}`;
 }
 
+/** Where a stack's AWS prices come from: its own region's list prices and their dates. */
+export function priceBasis(region: string, pricing: StackPricing): string {
+    return `${priceDates(pricing)} (${region} list prices, cost/prices/data/aws/${region}.json)`;
+}
+
 export function assumptions(view: StackView): string {
     const pricing = view.stackConfig.kind === "parsed" ? view.stackConfig.config.selfHosted?.pricing ?? "on-demand" : "on-demand";
-    return `region ${view.region}; catalogue ${priceDates(view.pricing)} (cost/catalogue.ts); ${HOURS_PER_MONTH} hours a month; EC2 ${pricing}`;
+    return `region ${view.region}; ${priceBasis(view.region, view.pricing)}; ${HOURS_PER_MONTH} hours a month; EC2 ${pricing}`;
 }
 
 function describeEntry(e: PricedEntry): string {

@@ -240,7 +240,7 @@ describe("--all and the reports", () => {
         expect(md).toContain("| Environment | Before | After | Delta | % | Verdict |");
         for (const s of stacks) expect(md).toContain(`| \`${s}\` |`);
         expect(md).toContain("<details><summary>Per-resource breakdown");
-        expect(md).toMatch(/Assumptions: region us-east-1; catalogue prices .*; 730 hours a month/);
+        expect(md).toMatch(/Assumptions: region us-east-1; prices dated .* \(us-east-1 list prices, cost\/prices\/data\/aws\/us-east-1\.json\); 730 hours a month/);
         const json = JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")) as { stacks: Array<{ stack: string }> };
         expect(json.stacks.map((s) => s.stack)).toEqual(stacks);
         const svg = fs.readFileSync(path.join(out, "breakeven.svg"), "utf8");
