@@ -14,7 +14,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EC2_INSTANCE_TYPES, Ec2InstanceType, OPEN_MODELS, OpenModel, Precision } from "../cost/catalogue";
+import { EC2_INSTANCE_TYPES, Ec2InstanceType, GpuOffer, OPEN_MODELS, OpenModel, Precision } from "../cost/catalogue";
+import { ec2NodeHourly } from "../cost/prices/lookup";
+import { missingPriceFix } from "../cost/prices/store";
 import { Estimate } from "../cost/estimate";
 import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
@@ -204,8 +206,10 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         endpoints: { region: config.region, interfaceServices: NODE_INTERFACE_ENDPOINT_SERVICES },
         privateSubnetTags: { "kubernetes.io/role/internal-elb": "1", [`kubernetes.io/cluster/${clusterName}`]: "shared" }, tags,
     }, parentOpts);
-    const networkCost = networkMonthlyCost({ zones: network.natGatewayIds.length, interfaceEndpoints: network.interfaceEndpointIds.length, egressGBPerMonth: selfHosted.egressGBPerMonth });
-    if (networkCost.monthlyUsd > config.overhead.storageNetworkEgressMonthlyUsd) {
+    const networkCost = networkMonthlyCost({ region: config.region, zones: network.natGatewayIds.length, interfaceEndpoints: network.interfaceEndpointIds.length, egressGBPerMonth: selfHosted.egressGBPerMonth });
+    if (networkCost.unpriced.length > 0) {
+        pulumi.log.warn(`the network's monthly bill cannot be totalled in ${config.region}: ${networkCost.unpriced.join("; ")}`);
+    } else if (networkCost.monthlyUsd > config.overhead.storageNetworkEgressMonthlyUsd) {
         pulumi.log.warn(`the network (NAT per zone, endpoints, ${selfHosted.egressGBPerMonth} GB egress) costs ${formatUsd(networkCost.monthlyUsd)}/month, above the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}); raise ${NAMESPACE}:overhead.storageNetworkEgressMonthlyUsd so the projection holds`);
     }
     const cluster = new Cluster(`${name}-cluster`, {
@@ -256,7 +260,7 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         namespace: MONITORING_NAMESPACE, servingNamespace: SERVING_NAMESPACE, vllmServiceLabels: serving.serviceLabels, vllmDeploymentNames: serving.deploymentNames,
         // The floor: one replica per GPU zone when redundant (a zone can fail and the stack still serves).
         redundancyFloorReplicas: selfHosted.redundancy ? gpuZones.length : 1,
-        gpusPerNode: instance.gpu.count, nodeHourlyUsd: offerHourlyUsd(offer), nodePriceBasis: `${offer.label}, ${offer.provenance.source}, ${offer.provenance.date}`,
+        gpusPerNode: instance.gpu.count, ...dashboardNodePrice(config.region, selfHosted, offer),
         apiUsdPerMTok: estimate.api.usdPerMTok, storageClassName: cluster.storageClassName,
     }, { ...k8sOpts, dependsOn: [gpuPools] });
     if (autoscaling !== undefined) {
@@ -270,6 +274,20 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
     return {
         clusterEndpoint: serving.endpoint, servedModelName: model.id, clusterName: cluster.clusterName, gpuNodeGroups: gpuPools.nodeGroupNames,
         network, networkCost, cluster, gpuPools, serving, endpoint, auth, vllmApiKey, modelSource: mirror, monitoring, estimate,
+    };
+}
+
+/**
+ * The GPU node's hourly price the dashboard's $/M panel uses: the stack region's own rate. Where the
+ * region's file has none, the stack cannot deploy (the plan and the pack block its unpriced node
+ * groups); the panel then shows the reference region's offer and says so, rather than $0.
+ */
+function dashboardNodePrice(region: string, selfHosted: Pick<SelfHostedConfig, "instanceType" | "pricing">, offer: GpuOffer): { nodeHourlyUsd: number; nodePriceBasis: string } {
+    const node = ec2NodeHourly(region, selfHosted.instanceType, selfHosted.pricing);
+    if (node !== undefined) return { nodeHourlyUsd: node.hourlyUsd, nodePriceBasis: `${node.label} in ${region}, ${node.provenance.source}, ${node.provenance.date}` };
+    return {
+        nodeHourlyUsd: offerHourlyUsd(offer),
+        nodePriceBasis: `${offer.label}, ${offer.provenance.source}, ${offer.provenance.date}: ${region}'s price file has no ${selfHosted.instanceType} rate (${missingPriceFix(region)})`,
     };
 }
 
@@ -322,8 +340,10 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
         projectedMonthlyUsd: e.selfHosted.monthlyUsd,
         costBreakdown: e.selfHosted.lines.map((l) => ({ id: l.id, label: l.label, quantity: l.quantity, unit: l.unit, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
         network: {
-            monthlyUsd: deployment.networkCost.monthlyUsd,
-            egressMonthlyUsd: deployment.networkCost.egressMonthlyUsd,
+            // A partial sum is never shown as the bill: without every price there is no total, only the lines and what is missing.
+            ...(deployment.networkCost.unpriced.length === 0
+                ? { monthlyUsd: deployment.networkCost.monthlyUsd, egressMonthlyUsd: deployment.networkCost.egressMonthlyUsd }
+                : { unpriced: deployment.networkCost.unpriced }),
             note: `within the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}/month), not added to projectedMonthlyUsd`,
             lines: deployment.networkCost.lines.map((l) => ({ id: l.id, quantity: l.quantity, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
         },

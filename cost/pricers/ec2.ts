@@ -1,6 +1,6 @@
 /** EC2 capacity: EKS node groups (and their launch templates' volumes), instances, the EKS control plane. */
 import { EC2_INSTANCE_TYPES, Provenance } from "../catalogue";
-import { ec2OnDemandHourly, ec2Reserved1yHourly } from "../prices/lookup";
+import { ec2NodeHourly } from "../prices/lookup";
 import { missingPriceFix } from "../prices/store";
 import { ResourceLike } from "../resource";
 import { HOURS_PER_MONTH } from "../units";
@@ -14,14 +14,9 @@ type Ec2Price = { readonly hourlyUsd: number; readonly label: string; readonly p
 function ec2Price(instanceType: string, ctx: PricingContext): Ec2Price {
     const region = pricingRegion();
     if (EC2_INSTANCE_TYPES[instanceType] === undefined) return { unpriced: `instance type ${instanceType} is not in the catalogue (cost/catalogue.ts EC2_SPECS)` };
-    const onDemand = ec2OnDemandHourly(region, instanceType);
-    if (onDemand === undefined) return { unpriced: `instance type ${instanceType} has no on-demand price in ${region} (cost/prices/data/aws/${region}.json): ${missingPriceFix(region)}` };
-    const reserved = ec2Reserved1yHourly(region, instanceType);
-    if (ctx.ec2Pricing === "reserved-1y" && reserved !== undefined) {
-        return { hourlyUsd: reserved.hourlyUsd, label: `${instanceType} 1-year reserved`, provenance: reserved.provenance };
-    }
-    // Without a sourced reserved rate the node is priced at on-demand: the higher, safe figure.
-    return { hourlyUsd: onDemand.hourlyUsd, label: `${instanceType} on-demand`, provenance: onDemand.provenance };
+    const node = ec2NodeHourly(region, instanceType, ctx.ec2Pricing ?? "on-demand");
+    if (node === undefined) return { unpriced: `instance type ${instanceType} has no on-demand price in ${region} (cost/prices/data/aws/${region}.json): ${missingPriceFix(region)}` };
+    return { hourlyUsd: node.hourlyUsd, label: node.label, provenance: node.provenance };
 }
 
 function launchTemplateOf(r: ResourceLike, ctx: PricingContext): ResourceLike | undefined {

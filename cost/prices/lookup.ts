@@ -73,6 +73,19 @@ export function ec2Reserved1yHourly(region: string, instanceType: string): (Hour
     return p === undefined ? undefined : { hourlyUsd: p.usd, provenance: provenanceOf(p, region), point: p };
 }
 
+/**
+ * What one node of the type costs an hour in the region, paid as asked: the 1-year no-upfront reserved
+ * rate when asked for and listed, else on-demand (without a sourced reserved rate, the higher, safe
+ * figure); undefined when the region's file has no on-demand rate for the type.
+ */
+export function ec2NodeHourly(region: string, instanceType: string, pricing: "on-demand" | "reserved-1y"): (HourlyPrice & { readonly label: string }) | undefined {
+    const onDemand = ec2OnDemandHourly(region, instanceType);
+    if (onDemand === undefined) return undefined;
+    const reserved = pricing === "reserved-1y" ? ec2Reserved1yHourly(region, instanceType) : undefined;
+    if (reserved !== undefined) return { hourlyUsd: reserved.hourlyUsd, provenance: reserved.provenance, label: `${instanceType} 1-year reserved` };
+    return { ...onDemand, label: `${instanceType} on-demand` };
+}
+
 export function servicePrice(region: string, key: ServiceKey): ServicePrice | undefined {
     const p = hasRegion(region) ? regionPrices(region).services[key] : undefined;
     return p === undefined ? undefined : { usd: p.usd, unit: SERVICE_UNITS[key], provenance: provenanceOf(p, region) };

@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listStacks, readStackFile, runStack } from "../../mockrun";
 import { parseFlatConfig } from "../../config/stack";
-import { offerFor, selfHostedOrDefault } from "../../config/scenario";
+import { selfHostedOrDefault } from "../../config/scenario";
 import { EC2_INSTANCE_TYPES } from "../../cost/catalogue";
-import { offerHourlyUsd } from "../../cost/units";
+import { ec2NodeHourly } from "../../cost/prices/lookup";
 import { by, k8sObject, one } from "../selfHosted/helpers";
 import { AlertCase, DASHBOARD_SERIES, EVAL_MINUTES, StackFacts, alertCases, dashboardSeries, expandAnnotation } from "./cases";
 import { PROMETHEUS_INSTALL_COMMAND, runPrometheusTool, writeYaml } from "./promtool";
@@ -34,6 +34,13 @@ const MONITORED_MODES = new Set(["self-hosted", "hybrid"]);
 const monitoredStacks = listStacks().filter((s) => MONITORED_MODES.has(readStackFile(s).config["llm-breakeven:mode"] ?? ""));
 const rendered = new Map<string, Rendered>();
 
+/** The node price the dashboard's $/M panel is built on: the stack region's own rate for how the nodes are paid. */
+function nodeHourlyUsdOf(region: string, selfHosted: { readonly instanceType: string; readonly pricing: "on-demand" | "reserved-1y" }): number {
+    const node = ec2NodeHourly(region, selfHosted.instanceType, selfHosted.pricing);
+    if (node === undefined) throw new Error(`${selfHosted.instanceType} has no price in ${region}`);
+    return node.hourlyUsd;
+}
+
 beforeAll(async () => {
     for (const stack of monitoredStacks) {
         const run = await runStack(readStackFile(stack));
@@ -49,7 +56,7 @@ beforeAll(async () => {
         const namespaces = new Set(deployments.map((d) => d.metadata.namespace));
         expect(namespaces.size, `${stack}: vLLM runs in one namespace`).toBe(1);
         rendered.set(stack, {
-            stack, rules: rule.spec, panels: dashboard.panels, nodeHourlyUsd: offerHourlyUsd(offerFor(selfHosted)),
+            stack, rules: rule.spec, panels: dashboard.panels, nodeHourlyUsd: nodeHourlyUsdOf(config.region, selfHosted),
             facts: { servingNamespace: [...namespaces][0] as string, deployments: deployments.map((d) => ({ name: d.metadata.name, replicas: d.spec.replicas })), gpusPerNode },
         });
     }

@@ -10,8 +10,10 @@ import { planStack, prepareStack, StackPlan } from "../../cli/plan/plan";
 import { readFlatConfig } from "../../config/stack";
 import { priceResource } from "../../cost/pricers";
 import { missingAwsServiceKeys } from "../../cost/prices/aws";
+import { ec2NodeHourly } from "../../cost/prices/lookup";
 import { supportedRegions } from "../../cost/prices/store";
-import { listStacks } from "../../mockrun";
+import { listStacks, readStackFile, runStack } from "../../mockrun";
+import { k8sObject } from "../selfHosted/helpers";
 import { MOCKED_REGIONS } from "../../mockrun/invokes";
 
 const SHIPPED_REGIONS = ["ap-northeast-1", "eu-central-1", "eu-west-1", "us-east-1", "us-west-2"];
@@ -127,5 +129,23 @@ describe("db.r6g.xlarge", () => {
         expect(lines[0]?.unitUsd).toBe(0.899);
         expect(lines[0]?.monthlyUsd).toBeCloseTo(0.899 * 730, 6);
         expect(plan.after.pricing.unpriced).toEqual([]);
+    }, 120_000);
+});
+
+describe("a self-hosted stack's own figures in its region", () => {
+    it("eu-central-1: the dashboard's $/M panel is built on eu-central-1's p4de rate, and the network output lists the prices the region lacks instead of a total", async () => {
+        const file = readStackFile("self-hosted-prod");
+        const run = await runStack({ ...file, config: { ...file.config, "aws:region": "eu-central-1", "llm-breakeven:region": "eu-central-1" } });
+        const dashboard = run.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap").map((r) => (k8sObject(r) as { data?: Record<string, string> }).data?.["llm-breakeven-vllm.json"]).find((d) => d !== undefined);
+        // p4de.24xlarge 1-year no-upfront reserved in eu-central-1, read from tsaol/aws-gpu (us-east-1's is 17.401365).
+        const rate = ec2NodeHourly("eu-central-1", "p4de.24xlarge", "reserved-1y");
+        expect(rate?.hourlyUsd).not.toBe(ec2NodeHourly("us-east-1", "p4de.24xlarge", "reserved-1y")?.hourlyUsd);
+        expect(dashboard).toContain(`(${rate!.hourlyUsd} * count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)))`);
+        expect(dashboard).toContain("p4de.24xlarge 1-year reserved in eu-central-1");
+        const network = run.outputs["network"] as { monthlyUsd?: number; unpriced?: string[]; lines: Array<{ id: string; unitUsd: number }> };
+        expect(network.monthlyUsd).toBeUndefined();
+        expect(network.unpriced).toEqual(["publicIpv4Hour", "vpcInterfaceEndpointAzHour"].map((key) =>
+            `${key} has no price in eu-central-1 (cost/prices/data/aws/eu-central-1.json): run \`llm-breakeven prices update --region eu-central-1\`, or pick a region that has it`));
+        expect(network.lines.find((l) => l.id === "nat-gateway-hours")?.unitUsd).toBe(0.052);
     }, 120_000);
 });

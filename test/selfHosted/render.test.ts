@@ -55,7 +55,7 @@ describe("planSubnets", () => {
 
 describe("networkMonthlyCost", () => {
     it("prices NAT per zone, EIPs, interface endpoints and the egress from the catalogue", () => {
-        const cost = networkMonthlyCost({ zones: 3, interfaceEndpoints: 4, egressGBPerMonth: 300 });
+        const cost = networkMonthlyCost({ region: "us-east-1", zones: 3, interfaceEndpoints: 4, egressGBPerMonth: 300 });
         const byId = Object.fromEntries(cost.lines.map((l) => [l.id, l.monthlyUsd]));
         expect(byId["nat-gateway-hours"]).toBeCloseTo(3 * 730 * AWS_SERVICES.natGatewayHour.usd, 9);
         expect(byId["nat-public-ipv4"]).toBeCloseTo(3 * 730 * AWS_SERVICES.publicIpv4Hour.usd, 9);
@@ -65,9 +65,22 @@ describe("networkMonthlyCost", () => {
     });
 
     it("tiers data transfer out at 10 TB and 50 TB", () => {
-        const cost = networkMonthlyCost({ zones: 2, interfaceEndpoints: 0, egressGBPerMonth: 60_000 });
+        const cost = networkMonthlyCost({ region: "us-east-1", zones: 2, interfaceEndpoints: 0, egressGBPerMonth: 60_000 });
         const byId = Object.fromEntries(cost.lines.map((l) => [l.id, l.quantity]));
         expect([byId["egress-first-10tb"], byId["egress-next-40tb"], byId["egress-next-100tb"]]).toEqual([10_240, 40_960, 8_800]);
+    });
+
+    it("prices each line at the stack's own region's rate, and lists a price its file lacks instead of counting it as $0", () => {
+        const cost = networkMonthlyCost({ region: "ap-northeast-1", zones: 3, interfaceEndpoints: 4, egressGBPerMonth: 300 });
+        const byId = Object.fromEntries(cost.lines.map((l) => [l.id, l.monthlyUsd]));
+        // Tokyo's NAT is $0.062/h and $0.062/GB, its first 10 TB out $0.114/GB (docs/sources.md §16).
+        expect(byId["nat-gateway-hours"]).toBeCloseTo(3 * 730 * 0.062, 9);
+        expect(cost.egressMonthlyUsd).toBeCloseTo(300 * (0.062 + 0.114), 9);
+        expect(byId["nat-public-ipv4"]).toBeUndefined();
+        expect(byId["interface-endpoint-hours"]).toBeUndefined();
+        expect(cost.unpriced).toEqual(["publicIpv4Hour", "vpcInterfaceEndpointAzHour"].map((key) =>
+            `${key} has no price in ap-northeast-1 (cost/prices/data/aws/ap-northeast-1.json): run \`llm-breakeven prices update --region ap-northeast-1\`, or pick a region that has it`));
+        expect(networkMonthlyCost({ region: "us-east-1", zones: 3, interfaceEndpoints: 4, egressGBPerMonth: 300 }).unpriced).toEqual([]);
     });
 });
 
