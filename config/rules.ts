@@ -1,0 +1,149 @@
+/**
+ * The cross-field rules of the stack config: every rule a config can break that one field's schema
+ * cannot say (the mode's sections, redundancy, fit on the GPUs, the network plans, routing shares).
+ * `stackConfigSchema` runs them through its refinement, and parseStackConfig on the sections that
+ * parse when another does not, so one error lists every problem. Each rule is stated here once.
+ */
+import type { z } from "zod";
+import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SERVABLE_PRECISIONS, UNSERVABLE_PRECISION } from "../cost/catalogue";
+import { fitModel } from "../cost/memory";
+import { SELF_HOSTED_ROUTE } from "../cost/gateway";
+import { checkEndpoint } from "./endpoint";
+import { suggest } from "./errors";
+import type { Environment, GatewayConfig, Mode, SelfHostedConfig, Workload, baseSchema } from "./schema";
+
+/** Collects one cross-field problem: its key path below the namespace, the message and the value. */
+export type Ctx = (path: Array<string | number>, message: string, value?: unknown) => void;
+
+function issue(ctx: Ctx, path: Array<string | number>, message: string, value?: unknown): void {
+    ctx(path, message, value);
+}
+
+export type PartialConfig = Partial<Pick<z.output<typeof baseSchema>, "mode" | "environment" | "workload" | "selfHosted" | "gateway">>;
+
+export function checkCrossFields(config: PartialConfig, ctx: Ctx, present = { selfHosted: config.selfHosted !== undefined, gateway: config.gateway !== undefined }): void {
+    if (config.mode === undefined) return;
+    const needsSelfHosted = config.mode === "self-hosted" || config.mode === "hybrid";
+    const needsGateway = config.mode === "gateway" || config.mode === "hybrid";
+    if (needsSelfHosted && !present.selfHosted) {
+        issue(ctx, ["selfHosted"], `is required when mode is "${config.mode}": set llm-breakeven:selfHosted (an empty object takes every default)`);
+    }
+    if (needsGateway && !present.gateway) {
+        issue(ctx, ["gateway"], `is required when mode is "${config.mode}": set llm-breakeven:gateway with at least budgets.monthlyUsd`);
+    }
+    const environment = config.environment ?? "production";
+    if (config.selfHosted !== undefined && needsSelfHosted) {
+        checkSelfHosted(config.selfHosted, environment, ctx);
+        const endpoint = config.selfHosted.endpoint;
+        if (endpoint !== undefined) checkEndpoint(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", ctx);
+    }
+    if (config.gateway !== undefined && needsGateway) checkGateway(config.gateway, environment, ctx);
+    if (config.gateway?.cache.semantic === false && needsGateway && (config.workload?.cacheHitRate ?? 0) > 0) {
+        issue(ctx, ["workload", "cacheHitRate"], `${config.workload?.cacheHitRate} needs the semantic cache, which llm-breakeven:gateway.cache.semantic turns off: set cacheHitRate to 0 or the cache back on`, config.workload?.cacheHitRate);
+    }
+    if (config.workload !== undefined) checkRouting(config.workload, config.mode, ctx);
+}
+
+function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx): void {
+    const gpuTypes = Object.values(EC2_INSTANCE_TYPES).filter((t) => t.gpu !== undefined).map((t) => t.instanceType);
+    const instance = EC2_INSTANCE_TYPES[s.instanceType];
+    if (instance?.gpu === undefined) {
+        issue(ctx, ["selfHosted", "instanceType"], `"${s.instanceType}" is not a GPU instance type in the catalogue; allowed: ${gpuTypes.join(", ")} (${suggest(s.instanceType, gpuTypes)})`, s.instanceType);
+    }
+    const model = OPEN_MODELS.get(s.model);
+    if (model === undefined) {
+        const ids = [...OPEN_MODELS.keys()];
+        issue(ctx, ["selfHosted", "model"], `"${s.model}" is not a model in the catalogue; allowed: ${ids.join(", ")}`, s.model);
+    }
+    if (s.redundancy) {
+        if (s.gpuZones < 2) issue(ctx, ["selfHosted", "gpuZones"], `${s.gpuZones} zone cannot be redundant: use at least 2, or set selfHosted.redundancy to false (not allowed in production)`, s.gpuZones);
+    } else if (environment === "production") {
+        issue(ctx, ["selfHosted", "redundancy"], "false is not allowed when environment is \"production\": production needs at least two GPU nodes across two zones", false);
+    }
+    if (!SERVABLE_PRECISIONS.includes(s.precision)) {
+        issue(ctx, ["selfHosted", "precision"], `"${s.precision}" cannot be served: ${UNSERVABLE_PRECISION}; allowed: ${SERVABLE_PRECISIONS.join(", ")}`);
+    }
+    if (s.nodesPerZone < 1) {
+        issue(ctx, ["selfHosted", "nodesPerZone"], `${s.nodesPerZone} GPU nodes per zone serves nothing: use at least 1`, s.nodesPerZone);
+    }
+    if (s.gpuZones > s.availabilityZones) {
+        issue(ctx, ["selfHosted", "gpuZones"], `${s.gpuZones} must be <= selfHosted.availabilityZones (${s.availabilityZones})`, s.gpuZones);
+    }
+    if (s.modelSource.kind === "s3" && s.egressAllowedCidrs.length > 0) {
+        issue(ctx, ["selfHosted", "egressAllowedCidrs"], `${JSON.stringify(s.egressAllowedCidrs)} must be empty when selfHosted.modelSource.kind is "s3": the pods reach S3 on the ranges of the region's S3 managed prefix list, read at deploy time; remove the key (hand-typed ranges drift and would open egress to more than the model source)`, s.egressAllowedCidrs);
+    }
+    if (s.capacityType === "CAPACITY_BLOCK" && s.capacityReservationId === undefined) {
+        issue(ctx, ["selfHosted", "capacityReservationId"], "is required when capacityType is CAPACITY_BLOCK (a Capacity Block reservation id, cr-...)");
+    }
+    if (instance?.gpu !== undefined && model !== undefined) {
+        const gpuCount = instance.gpu.count;
+        if (s.tensorParallelSize !== undefined && gpuCount % s.tensorParallelSize !== 0) {
+            const divisors = Array.from({ length: gpuCount }, (_, i) => i + 1).filter((d) => gpuCount % d === 0);
+            issue(ctx, ["selfHosted", "tensorParallelSize"], `${s.tensorParallelSize} does not divide the ${gpuCount} GPUs of ${s.instanceType}; allowed: ${divisors.join(", ")}`, s.tensorParallelSize);
+        }
+        const span = s.tensorParallelSize !== undefined && gpuCount % s.tensorParallelSize === 0 ? s.tensorParallelSize : gpuCount;
+        const fit = fitModel({ model, precision: s.precision, gpu: instance.gpu.id, gpusPerReplica: span, gpuMemoryUtilization: s.gpuMemoryUtilization });
+        if (!fit.fits) {
+            issue(ctx, ["selfHosted", s.tensorParallelSize !== undefined ? "tensorParallelSize" : "precision"],
+                `${model.label} at ${s.precision} needs ${fit.weightsGB.toFixed(0)} GB of weights plus KV cache, but ${span}x ${GPUS[instance.gpu.id].label} at ${s.gpuMemoryUtilization} utilisation give ${fit.usableGB.toFixed(0)} GB: ${fitAdvice(s.precision, span, gpuCount)}`,
+                s.tensorParallelSize ?? s.precision);
+        }
+    }
+}
+
+function checkGateway(g: GatewayConfig, environment: Environment, ctx: Ctx): void {
+    if (g.minCount > g.maxCount) issue(ctx, ["gateway", "maxCount"], `(${g.maxCount}) must be >= gateway.minCount (${g.minCount})`, g.maxCount);
+    if (g.desiredCount < g.minCount || g.desiredCount > g.maxCount) issue(ctx, ["gateway", "desiredCount"], `(${g.desiredCount}) must be between gateway.minCount (${g.minCount}) and gateway.maxCount (${g.maxCount})`, g.desiredCount);
+    if (environment === "production") {
+        if (g.minCount < 2) issue(ctx, ["gateway", "minCount"], `${g.minCount} is below the production floor of 2 tasks`, g.minCount);
+        if (g.availabilityZones < 2) issue(ctx, ["gateway", "availabilityZones"], `${g.availabilityZones} is below the production floor of 2 zones`, g.availabilityZones);
+    }
+    const fargate: Record<number, [number, number]> = { 256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720], 8192: [16384, 61440], 16384: [32768, 122880] };
+    const range = fargate[g.cpu];
+    if (range === undefined) {
+        issue(ctx, ["gateway", "cpu"], `${g.cpu} is not a Fargate CPU size; allowed: ${Object.keys(fargate).join(", ")}`, g.cpu);
+    } else if (g.memoryMiB < range[0] || g.memoryMiB > range[1]) {
+        issue(ctx, ["gateway", "memoryMiB"], `${g.memoryMiB} is not allowed with cpu ${g.cpu}; allowed: ${range[0]}..${range[1]} MiB`, g.memoryMiB);
+    }
+}
+
+function checkRouting(w: Workload, mode: Mode, ctx: Ctx): void {
+    if (w.routing === undefined) {
+        if (w.apiUsdPerMTok === undefined) {
+            issue(ctx, ["workload", "apiUsdPerMTok"], "is required when workload.routing is not given: the API rate the self-hosted cost is compared with (USD per million tokens, e.g. 0.8 routed or 5 all-GPT-4o)");
+        }
+        if (mode !== "self-hosted") {
+            issue(ctx, ["workload", "routing"], `is required when mode is "${mode}": the gateway routes by it (e.g. [{tier: simple, model: groq/llama-3.1-8b, share: 0.6}, ...])`);
+        }
+        return;
+    }
+    const total = w.routing.reduce((sum, r) => sum + r.share, 0);
+    if (Math.abs(total - 1) > 1e-6) {
+        issue(ctx, ["workload", "routing"], `shares sum to ${Number(total.toFixed(6))}; they must sum to 1 (adjust the share of each tier)`, w.routing.map((r) => r.share));
+    }
+    const seen = new Set<string>();
+    w.routing.forEach((r, i) => {
+        if (seen.has(r.tier)) issue(ctx, ["workload", "routing", i, "tier"], `"${r.tier}" appears twice: each tier once`, r.tier);
+        seen.add(r.tier);
+        if (r.model === SELF_HOSTED_ROUTE) {
+            if (mode !== "hybrid") issue(ctx, ["workload", "routing", i, "model"], `"${SELF_HOSTED_ROUTE}" is only allowed when mode is "hybrid"; use a catalogue model id`, r.model);
+        } else if (!API_MODELS.has(r.model)) {
+            const ids = [...API_MODELS.keys()];
+            issue(ctx, ["workload", "routing", i, "model"], `"${r.model}" is not an API model in the catalogue (${suggest(r.model, ids)}); allowed: ${ids.join(", ")}${mode === "hybrid" ? `, ${SELF_HOSTED_ROUTE}` : ""}`, r.model);
+        }
+    });
+    if (mode === "hybrid" && !w.routing.some((r) => r.model === SELF_HOSTED_ROUTE)) {
+        issue(ctx, ["workload", "routing"], `must send at least one tier to "${SELF_HOSTED_ROUTE}" when mode is "hybrid"`);
+    }
+}
+
+/** What would make a model fit: only the remedies this stack can take (a servable precision, a TP the node has room for). */
+function fitAdvice(precision: Precision, span: number, gpuCount: number): string {
+    const lower = SERVABLE_PRECISIONS.filter((p) => BYTES_PER_PARAMETER[p] < BYTES_PER_PARAMETER[precision]);
+    const remedies = [
+        ...(span < gpuCount ? [`a larger tensorParallelSize (up to ${gpuCount})`] : []),
+        ...(lower.length > 0 ? [`a lower precision (${lower.join(", ")})`] : []),
+        "a larger-memory instance type (p4de.24xlarge)",
+    ];
+    return `use ${remedies.join(", or ")}`;
+}
