@@ -220,7 +220,7 @@ function choiceFlag(flag: string, text: string, choices: readonly string[]): str
     return text;
 }
 
-/** The precisions a stack may set (config/stack.ts refuses the others the same way). */
+/** The precisions a stack may set (config/rules.ts refuses the others the same way). */
 function precisionFlag(text: string): Precision {
     const known = Object.keys(BYTES_PER_PARAMETER);
     if (known.includes(text) && !SERVABLE_PRECISIONS.includes(text as Precision)) {

@@ -1,6 +1,6 @@
 /**
  * `llm-breakeven:selfHosted.endpoint`: how applications in the VPC (or a peered one) call the
- * self-hosted model. Parsed by the stack schema (config/stack.ts), checked across fields here, once.
+ * self-hosted model. Parsed by the stack schema (config/schema.ts), checked across fields here, once.
  * Without the section a self-hosted stack serves inside the cluster only (no load balancer, no key),
  * and a hybrid stack reaches vLLM over HTTP inside the VPC, which a production deploy refuses
  * (program/selfHosted.ts preflight).

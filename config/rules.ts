@@ -8,6 +8,8 @@ import type { z } from "zod";
 import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SERVABLE_PRECISIONS, UNSERVABLE_PRECISION } from "../cost/catalogue";
 import { fitModel } from "../cost/memory";
 import { SELF_HOSTED_ROUTE } from "../cost/gateway";
+import { parseCidr } from "../components/cidr";
+import { planGatewaySubnets, planSubnets } from "../components/network/subnets";
 import { checkEndpoint } from "./endpoint";
 import { suggest } from "./errors";
 import type { Environment, GatewayConfig, Mode, SelfHostedConfig, Workload, baseSchema } from "./schema";
@@ -72,6 +74,11 @@ function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx
     if (s.modelSource.kind === "s3" && s.egressAllowedCidrs.length > 0) {
         issue(ctx, ["selfHosted", "egressAllowedCidrs"], `${JSON.stringify(s.egressAllowedCidrs)} must be empty when selfHosted.modelSource.kind is "s3": the pods reach S3 on the ranges of the region's S3 managed prefix list, read at deploy time; remove the key (hand-typed ranges drift and would open egress to more than the model source)`, s.egressAllowedCidrs);
     }
+    checkCidr(["selfHosted", "vpcCidr"], s.vpcCidr, (cidr) => planSubnets(cidr, zoneNames(s.availabilityZones)), ctx);
+    s.egressAllowedCidrs.forEach((cidr, i) => checkCidr(["selfHosted", "egressAllowedCidrs", i], cidr, parseCidr, ctx));
+    if (s.capacityType === "CAPACITY_BLOCK" && s.gpuZones > 1) {
+        issue(ctx, ["selfHosted", "capacityType"], `CAPACITY_BLOCK with ${s.gpuZones} GPU zones: a Capacity Block reservation lives in one zone and the config holds one reservation id; allowed: ON_DEMAND, or CAPACITY_BLOCK with gpuZones 1 (redundancy false, not in production)`, s.capacityType);
+    }
     if (s.capacityType === "CAPACITY_BLOCK" && s.capacityReservationId === undefined) {
         issue(ctx, ["selfHosted", "capacityReservationId"], "is required when capacityType is CAPACITY_BLOCK (a Capacity Block reservation id, cr-...)");
     }
@@ -92,11 +99,15 @@ function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx
 }
 
 function checkGateway(g: GatewayConfig, environment: Environment, ctx: Ctx): void {
+    if (g.availabilityZones < 2) {
+        issue(ctx, ["gateway", "availabilityZones"], `${g.availabilityZones} zone cannot hold an Application Load Balancer (it needs subnets in 2 zones); allowed: 2..6 (a dev stack may still run one task)`, g.availabilityZones);
+    }
+    // The subnet plan's own limits on the CIDR (the zone count is the rule above).
+    checkCidr(["gateway", "vpcCidr"], g.vpcCidr, (cidr) => planGatewaySubnets(cidr, zoneNames(Math.max(2, g.availabilityZones))), ctx);
     if (g.minCount > g.maxCount) issue(ctx, ["gateway", "maxCount"], `(${g.maxCount}) must be >= gateway.minCount (${g.minCount})`, g.maxCount);
     if (g.desiredCount < g.minCount || g.desiredCount > g.maxCount) issue(ctx, ["gateway", "desiredCount"], `(${g.desiredCount}) must be between gateway.minCount (${g.minCount}) and gateway.maxCount (${g.maxCount})`, g.desiredCount);
     if (environment === "production") {
         if (g.minCount < 2) issue(ctx, ["gateway", "minCount"], `${g.minCount} is below the production floor of 2 tasks`, g.minCount);
-        if (g.availabilityZones < 2) issue(ctx, ["gateway", "availabilityZones"], `${g.availabilityZones} is below the production floor of 2 zones`, g.availabilityZones);
     }
     const fargate: Record<number, [number, number]> = { 256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720], 8192: [16384, 61440], 16384: [32768, 122880] };
     const range = fargate[g.cpu];
@@ -104,6 +115,20 @@ function checkGateway(g: GatewayConfig, environment: Environment, ctx: Ctx): voi
         issue(ctx, ["gateway", "cpu"], `${g.cpu} is not a Fargate CPU size; allowed: ${Object.keys(fargate).join(", ")}`, g.cpu);
     } else if (g.memoryMiB < range[0] || g.memoryMiB > range[1]) {
         issue(ctx, ["gateway", "memoryMiB"], `${g.memoryMiB} is not allowed with cpu ${g.cpu}; allowed: ${range[0]}..${range[1]} MiB`, g.memoryMiB);
+    }
+}
+
+/** Placeholder zone names: a subnet plan's limits depend on the count, not on the names a region gives at deploy. */
+function zoneNames(count: number): string[] {
+    return Array.from({ length: count }, (_, i) => `zone-${i}`);
+}
+
+/** A CIDR the network would be cut from: `check` throws with the value and what is allowed. */
+function checkCidr(path: Array<string | number>, cidr: string, check: (cidr: string) => unknown, ctx: Ctx): void {
+    try {
+        check(cidr);
+    } catch (error) {
+        issue(ctx, path, (error as Error).message, cidr);
     }
 }
 

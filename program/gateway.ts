@@ -2,9 +2,10 @@
  * The gateway mode: the team pays API prices and runs no GPU. A LiteLLM proxy routes each request to
  * the cheapest capable tier, caches similar requests, enforces budgets and reports spend.
  *
- * Everything that can be wrong is found before the first resource is registered: the zod schema
- * (index.ts) first, then `preflightGateway` here (the routing against the catalogue's providers, the
- * provider keys, the network plan, the price of every part), all problems in one ConfigError.
+ * Everything that can be wrong is found before the first resource is registered: the schema
+ * (config/: every rule config can break, including the network plan) first, then `preflightGateway`
+ * here with what the schema cannot see (the rendered routing against the release, the provider keys,
+ * the run context, the price of every part), all problems in one ConfigError.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,7 +18,6 @@ import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteL
 import { RunContext, runContext } from "./runContext";
 import { digestProblem, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
 import { VpcRef } from "../components/network/vpc";
-import { planGatewaySubnets } from "../components/network/subnets";
 import type { StackOutputs } from "./index";
 
 const key = (path: string): string => `${NAMESPACE}:${path}`;
@@ -31,7 +31,8 @@ export interface GatewayPreflight {
 /** The config checks the schema cannot make (they need the catalogue's providers and prices), all at once. */
 export function preflightGateway(config: StackConfig, secrets: StackSecrets, selfHosted?: SelfHostedModel): GatewayPreflight {
     const gateway = config.gateway;
-    if (gateway === undefined) throw new ConfigError([`${key("gateway")}: is required when mode is "${config.mode}": set it with at least budgets.monthlyUsd`]);
+    // The schema requires the section in this mode (config/rules.ts): a config that lacks it did not come through it.
+    if (gateway === undefined) throw new Error(`preflightGateway: mode "${config.mode}" without gateway; parse the config with config/stack.ts first`);
     const problems: string[] = [];
     let rendered: RenderedLiteLLMConfig | undefined;
     try {
@@ -61,14 +62,6 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
     if (certificate !== undefined) problems.push(certificate);
     if (secrets.providerApiKeys === undefined) {
         problems.push(`${key(SECRET_KEYS.providerApiKeys)}: is required: the gateway calls ${rendered?.providers.join(", ") ?? "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each`);
-    }
-    if (gateway.availabilityZones < 2) {
-        problems.push(`${key("gateway.availabilityZones")}: ${gateway.availabilityZones} zone cannot hold an Application Load Balancer (it needs subnets in 2 zones); allowed: 2..6 (a dev stack may still run one task)`);
-    }
-    try {
-        planGatewaySubnets(gateway.vpcCidr, Array.from({ length: Math.max(2, gateway.availabilityZones) }, (_, i) => `zone-${i}`));
-    } catch (error) {
-        problems.push((error as Error).message);
     }
     try {
         gatewayInfraMonthlyCost(infraInput(gateway, { natGateways: 1, publicIpv4: 0, providers: 1 }));

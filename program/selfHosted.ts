@@ -5,8 +5,10 @@
  * and returns the stack outputs.
  *
  * Everything that can be wrong with the config is found before the first resource is registered:
- * the zod schema (index.ts) first, then `preflightSelfHosted` here (the secret, the precision vLLM can
- * serve, the cache volume, the egress ranges, the price), all problems in one ConfigError.
+ * the schema (config/: every rule config can break, including the network plan and the CIDRs) first,
+ * then `preflightSelfHosted` here (the secrets, what a deploy needs beyond what the engine's readers
+ * accept: the cache volume, the Hugging Face ranges, the endpoint; the run context; the price), all
+ * problems in one ConfigError.
  *
  * The model source decides the egress: an S3 mirror is reached on the region's S3 prefix-list ranges
  * (read at deploy time) with an IRSA role scoped to its prefix; Hugging Face on the configured CDN
@@ -31,9 +33,8 @@ import { VllmEndpoint, endpointListener } from "../components/selfHosted/endpoin
 import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
-import { parseCidr } from "../components/cidr";
 import { NODE_INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network/vpc";
-import { parseVpcCidr, planSubnets } from "../components/network/subnets";
+import { planSubnets } from "../components/network/subnets";
 import { NetworkCost, networkMonthlyCost } from "../cost/network";
 import { ServingModelSource, VllmServing, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
@@ -86,9 +87,8 @@ export interface Preflight {
 export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets): Preflight {
     const key = (path: string): string => `${NAMESPACE}:${path}`;
     const selfHosted = config.selfHosted;
-    if (selfHosted === undefined) {
-        throw new ConfigError([`${key("selfHosted")}: is required when mode is "${config.mode}": set it (an empty object takes every default)`]);
-    }
+    // The schema requires the section in this mode (config/rules.ts): a config that lacks it did not come through it.
+    if (selfHosted === undefined) throw new Error(`preflightSelfHosted: mode "${config.mode}" without selfHosted; parse the config with config/stack.ts first`);
     const problems: string[] = [];
     const fromHuggingFace = selfHosted.modelSource.kind === "huggingface";
     if (fromHuggingFace && secrets.hfToken === undefined) {
@@ -116,21 +116,6 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     }
     if (fromHuggingFace && selfHosted.egressAllowedCidrs.length === 0) {
         problems.push(`${key("selfHosted.egressAllowedCidrs")}: [] leaves the serving namespace no route to the model source when selfHosted.modelSource.kind is "huggingface" (its NetworkPolicy allows only DNS, the VPC endpoints and these ranges); list the Hugging Face CDN's address ranges, or mirror the weights in S3 once and set selfHosted.modelSource to {kind: s3, bucket, prefix} (its ranges come from the region's S3 prefix list)`);
-    }
-    try {
-        parseVpcCidr(selfHosted.vpcCidr);
-    } catch (error) {
-        problems.push(`${key("selfHosted.vpcCidr")}: ${(error as Error).message}`);
-    }
-    for (const [i, cidr] of selfHosted.egressAllowedCidrs.entries()) {
-        try {
-            parseCidr(cidr);
-        } catch (error) {
-            problems.push(`${key(`selfHosted.egressAllowedCidrs.${i}`)}: ${(error as Error).message}`);
-        }
-    }
-    if (selfHosted.capacityType === "CAPACITY_BLOCK" && selfHosted.gpuZones > 1) {
-        problems.push(`${key("selfHosted.capacityType")}: CAPACITY_BLOCK with ${selfHosted.gpuZones} GPU zones: a Capacity Block reservation lives in one zone and the config holds one reservation id; allowed: ON_DEMAND, or CAPACITY_BLOCK with gpuZones 1 (redundancy false, not in production)`);
     }
     let estimate: Estimate | undefined;
     try {

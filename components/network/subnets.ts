@@ -53,16 +53,10 @@ export function planSubnets(vpcCidr: string, zones: readonly string[]): SubnetPl
  * Application Load Balancer needs subnets in at least 2 zones.
  */
 export function planGatewaySubnets(vpcCidr: string, zones: readonly string[]): SubnetPlan[] {
-    let parsed: { readonly base: number; readonly prefix: number };
-    try {
-        parsed = parseCidr(vpcCidr);
-    } catch (error) {
-        throw new Error(`llm-breakeven:gateway.vpcCidr: ${(error as Error).message}`);
-    }
-    const { base, prefix } = parsed;
-    if (prefix < 16 || prefix > 20) throw new Error(`llm-breakeven:gateway.vpcCidr: "${vpcCidr}" must be a /16 to /20 (AWS allows /16 at most; a /20 leaves /24 subnets)`);
+    const { base, prefix } = parseCidr(vpcCidr);
+    if (prefix < 16 || prefix > 20) throw new Error(`"${vpcCidr}" must be a /16 to /20 (AWS allows /16 at most; a /20 leaves /24 subnets)`);
     if (zones.length < 2 || zones.length > MAX_ZONES) {
-        throw new Error(`llm-breakeven:gateway.availabilityZones: ${zones.length} zones; an Application Load Balancer needs subnets in at least 2 zones, and the plan holds at most ${MAX_ZONES}`);
+        throw new Error(`${zones.length} zones; an Application Load Balancer needs subnets in at least 2 zones, and the plan holds at most ${MAX_ZONES}`);
     }
     const block = 2 ** (32 - prefix) / 16;
     return zones.map((zone, i) => ({

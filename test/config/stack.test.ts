@@ -61,6 +61,11 @@ describe("stack config", () => {
         ["a prefix with a leading slash", { modelSource: { kind: "s3", bucket: "models-x", prefix: "/llama" } }, "llm-breakeven:selfHosted.modelSource.prefix: must be a key prefix without s3://"],
         ["a bucket key on Hugging Face", { modelSource: { kind: "huggingface", bucket: "models-x" } }, "llm-breakeven:selfHosted.modelSource: unknown key \"bucket\""],
         ["hand-typed ranges beside an S3 mirror", { modelSource: { kind: "s3", bucket: "models-x" }, egressAllowedCidrs: ["52.216.0.0/15"] }, "llm-breakeven:selfHosted.egressAllowedCidrs: [\"52.216.0.0/15\"] must be empty when selfHosted.modelSource.kind is \"s3\""],
+        // Issue 17: the network rules are the schema's, stated once (the program no longer restates them).
+        ["a VPC too small for the node subnets", { vpcCidr: "10.40.0.0/22" }, "llm-breakeven:selfHosted.vpcCidr: \"10.40.0.0/22\" is too small for per-zone node subnets (pods take VPC addresses); allowed: a /20 or larger"],
+        ["a misaligned VPC", { vpcCidr: "10.40.1.0/16" }, "llm-breakeven:selfHosted.vpcCidr: \"10.40.1.0/16\" is not aligned: the network address of a /16 there is 10.40.0.0"],
+        ["an egress range with an octet above 255", { modelSource: { kind: "huggingface" }, egressAllowedCidrs: ["192.0.2.0/24", "300.0.0.0/8"] }, "llm-breakeven:selfHosted.egressAllowedCidrs.1: \"300.0.0.0/8\" is not an IPv4 CIDR: octets must be 0-255"],
+        ["a Capacity Block across two zones", { capacityType: "CAPACITY_BLOCK", capacityReservationId: "cr-0123456789abcdef0" }, "llm-breakeven:selfHosted.capacityType: CAPACITY_BLOCK with 2 GPU zones"],
     ])("rejects %s, naming the key, the value and what is allowed", (_label, overrides, expected) => {
         expect(problemsOf(selfHosted(overrides)).some((p) => p.startsWith(expected))).toBe(true);
     });
@@ -78,6 +83,19 @@ describe("stack config", () => {
             expect.stringContaining("llm-breakeven:selfHosted.instanceType: \"p9.48xlarge\""),
             expect.stringContaining("llm-breakeven:gateway.minCount: 1 is below the production floor of 2 tasks"),
         ]));
+    });
+
+    it.each([
+        ["one zone, in any environment (an ALB needs two)", { availabilityZones: 1 }, "dev", "llm-breakeven:gateway.availabilityZones: 1 zone cannot hold an Application Load Balancer (it needs subnets in 2 zones); allowed: 2..6"],
+        ["a VPC outside /16../20", { vpcCidr: "10.50.0.0/24" }, "production", "llm-breakeven:gateway.vpcCidr: \"10.50.0.0/24\" must be a /16 to /20"],
+        ["a VPC that is not a CIDR", { vpcCidr: "10.500.0.0/16" }, "production", "llm-breakeven:gateway.vpcCidr: \"10.500.0.0/16\" is not an IPv4 CIDR: octets must be 0-255"],
+    ])("rejects a gateway network with %s, naming the key and the value", (_label, overrides, environment, expected) => {
+        const problems = problemsOf({
+            mode: "gateway", environment,
+            workload: { tokensPerMonth: "500M", routing: [{ tier: "simple", model: "openai/gpt-4o-mini", share: 1 }] },
+            gateway: { budgets: { monthlyUsd: 1000 }, ...overrides },
+        });
+        expect(problems.filter((p) => p.startsWith(expected))).toHaveLength(1);
     });
 
     it("checks routing: known models, shares summing to 1, self-hosted only in hybrid", () => {
