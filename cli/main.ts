@@ -12,13 +12,13 @@ import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/stack";
 import { EXIT, UsageError } from "./errors";
-import { registerCapacity } from "./capacity";
-import { registerEstimate } from "./estimate";
-import { registerPlan } from "./plan";
-import { registerUsage } from "./usage";
-import { registerSmoke } from "./smoke";
-import { registerPrices } from "./prices";
-import { registerRecommend } from "./recommend";
+import { registerCapacity } from "./commands/capacity";
+import { registerEstimate } from "./commands/estimate";
+import { registerPlan } from "./commands/plan";
+import { registerUsage } from "./commands/usage";
+import { registerSmoke } from "./commands/smoke";
+import { registerPrices } from "./commands/prices";
+import { registerRecommend } from "./commands/recommend";
 
 export async function main(argv: readonly string[]): Promise<number> {
     const program = new Command("llm-breakeven")

@@ -1,7 +1,7 @@
 /**
  * Measured usage: the workload figures (tokens per month, input:output ratio, peak-to-average, cache
  * hit rate, realised $/M tokens) computed from counter samples that a Prometheus range query returned.
- * Pure: the CLI (cli/usage.ts) fetches the samples, this module does the arithmetic and says what it
+ * Pure: the CLI (cli/commands/usage.ts) fetches the samples, this module does the arithmetic and says what it
  * could not measure. A missing series, a reset counter, a gap in the data or a window too short to
  * stand for a month is reported, never read as zero.
  */

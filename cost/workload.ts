@@ -77,7 +77,7 @@ export function allFrontierRate(inputOutputRatio: number, frontier: ApiModel = a
 
 /**
  * The ranges every input is held to: one definition, read by the stack schema (config/stack.ts), the
- * CLI's flags and --help (cli/flags.ts, cli/estimate.ts) and the policy pack's config schemas
+ * CLI's flags and --help (cli/flags.ts, cli/commands/estimate.ts) and the policy pack's config schemas
  * (policies/lib/workload.ts, policies/monthlyBudget.ts). A bound marked exclusive admits values above
  * `min` only. Each upper bound is far above any real workload and exists to refuse typos (1e30, a
  * price in USD per token) before they turn into "143703754613583460000 nodes needed".

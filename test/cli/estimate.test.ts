@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { registerEstimate } from "../../cli/estimate";
+import { registerEstimate } from "../../cli/commands/estimate";
 import { UsageError } from "../../cli/errors";
 import { Estimate, formatTokens } from "../../cost";
 

@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { capacityFromOptions, capacityJson } from "../../cli/capacity";
+import { capacityFromOptions, capacityJson } from "../../cli/commands/capacity";
 import { UsageError } from "../../cli/errors";
 
 const ROOT = path.resolve(__dirname, "../..");

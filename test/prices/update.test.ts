@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
-import { updatePrices } from "../../cli/prices";
+import { updatePrices } from "../../cli/commands/prices";
 import { RegionPriceFile } from "../../cost/prices/schema";
 
 const FIXTURE = path.join(__dirname, "fixture");

@@ -11,7 +11,7 @@ import { parseMeasuredWorkload } from "../../config/measuredWorkload";
 import { offerFor, selfHostedOrDefault } from "../../config/scenario";
 import { offerHourlyUsd } from "../../cost/units";
 import { SERVING_NAMESPACE } from "../../program/selfHosted";
-import { DEFAULT_SERVING_NAMESPACE } from "../../cli/usage";
+import { DEFAULT_SERVING_NAMESPACE } from "../../cli/commands/usage";
 import { removeTempDirs, tempDir } from "../tempDirs";
 import { END_S, GAP, GW_CACHE_HIT_SHARE, GW_MODELS, NODES, RESET_AT_S, generate, truth, writeOpenMetrics, Fixture } from "./generator";
 import { createBlocks, RunningPrometheus, startPrometheus } from "./prometheusServer";

@@ -6,11 +6,11 @@
  *       --engine vllm-0.5 --input-tokens 230 --output-tokens 200 --concurrency 320 --json
  */
 import { Command } from "commander";
-import { BYTES_PER_PARAMETER, GPUS, GpuId, OPEN_MODELS, Precision } from "../cost/catalogue";
-import { CapacityError, ENGINE_IDS, EngineId, NodeCapacity, nodeCapacity } from "../cost/capacity";
-import { formatWhole } from "../cost/units";
-import { UsageError } from "./errors";
-import { boundedFlag } from "./flags";
+import { BYTES_PER_PARAMETER, GPUS, GpuId, OPEN_MODELS, Precision } from "../../cost/catalogue";
+import { CapacityError, ENGINE_IDS, EngineId, NodeCapacity, nodeCapacity } from "../../cost/capacity";
+import { formatWhole } from "../../cost/units";
+import { UsageError } from "../errors";
+import { boundedFlag } from "../flags";
 
 interface CapacityOptions {
     readonly gpu?: string;

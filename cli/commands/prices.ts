@@ -12,12 +12,12 @@ import * as https from "https";
 import * as path from "path";
 import { Readable } from "stream";
 import { Command } from "commander";
-import { readOffer } from "../cost/prices/offer";
-import { DEFAULT_OFFERS, RegionCollector } from "../cost/prices/extract";
-import { checkRegionFile, emptyRegionFile, RegionPriceFile, stableJson } from "../cost/prices/schema";
-import { PRICE_DATA_DIR, reloadPrices, supportedRegions } from "../cost/prices/store";
-import { EXIT, UsageError } from "./errors";
-import { outputDir } from "./output/write";
+import { readOffer } from "../../cost/prices/offer";
+import { DEFAULT_OFFERS, RegionCollector } from "../../cost/prices/extract";
+import { checkRegionFile, emptyRegionFile, RegionPriceFile, stableJson } from "../../cost/prices/schema";
+import { PRICE_DATA_DIR, reloadPrices, supportedRegions } from "../../cost/prices/store";
+import { EXIT, UsageError } from "../errors";
+import { outputDir } from "../output/write";
 
 /** AWS's public Price List host (docs/sources.md §14). */
 export const AWS_PRICE_LIST = "https://pricing.us-east-1.amazonaws.com";

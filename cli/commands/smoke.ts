@@ -14,8 +14,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import type { Command } from "commander";
-import { EXIT, UsageError } from "./errors";
-import { numberFlag } from "./flags";
+import { EXIT, UsageError } from "../errors";
+import { numberFlag } from "../flags";
 
 export interface SmokeOptions {
     readonly stack?: string;

@@ -6,16 +6,16 @@
  */
 import * as path from "path";
 import { Command } from "commander";
-import { CACHE_HIT_RATE_RANGE, OPEN_MODELS, PEAK_TO_AVERAGE_RANGE, SEED_ASSUMPTIONS, formatTokens, formatUsd, rangeText } from "../cost";
-import { Configuration, recommend, Recommendation, RecommendInput } from "../cost/recommend";
-import { hostedEquivalent } from "../config/scenario";
-import { suggest } from "../config/stack";
-import { EXIT, UsageError } from "./errors";
-import { plainTable } from "./output/color";
-import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED, boundedFlag, numberFlag, rateFlag, ratioFlag, tokensFlag } from "./flags";
-import { writeStack, WrittenStack } from "./recommend/writeStack";
+import { CACHE_HIT_RATE_RANGE, OPEN_MODELS, PEAK_TO_AVERAGE_RANGE, SEED_ASSUMPTIONS, formatTokens, formatUsd, rangeText } from "../../cost";
+import { Configuration, recommend, Recommendation, RecommendInput } from "../../cost/recommend";
+import { hostedEquivalent } from "../../config/scenario";
+import { suggest } from "../../config/stack";
+import { EXIT, UsageError } from "../errors";
+import { plainTable } from "../output/color";
+import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED, boundedFlag, numberFlag, rateFlag, ratioFlag, tokensFlag } from "../flags";
+import { writeStack, WrittenStack } from "../recommend/writeStack";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const DEFAULT_MODEL = "llama-3.3-70b-instruct";
 
 export interface RecommendOptions {

@@ -12,17 +12,17 @@
  * is checked before anything runs, and nothing is written to --out unless the whole plan succeeded.
  */
 import type { Command } from "commander";
-import { EXIT, UsageError } from "./errors";
-import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED } from "./flags";
-import { planJson } from "./plan/json";
-import { colorsFor, renderComparison, renderQuiet, renderStack } from "./plan/output";
-import { assertUniquePhysicalNames } from "./plan/names";
-import { allStacks, parseWhatIf, planFiles, planStack, prepareFiles, prepareStack, StackPlan } from "./plan/plan";
-import { readExport, readPreview } from "./plan/preview";
-import { progressLine, SILENT } from "./plan/progress";
-import { readReports, renderMarkdown, renderReport, writeReport } from "./plan/report";
-import { outputDir } from "./output/write";
-import { measuredJson, measuredText, readMeasuredFlag, withMeasuredPolicy } from "./usage/drift";
+import { EXIT, UsageError } from "../errors";
+import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED } from "../flags";
+import { planJson } from "../plan/json";
+import { colorsFor, renderComparison, renderQuiet, renderStack } from "../plan/output";
+import { assertUniquePhysicalNames } from "../plan/names";
+import { allStacks, parseWhatIf, planFiles, planStack, prepareFiles, prepareStack, StackPlan } from "../plan/plan";
+import { readExport, readPreview } from "../plan/preview";
+import { progressLine, SILENT } from "../plan/progress";
+import { readReports, renderMarkdown, renderReport, writeReport } from "../plan/report";
+import { outputDir } from "../output/write";
+import { measuredJson, measuredText, readMeasuredFlag, withMeasuredPolicy } from "../usage/drift";
 
 export interface PlanOptions {
     readonly stack?: string;

@@ -7,17 +7,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { parse as parseYaml } from "yaml";
-import { NAMESPACE, parseStackConfig, suggest } from "../config/stack";
-import { scenarioFromStackConfig } from "../config/scenario";
+import { NAMESPACE, parseStackConfig, suggest } from "../../config/stack";
+import { scenarioFromStackConfig } from "../../config/scenario";
 import {
     BYTES_PER_PARAMETER, CACHE_HIT_RATE_RANGE, CapacityError, Estimate, GPU_OFFERS, OPEN_MODELS, PEAK_TO_AVERAGE_RANGE, Precision, SEED_ASSUMPTIONS, SERVABLE_PRECISIONS, Scenario,
     MAX_NODES, UNSERVABLE_PRECISION, allFrontierRate, rangeText, estimate, formatTokens, formatUsd, formatWhole, seedScenario,
-} from "../cost";
-import { UsageError } from "./errors";
-import { Colors, colorsFor, plainTable } from "./output/color";
-import { OutputFile, outputFile } from "./output/write";
-import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED, boundedFlag, numberFlag, rateFlag, ratioFlag, tokensFlag } from "./flags";
-import { estimateMeasured, readMeasuredFlag } from "./usage/drift";
+} from "../../cost";
+import { UsageError } from "../errors";
+import { Colors, colorsFor, plainTable } from "../output/color";
+import { OutputFile, outputFile } from "../output/write";
+import { RATE_ACCEPTED, RATIO_ACCEPTED, TOKENS_ACCEPTED, boundedFlag, numberFlag, rateFlag, ratioFlag, tokensFlag } from "../flags";
+import { estimateMeasured, readMeasuredFlag } from "../usage/drift";
 
 export const PRESETS = ["seed"] as const;
 
@@ -80,7 +80,7 @@ export function registerEstimate(program: Command, setExitCode: (code: number) =
             const measured = estimateMeasured(result.scenario, readMeasuredFlag(options.measured, undefined));
             if (chart !== undefined) {
                 // Vega loads only for a chart: a fifth of the start-up of a command that draws none.
-                const { renderChartSvg } = await import("../cost/chart");
+                const { renderChartSvg } = await import("../../cost/chart");
                 chart.write(await renderChartSvg(result));
             }
             process.stdout.write(options.json === true ? `${JSON.stringify(measured !== undefined ? { ...result, measured: measured.json } : result, null, 2)}\n` : renderTable(result, colorsFor(process.stdout), options.chart) + (measured?.text ?? ""));
@@ -170,7 +170,7 @@ function defaultRates(inputOutputRatio: number): Scenario["api"] {
 }
 
 /** The shipped stacks (stacks/Pulumi.<env>.yaml), read without loading the Pulumi SDK (mockrun does). */
-const STACKS_DIR = path.join(__dirname, "..", "stacks");
+const STACKS_DIR = path.join(__dirname, "..", "..", "stacks");
 
 function stackFileOf(env: string): string {
     const file = path.join(STACKS_DIR, `Pulumi.${env}.yaml`);

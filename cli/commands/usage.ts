@@ -20,15 +20,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { parse as parseYaml } from "yaml";
-import { MEASURED_WORKLOAD_KIND, MeasuredWorkload } from "../config/measuredWorkload";
-import { offerFor, selfHostedOrDefault } from "../config/scenario";
-import { MODES, NAMESPACE, StackConfig, parseStackConfig } from "../config/stack";
-import { counterTotals, Measurement, measure, Series } from "../cost/measured";
-import { formatTokens, formatUsd, HOURS_PER_MONTH, offerHourlyUsd } from "../cost/units";
-import { EXIT, UsageError } from "./errors";
-import { numberFlag } from "./flags";
-import { outputFile } from "./output/write";
-import { authHeaders, prometheusClient, PrometheusClient, stepFor } from "./usage/prometheus";
+import { MEASURED_WORKLOAD_KIND, MeasuredWorkload } from "../../config/measuredWorkload";
+import { offerFor, selfHostedOrDefault } from "../../config/scenario";
+import { MODES, NAMESPACE, StackConfig, parseStackConfig } from "../../config/stack";
+import { counterTotals, Measurement, measure, Series } from "../../cost/measured";
+import { formatTokens, formatUsd, HOURS_PER_MONTH, offerHourlyUsd } from "../../cost/units";
+import { EXIT, UsageError } from "../errors";
+import { numberFlag } from "../flags";
+import { outputFile } from "../output/write";
+import { authHeaders, prometheusClient, PrometheusClient, stepFor } from "../usage/prometheus";
 
 /** A measurement with a figure missing: said on stderr, nothing written. */
 export const EXIT_NOT_MEASURED = 3;
@@ -195,7 +195,7 @@ export function renderUsage(m: Measurement, file: MeasuredWorkload | undefined, 
 }
 
 function readStack(env: string): StackConfig {
-    const file = path.join(__dirname, "..", "stacks", `Pulumi.${env}.yaml`);
+    const file = path.join(__dirname, "..", "..", "stacks", `Pulumi.${env}.yaml`);
     if (!fs.existsSync(file)) throw new UsageError(`--stack "${env}": ${path.relative(process.cwd(), file)} does not exist`);
     const config = ((parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config) ?? {};
     const raw: Record<string, unknown> = {};
