@@ -15,7 +15,7 @@ import { estimateStack } from "../config/scenario";
 import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from "../config/stack";
 import { ALARM_METRICS, Gateway } from "../components/gateway/gateway";
 import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
-import { RunContext, runContext } from "./runContext";
+import { EXAMPLE_ACCOUNT, RunContext, runContext } from "./runContext";
 import { digestProblem, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
 import { VpcRef } from "../components/network/vpc";
 import type { StackOutputs } from "./index";
@@ -110,13 +110,11 @@ export function deployRefusal(input: RunContext & { readonly environment: string
 }
 
 /**
- * AWS's documentation account: the shipped stack files name a certificate there so that they plan
- * as an internet-facing HTTPS gateway, but no such certificate is yours. A real `pulumi up` with it
- * would create the load balancer and then fail on its listener (a half-applied deploy): refused
- * before any resource is registered. Previews and the offline plan go on.
+ * The shipped stack files name a certificate in AWS's documentation account (EXAMPLE_ACCOUNT) so that
+ * they plan as an internet-facing HTTPS gateway, but no such certificate is yours. A real `pulumi up`
+ * with it would create the load balancer and then fail on its listener (a half-applied deploy):
+ * refused before any resource is registered. Previews and the offline plan go on.
  */
-const EXAMPLE_ACCOUNT = "123456789012";
-
 export function certificateRefusal(input: RunContext & { readonly certificateArn: string | undefined }): string | undefined {
     if (input.dryRun || input.offlinePlan || input.certificateArn === undefined) return undefined;
     if (input.certificateArn.split(":")[4] !== EXAMPLE_ACCOUNT) return undefined;

@@ -11,6 +11,14 @@ export interface RunContext {
     readonly offlinePlan: boolean;
 }
 
+/**
+ * AWS's documentation account. The shipped stack files name resources there (a certificate, a model
+ * bucket) so that they plan; none of them is yours, so a real deploy refuses them before any
+ * resource is registered (program/gateway.ts certificateRefusal, program/selfHosted.ts
+ * modelBucketRefusal). Previews and the offline plan go on.
+ */
+export const EXAMPLE_ACCOUNT = "123456789012";
+
 export function runContext(): RunContext {
     return { dryRun: pulumi.runtime.isDryRun(), offlinePlan: pulumi.runtime.getEngine() === undefined };
 }

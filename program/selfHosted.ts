@@ -24,7 +24,7 @@ import { weightsGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
 import { StackSecrets } from "../config/pulumi";
 import { estimateStack, offerFor } from "../config/scenario";
-import { runContext } from "./runContext";
+import { EXAMPLE_ACCOUNT, RunContext, runContext } from "./runContext";
 import { ENDPOINT_DEFAULTS, EndpointAuth, EndpointConfig, deployProblems, endpointAuth } from "../config/endpoint";
 import { ConfigError, ModelSourceKind, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
 import { albLcuPerHour } from "../cost/loadBalancer";
@@ -81,6 +81,18 @@ export interface Preflight {
 }
 
 /**
+ * The shipped self-hosted and hybrid stacks name their S3 model mirror in AWS's documentation account
+ * (EXAMPLE_ACCOUNT) so that they plan; a real deploy would stream weights from a bucket that is not
+ * yours (a bucket name is global: at best AccessDenied after the cluster and GPU nodes exist). A real
+ * `pulumi up` refuses it before any resource is registered; previews and the offline plan go on.
+ */
+export function modelBucketRefusal(input: RunContext & { readonly modelSource: SelfHostedConfig["modelSource"]; readonly region: string }): string | undefined {
+    if (input.dryRun || input.offlinePlan || input.modelSource.kind !== "s3") return undefined;
+    if (!input.modelSource.bucket.includes(EXAMPLE_ACCOUNT)) return undefined;
+    return `${NAMESPACE}:selfHosted.modelSource.bucket: "${input.modelSource.bucket}" is the shipped example (it names AWS's documentation account ${EXAMPLE_ACCOUNT}), not your model mirror; create a bucket in ${input.region}, fill it as the stack file's comment shows, and run \`pulumi config set --path 'llm-breakeven:selfHosted.modelSource.bucket' <your-bucket>\``;
+}
+
+/**
  * Everything the schema cannot know, checked before any resource exists; every problem named with its
  * key, value and fix, all at once.
  */
@@ -104,7 +116,10 @@ export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets):
     if (auth === "api-key" && secrets.vllmApiKey === undefined) {
         problems.push(`${key(SECRET_KEYS.vllmApiKey)}: is required when selfHosted.endpoint.auth is "api-key": vLLM checks it on every /v1 request; run \`pulumi config set --secret ${key(SECRET_KEYS.vllmApiKey)} "$(openssl rand -hex 32)"\``);
     }
-    if (endpoint !== undefined) problems.push(...deployProblems(endpoint, config.environment, runContext().offlinePlan));
+    const run = runContext();
+    if (endpoint !== undefined) problems.push(...deployProblems(endpoint, config.environment, run.offlinePlan));
+    const bucket = modelBucketRefusal({ ...run, modelSource: selfHosted.modelSource, region: config.region });
+    if (bucket !== undefined) problems.push(bucket);
     const model = OPEN_MODELS.get(selfHosted.model);
     const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
     if (model !== undefined && instance?.gpu !== undefined) {
