@@ -16,7 +16,7 @@ import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from 
 import { ALARM_METRICS, Gateway } from "../components/gateway/gateway";
 import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
 import { EXAMPLE_ACCOUNT, RunContext, runContext } from "./runContext";
-import { digestProblem, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
+import { digestProblem, openBreakProblems, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
 import { VpcRef } from "../components/network/vpc";
 import type { StackOutputs } from "./index";
 
@@ -56,6 +56,8 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
     // A real production `pulumi up` runs only a registry-resolved digest; checked here, before any
     // resource of the stack (hybrid: the self-hosted side too) is registered.
     const run = runContext();
+    // A real deploy never starts a proxy that a feature it uses is known to break (no fixed release read).
+    if (rendered !== undefined && !run.dryRun && !run.offlinePlan) problems.push(...openBreakProblems(gateway.image, requiredFeatures(rendered.document)));
     const refusal = deployRefusal({ ...run, environment: config.environment, image: gateway.image });
     if (refusal !== undefined) problems.push(refusal);
     const certificate = certificateRefusal({ ...run, certificateArn: gateway.certificateArn });

@@ -255,7 +255,8 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
  * The valkey-semantic cache. It answers a prompt that is merely similar to an earlier one with the
  * earlier answer, and LiteLLM's docs (docs/proxy/caching_semantic) warn that on multi-turn or agentic
  * traffic it replays stale responses: stacks serving such traffic set llm-breakeven:gateway.cache.semantic: false.
- * Keys as docs/proxy/caching names them for valkey-semantic; valkey_semantic_cache.py takes `ssl`.
+ * Keys as docs/proxy/caching_semantic names them for valkey-semantic ("For ElastiCache with encryption in
+ * transit (TLS), add `ssl: true` under `cache_params`, or set `cache_params.redis_url` to a `rediss://` URL").
  */
 function semanticCacheSettings(similarityThreshold: number): Record<string, unknown> {
     return {
@@ -265,7 +266,13 @@ function semanticCacheSettings(similarityThreshold: number): Record<string, unkn
             host: `os.environ/${ENV.redisHost}`,
             port: `os.environ/${ENV.redisPort}`,
             password: `os.environ/${ENV.redisPassword}`,
-            // ElastiCache requires TLS in transit.
+            // The replication group requires TLS in transit (storage.ts). `ssl` reaches the backend as read in
+            // BerriAI/litellm (docs/sources.md §25): the proxy hands cache_params to Cache(**cache_params), only
+            // os.environ/ strings resolved (litellm/proxy/proxy_server.py load_config, _init_cache); Cache passes
+            // it on in **kwargs (litellm/caching/caching.py, Cache.__init__'s VALKEY_SEMANTIC branch);
+            // ValkeySemanticCache takes ssl (valkey_semantic_cache.py@04c1c8ba line 62) into
+            // build_valkey_url (lines 95, 113), which picks rediss:// for it (litellm/llms/valkey/common_utils.py
+            // @2c8bdbb4 line 18). A YAML boolean: Python reads the string "false" as true.
             ssl: true,
             similarity_threshold: similarityThreshold,
             valkey_semantic_cache_embedding_model: CACHE_EMBEDDING_MODEL_NAME,

@@ -43,6 +43,12 @@ export interface LiteLLMFeature {
     readonly evidence: string;
     /** Releases known broken for this feature (inclusive), with the report. */
     readonly brokenIn?: { readonly from: string; readonly to: string; readonly evidence: string };
+    /**
+     * Broken from `from` on, and no release read carries the fix: a real `pulumi up` refuses the
+     * feature on those releases (program/gateway.ts), with `resolve`; the offline plan and previews go
+     * on. Close it (brokenIn) when a release note names the fix.
+     */
+    readonly openBreak?: { readonly from: string; readonly key: string; readonly evidence: string; readonly resolve: string };
 }
 
 /** Every feature the renderer can emit. Keys match `requiredFeatures`. */
@@ -69,8 +75,14 @@ export const LITELLM_FEATURES = {
         id: "valkey-semantic-cache",
         configKey: "litellm_settings.cache_params.type: valkey-semantic, valkey_semantic_cache_embedding_model",
         since: "1.93.0",
-        basis: "first-release",
-        evidence: "added by BerriAI/litellm#30675 (merged 2026-06-17, first in v1.90.0; \"unrecognized\" before), but the proxy's async path never cached until BerriAI/litellm#32295 (merged 2026-07-06): v1.91.0 (2026-07-04) predates it; the changelog range v1.92.0...v1.93.0 (release_notes/v1.93.0) carries the PRs merged beside it that day (#32284-#32298), so 1.93.0 is the first release certain to have it (1.92.0 may); litellm/caching/valkey_semantic_cache.py at 04c1c8ba passes metadata= only",
+        basis: "upper-bound",
+        evidence: "added by BerriAI/litellm#30675 (merged 2026-06-17, first in v1.90.0; \"unrecognized\" before), but the proxy's async path never cached until BerriAI/litellm#32295 (opened 2026-07-06; the bug still reported on v1.92.0-rc1 in #32324, 2026-07-07). Release records read 2026-11-30: litellm-docs release_notes/index.md (v1.92.0 2026-07-11, v1.93.0 2026-07-18) and release_notes/v1.93.0 (range v1.92.0...v1.93.0), which lists the PRs opened beside it (#32284-#32298) but not #32295 itself; no release note names it, and the tag holding its merge commit was not read (the BerriAI/litellm snapshot is over the fetch limit). 1.93.0 is the first release that can carry it; litellm/caching/valkey_semantic_cache.py at 04c1c8ba passes metadata= only",
+        openBreak: {
+            from: "1.94.0",
+            key: "gateway.cache.semantic",
+            evidence: "BerriAI/litellm#39180 (open, 2026-09-01; verified in the 1.94.0 and 1.99.0 sdists): valkey_semantic_cache.py imports redis.commands.search.indexDefinition, a module the official images' redis-py no longer has, so the proxy fails at startup with ModuleNotFoundError; the fix, #40863 (\"confirmed against 1.102.0\"), was still open on 2026-09-13, and valkey_semantic_cache.py at 04c1c8ba still has the import (line 27); no release read carries the fix",
+            resolve: "pulumi config set --path 'llm-breakeven:gateway.cache.semantic' false and pulumi config set --path 'llm-breakeven:workload.cacheHitRate' 0, or pin a release whose notes list BerriAI/litellm#40863 and record it in components/gateway/liteLLMRelease.ts",
+        },
     },
     prometheusCallback: {
         id: "prometheus-callback",
@@ -175,6 +187,20 @@ export function releaseProblems(image: string, features: readonly LiteLLMFeature
         }
     }
     return problems;
+}
+
+/**
+ * What a real deploy must not run: each feature the config uses that is in an open break on this
+ * release (see LiteLLMFeature.openBreak), one line naming its key, the report and the fix.
+ */
+export function openBreakProblems(image: string, features: readonly LiteLLMFeatureKey[]): string[] {
+    const tagged = parseReleaseTag(parseImage(image).tag ?? "");
+    if (tagged === undefined) return [];
+    return features.flatMap((k) => {
+        const f: LiteLLMFeature = LITELLM_FEATURES[k];
+        if (f.openBreak === undefined || compare(tagged, version(f.openBreak.from)) < 0) return [];
+        return [`llm-breakeven:${f.openBreak.key}: ${f.id} is broken on ${image} (from ${f.openBreak.from}, no fixed release read: ${f.openBreak.evidence}); run ${f.openBreak.resolve}`];
+    });
 }
 
 /** The one command that resolves an image's digest from the registry. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { API_MODELS, EMBEDDING_MODELS } from "../../cost/catalogue";
 import { CACHE_EMBEDDING_MODEL_ID, TierRoute } from "../../cost/gateway";
-import { CACHE_EMBEDDING_MODEL_NAME, ROUTER_MODEL_NAME, RoutingConfigError, renderLiteLLMConfig } from "../../components/gateway/liteLLMConfig";
+import { CACHE_EMBEDDING_MODEL_NAME, ENV, ROUTER_MODEL_NAME, RoutingConfigError, renderLiteLLMConfig } from "../../components/gateway/liteLLMConfig";
 
 interface Deployment { model_name: string; litellm_params: Record<string, unknown>; model_info?: Record<string, number | string> }
 
@@ -20,6 +20,20 @@ const cases: Array<{ name: string; routing: TierRoute[]; tiers: Record<string, s
     { name: "one model on a middle tier serves all", routing: [{ tier: "complex", model: "openai/gpt-4o", share: 1 }], tiers: { SIMPLE: "openai/gpt-4o", MEDIUM: "openai/gpt-4o", COMPLEX: "openai/gpt-4o", REASONING: "openai/gpt-4o" } },
     { name: "hybrid: self-hosted simple and medium", selfHosted: { servedModelName: "llama-3.3-70b-instruct" }, routing: [{ tier: "simple", model: "self-hosted", share: 0.4 }, { tier: "medium", model: "self-hosted", share: 0.3 }, { tier: "complex", model: "openai/gpt-4.1", share: 0.2 }, { tier: "reasoning", model: "anthropic/claude-sonnet-4", share: 0.1 }], tiers: { SIMPLE: "self-hosted/llama-3.3-70b-instruct", MEDIUM: "self-hosted/llama-3.3-70b-instruct", COMPLEX: "openai/gpt-4.1", REASONING: "anthropic/claude-sonnet-4" } },
 ];
+
+/**
+ * LiteLLM's path from cache_params to the valkey-semantic connection, as read in BerriAI/litellm
+ * (docs/sources.md §25): proxy_server.py resolves `os.environ/` strings and passes the rest unchanged to
+ * Cache(**cache_params); valkey_semantic_cache.py connects to redis_url if given, else to
+ * build_valkey_url(host, port, password, ssl), whose scheme is rediss when ssl is truthy (Python's truth).
+ */
+function liteLLMValkeyUrl(cacheParams: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string>>): string {
+    const p = Object.fromEntries(Object.entries(cacheParams).map(([k, v]) => [k, typeof v === "string" && v.startsWith("os.environ/") ? env[v.slice("os.environ/".length)] : v]));
+    if (typeof p["redis_url"] === "string") return p["redis_url"];
+    const ssl = p["ssl"];
+    const truthy = !(ssl === undefined || ssl === null || ssl === false || ssl === 0 || ssl === "");
+    return `${truthy ? "rediss" : "redis"}://${p["password"] ? `:${encodeURIComponent(String(p["password"]))}@` : ""}${p["host"]}:${p["port"]}`;
+}
 
 describe("renderLiteLLMConfig", () => {
     it.each(cases)("$name: parses back to the document, router tiers point at deployments, prices are the catalogue's", ({ routing, tiers, selfHosted }) => {
@@ -59,6 +73,17 @@ describe("renderLiteLLMConfig", () => {
         for (const f of doc["router_settings"].fallbacks as Record<string, string[]>[]) {
             for (const [from, to] of Object.entries(f)) for (const n of [from, ...to]) expect(names.has(n)).toBe(true);
         }
+    });
+
+    it("connects valkey-semantic over TLS (rediss://) the way LiteLLM builds the URL, from the YAML text it reads", () => {
+        const env = { [ENV.redisHost]: "master.gw.abc123.use1.cache.amazonaws.com", [ENV.redisPort]: "6379", [ENV.redisPassword]: "pw" };
+        const cacheParams = (parse(renderLiteLLMConfig({ ...base, routing: PROD }).yaml) as Record<string, any>)["litellm_settings"].cache_params as Record<string, unknown>;
+        expect(cacheParams["ssl"]).toBe(true);
+        expect(cacheParams).not.toHaveProperty("redis_url");
+        expect(liteLLMValkeyUrl(cacheParams, env)).toBe("rediss://:pw@master.gw.abc123.use1.cache.amazonaws.com:6379");
+        // Without it LiteLLM would speak plain text to a replication group that requires TLS.
+        const { ssl: _ssl, ...plain } = cacheParams;
+        expect(liteLLMValkeyUrl(plain, env)).toBe("redis://:pw@master.gw.abc123.use1.cache.amazonaws.com:6379");
     });
 
     it("carries the stack's budgets, the Prometheus callback, the valkey-semantic cache and env references only", () => {
