@@ -1,25 +1,13 @@
 /**
- * The routing gateway's monthly bill, line by line: the infrastructure it runs on (Fargate tasks,
- * load balancer, NAT, Valkey, Postgres, secrets, alarms, WAF) plus the API bill of each routing tier:
- * tokens x share x the tier model's blended price x (1 - cache hit rate). Pure, from the catalogue
- * only; the blended rate and the cache discount are the engine's own (workload.ts), so a tier line
- * and `apiMonthlyUsd` can never disagree.
+ * The routing gateway's API bill, line by line: each routing tier's tokens x share x the tier model's
+ * blended price x (1 - cache hit rate). Pure, from the catalogue only; the blended rate and the cache
+ * discount are the engine's own (workload.ts), so a tier line and `apiMonthlyUsd` can never disagree.
+ * The infrastructure the gateway runs on is not priced here: it is the resources the program creates,
+ * priced one by one by cost/pricers/ (one pricer, no counts kept by hand beside the components).
  */
-import {
-    API_MODELS,
-    AWS_SERVICES,
-    AwsServiceKey,
-    ELASTICACHE_NODES,
-    EMBEDDING_MODELS,
-    Provenance,
-    RDS_GP3_GB_MONTH,
-    RDS_POSTGRES_INSTANCES,
-    ServicePrice,
-    VALKEY_PRICE_FACTOR,
-} from "./catalogue";
-import { DEFAULT_ALB_LCU_PER_HOUR } from "./pricers";
+import { API_MODELS, ELASTICACHE_NODES, EMBEDDING_MODELS, RDS_POSTGRES_INSTANCES } from "./catalogue";
 import { CostLine } from "./selfHosted";
-import { HOURS_PER_MONTH, TOKENS_PER_MTOK } from "./units";
+import { TOKENS_PER_MTOK } from "./units";
 import { apiModel, apiMonthlyUsd, blendedUsdPerMTok } from "./workload";
 
 /** The routing entry id that sends a tier to the stack's own vLLM endpoint (hybrid mode). */
@@ -138,99 +126,19 @@ export function liteLLMProvider(modelId: string): string {
     return provider;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Infrastructure.
-// ---------------------------------------------------------------------------------------------
-
-export interface GatewayInfraInput {
-    /** Fargate tasks running all month (the service's desired count). */
-    readonly tasks: number;
-    /** Fargate CPU units per task (1024 = 1 vCPU). */
-    readonly cpuUnits: number;
-    readonly memoryMiB: number;
-    /** NAT gateways the gateway's own network runs; 0 when it shares another stack's network. */
-    readonly natGateways: number;
-    /** Public subnets an internet-facing load balancer holds an IPv4 address in; 0 for an internal one. */
-    readonly loadBalancerPublicIpv4: number;
-    readonly cacheNodeType: string;
-    readonly cacheNodes: number;
-    /** Absent when the gateway runs without Postgres. */
-    readonly database?: { readonly instanceClass: string; readonly multiAz: boolean; readonly allocatedStorageGiB: number };
-    readonly secrets: number;
-    /** Metrics the alarms evaluate: a metric-math alarm is billed per metric it reads. */
-    readonly alarmMetrics: number;
-    /** WAF rules; absent without WAF. */
-    readonly wafRules?: number;
-    /** Requests per month, for the WAF request charge. */
-    readonly requestsPerMonth: number;
-}
-
-export interface GatewayInfraCost {
-    readonly lines: readonly CostLine[];
-    readonly monthlyUsd: number;
-}
-
-function serviceLine(id: string, key: AwsServiceKey, quantity: number, label: string): CostLine {
-    const price: ServicePrice = AWS_SERVICES[key];
-    return { id, label, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd: quantity * price.usd, provenance: price.provenance };
-}
-
-function hourlyLine(id: string, label: string, count: number, hourlyUsd: number, unit: string, provenance: Provenance): CostLine {
-    return { id, label, quantity: count * HOURS_PER_MONTH, unit, unitUsd: hourlyUsd, monthlyUsd: count * HOURS_PER_MONTH * hourlyUsd, provenance };
-}
-
 /**
- * The gateway's infrastructure per month, from the catalogue. Fails closed: a cache node type or DB
- * class the catalogue has no price for is an error naming the config key, never $0. The load balancer
- * is priced at DEFAULT_ALB_LCU_PER_HOUR, the smallest steady load: what cost/pricers/elb.ts prices a load
- * balancer at when no usage is given (test/gateway/gatewayProd.test.ts checks the two bills agree).
+ * Config a gateway's resources could not be priced from, worded for its config key: checked before
+ * any resource is registered. The bill itself is the resource pricer's (cost/pricers/) over the
+ * resources the program creates; this only refuses a size the catalogue has no price for, never $0.
  */
-export function gatewayInfraMonthlyCost(input: GatewayInfraInput): GatewayInfraCost {
-    const vcpu = input.cpuUnits / 1024;
-    const gb = input.memoryMiB / 1024;
-    const lines: CostLine[] = [
-        serviceLine("fargate-vcpu", "fargateVcpuHour", input.tasks * vcpu * HOURS_PER_MONTH, `${input.tasks} LiteLLM tasks x ${vcpu} vCPU, ${HOURS_PER_MONTH} h`),
-        serviceLine("fargate-memory", "fargateGBHour", input.tasks * gb * HOURS_PER_MONTH, `${input.tasks} LiteLLM tasks x ${gb} GB, ${HOURS_PER_MONTH} h`),
-        serviceLine("alb-hours", "albHour", HOURS_PER_MONTH, `Application Load Balancer, ${HOURS_PER_MONTH} h`),
-        serviceLine("alb-lcu", "albLcuHour", DEFAULT_ALB_LCU_PER_HOUR * HOURS_PER_MONTH, `${DEFAULT_ALB_LCU_PER_HOUR} LCU x ${HOURS_PER_MONTH} h (stated assumption: the smallest steady load)`),
-    ];
-    if (input.loadBalancerPublicIpv4 > 0) {
-        lines.push(serviceLine("alb-public-ipv4", "publicIpv4Hour", input.loadBalancerPublicIpv4 * HOURS_PER_MONTH, `${input.loadBalancerPublicIpv4} public IPv4 addresses of the internet-facing load balancer`));
+export function gatewayPriceProblems(input: { readonly cacheNodeType: string; readonly databaseInstanceClass?: string }): string[] {
+    const problems: string[] = [];
+    if (ELASTICACHE_NODES[input.cacheNodeType] === undefined) {
+        problems.push(`llm-breakeven:gateway.cache.nodeType: "${input.cacheNodeType}" has no price in the catalogue (ELASTICACHE_NODES: ${Object.keys(ELASTICACHE_NODES).join(", ")}); use one of those or add the price with its source to cost/catalogue.ts`);
     }
-    if (input.natGateways > 0) {
-        lines.push(serviceLine("nat-hours", "natGatewayHour", input.natGateways * HOURS_PER_MONTH, `${input.natGateways} NAT gateways, ${HOURS_PER_MONTH} h (provider API calls leave through them)`));
-        lines.push(serviceLine("nat-public-ipv4", "publicIpv4Hour", input.natGateways * HOURS_PER_MONTH, `${input.natGateways} Elastic IPs on the NAT gateways`));
+    const klass = input.databaseInstanceClass;
+    if (klass !== undefined && RDS_POSTGRES_INSTANCES[klass] === undefined) {
+        problems.push(`llm-breakeven:gateway.database.instanceClass: "${klass}" has no price in the catalogue (RDS_POSTGRES_INSTANCES: ${Object.keys(RDS_POSTGRES_INSTANCES).join(", ")}); use one of those, set gateway.database.enabled to false, or add the price with its source to cost/catalogue.ts`);
     }
-    const node = ELASTICACHE_NODES[input.cacheNodeType];
-    if (node === undefined) {
-        throw new Error(`llm-breakeven:gateway.cache.nodeType: "${input.cacheNodeType}" has no price in the catalogue (ELASTICACHE_NODES: ${Object.keys(ELASTICACHE_NODES).join(", ")}); use one of those or add the price with its source to cost/catalogue.ts`);
-    }
-    const valkeyHourUsd = node.redisOssHourUsd * VALKEY_PRICE_FACTOR.factor;
-    lines.push(hourlyLine("valkey-nodes", `${input.cacheNodes} x ${input.cacheNodeType} Valkey nodes (${VALKEY_PRICE_FACTOR.factor} x the Redis OSS price)`, input.cacheNodes, valkeyHourUsd, "node-hour", VALKEY_PRICE_FACTOR.provenance));
-    if (input.database !== undefined) {
-        const db = input.database;
-        const klass = RDS_POSTGRES_INSTANCES[db.instanceClass];
-        if (klass === undefined) {
-            throw new Error(`llm-breakeven:gateway.database.instanceClass: "${db.instanceClass}" has no price in the catalogue (RDS_POSTGRES_INSTANCES: ${Object.keys(RDS_POSTGRES_INSTANCES).join(", ")}); use one of those, set gateway.database.enabled to false, or add the price with its source to cost/catalogue.ts`);
-        }
-        lines.push(hourlyLine("postgres-instance", `${db.instanceClass} PostgreSQL ${db.multiAz ? "Multi-AZ" : "single-AZ"}`, 1, db.multiAz ? klass.multiAzHourUsd : klass.singleAzHourUsd, "instance-hour", klass.provenance));
-        // Multi-AZ keeps a synchronous standby: its storage is billed twice.
-        const storageGB = db.allocatedStorageGiB * (db.multiAz ? 2 : 1);
-        lines.push({ id: "postgres-storage", label: `${db.allocatedStorageGiB} GiB gp3 storage${db.multiAz ? " x 2 (standby)" : ""}`, quantity: storageGB, unit: RDS_GP3_GB_MONTH.unit, unitUsd: RDS_GP3_GB_MONTH.usd, monthlyUsd: storageGB * RDS_GP3_GB_MONTH.usd, provenance: RDS_GP3_GB_MONTH.provenance });
-    }
-    lines.push(serviceLine("secrets", "secretsManagerSecretMonth", input.secrets, `${input.secrets} Secrets Manager secrets (master key, salt key, provider keys, cache auth, database URL)`));
-    lines.push(serviceLine("alarms", "cloudwatchAlarmMonth", input.alarmMetrics, `CloudWatch alarms over ${input.alarmMetrics} metrics (a metric-math alarm is billed per metric)`));
-    if (input.wafRules !== undefined) {
-        lines.push(serviceLine("waf-acl", "wafWebAclMonth", 1, "WAF web ACL"));
-        lines.push(serviceLine("waf-rules", "wafRuleMonth", input.wafRules, `${input.wafRules} WAF rules`));
-        lines.push(serviceLine("waf-requests", "wafPerMRequests", input.requestsPerMonth / 1e6, `${input.requestsPerMonth / 1e6}M requests through WAF (llm-breakeven:gateway.requestsPerMonth)`));
-    }
-    return { lines, monthlyUsd: lines.reduce((sum, l) => sum + l.monthlyUsd, 0) };
-}
-
-export interface GatewayProjectedSpend {
-    readonly infrastructure: GatewayInfraCost;
-    readonly api: ApiBill;
-    /** Infrastructure plus the API bill. */
-    readonly monthlyUsd: number;
+    return problems;
 }

@@ -9,11 +9,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GatewayInfraInput, GatewayProjectedSpend, apiBillByTier, gatewayInfraMonthlyCost } from "../cost/gateway";
+import { ApiBill, apiBillByTier, gatewayPriceProblems } from "../cost/gateway";
 import { StackSecrets } from "../config/pulumi";
 import { estimateStack } from "../config/scenario";
 import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from "../config/stack";
-import { ALARM_METRICS, Gateway } from "../components/gateway/gateway";
+import { Gateway } from "../components/gateway/gateway";
 import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
 import { EXAMPLE_ACCOUNT, RunContext, runContext } from "./runContext";
 import { digestProblem, openBreakProblems, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
@@ -65,11 +65,7 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
     if (secrets.providerApiKeys === undefined) {
         problems.push(`${key(SECRET_KEYS.providerApiKeys)}: is required: the gateway calls ${rendered?.providers.join(", ") ?? "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each`);
     }
-    try {
-        gatewayInfraMonthlyCost(infraInput(gateway, { natGateways: 1, publicIpv4: 0, providers: 1 }));
-    } catch (error) {
-        problems.push((error as Error).message);
-    }
+    problems.push(...gatewayPriceProblems({ cacheNodeType: gateway.cache.nodeType, ...(gateway.database.enabled ? { databaseInstanceClass: gateway.database.instanceClass } : {}) }));
     if (problems.length > 0 || rendered === undefined || secrets.providerApiKeys === undefined) throw new ConfigError(problems);
     return { gateway, rendered, providerApiKeys: secrets.providerApiKeys };
 }
@@ -90,15 +86,6 @@ export async function checkProviderKeys(providerApiKeys: pulumi.Output<Record<st
     if (missing.length > 0) {
         throw new ConfigError(missing.map((p) => `${key(`${SECRET_KEYS.providerApiKeys}.${p}`)}: is missing; the routing (or the semantic cache's embeddings) calls ${p}: run \`pulumi config set --secret --path ${key(`${SECRET_KEYS.providerApiKeys}.${p}`)} <key>\` (keys present: ${names.join(", ") || "none"})`));
     }
-}
-
-function infraInput(gateway: GatewayConfig, built: { natGateways: number; publicIpv4: number; providers: number }): GatewayInfraInput {
-    return {
-        tasks: gateway.desiredCount, cpuUnits: gateway.cpu, memoryMiB: gateway.memoryMiB, natGateways: built.natGateways, loadBalancerPublicIpv4: built.publicIpv4,
-        cacheNodeType: gateway.cache.nodeType, cacheNodes: gateway.cache.nodes,
-        ...(gateway.database.enabled ? { database: gateway.database } : {}),
-        secrets: 3 + built.providers + (gateway.database.enabled ? 1 : 0), alarmMetrics: ALARM_METRICS, ...(gateway.waf ? { wafRules: 3 } : {}), requestsPerMonth: gateway.requestsPerMonth,
-    };
 }
 
 /**
@@ -126,7 +113,8 @@ export function certificateRefusal(input: RunContext & { readonly certificateArn
 export interface GatewayDeployment {
     readonly gateway: Gateway;
     readonly rendered: RenderedLiteLLMConfig;
-    readonly projectedSpend: GatewayProjectedSpend;
+    /** The API bill of the routed workload (the engine's, from the workload); the infrastructure is priced per resource. */
+    readonly apiBill: ApiBill;
 }
 
 export interface CreateGatewayOptions {
@@ -189,19 +177,31 @@ export async function createGateway(config: StackConfig, secrets: StackSecrets, 
     return {
         gateway: component,
         rendered,
-        projectedSpend: { infrastructure: component.infraCost, api, monthlyUsd: component.infraCost.monthlyUsd + api.monthlyUsd },
+        apiBill: api,
     };
 }
 
-/** Cost lines as stack outputs (no provenance objects, which the CLI shows elsewhere). */
-export function spendOutputs(spend: GatewayProjectedSpend): Record<string, unknown> {
+/**
+ * Where the gateway's infrastructure spend is reported. The stack's bill is the priced resources the
+ * program created, and a program cannot see those as a set while it runs (under the real CLI each is
+ * an Output; under mocks no transform sees them either), so no infrastructure figure is computed here:
+ * one computed from the config would be a second pricer kept in step by hand, which it was until
+ * issue 17 (ALARM_METRICS = 6, `secrets: 3 + providers + db`). The policy pack prices the resources
+ * at `pulumi preview --policy-pack policies`, and `llm-breakeven plan` prices a mock run's.
+ */
+export const INFRASTRUCTURE_SPEND_NOTE = "priced per resource by the policy pack (pulumi preview --policy-pack policies) and by `llm-breakeven plan`, not in the stack outputs";
+
+/**
+ * The projected spend a program can honestly compute: the API bill of the routed workload, line by
+ * line (usage charges are the engine's, from the workload), without provenance objects (the CLI
+ * shows them elsewhere), and where the infrastructure's figure is.
+ */
+export function spendOutputs(api: ApiBill): Record<string, unknown> {
     const row = (l: { id: string; label: string; quantity: number; unit: string; unitUsd: number; monthlyUsd: number }) => ({ id: l.id, label: l.label, quantity: l.quantity, unit: l.unit, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd });
     return {
-        monthlyUsd: spend.monthlyUsd,
-        infrastructureMonthlyUsd: spend.infrastructure.monthlyUsd,
-        apiMonthlyUsd: spend.api.monthlyUsd,
-        infrastructure: spend.infrastructure.lines.map(row),
-        api: [...spend.api.tiers.map(row), ...(spend.api.embedding !== undefined ? [row(spend.api.embedding)] : [])],
+        apiMonthlyUsd: api.monthlyUsd,
+        api: [...api.tiers.map(row), ...(api.embedding !== undefined ? [row(api.embedding)] : [])],
+        infrastructure: INFRASTRUCTURE_SPEND_NOTE,
     };
 }
 
@@ -218,8 +218,8 @@ export async function buildGateway(config: StackConfig, secrets: StackSecrets): 
         availabilityZones: g.availabilityZoneNames,
         // Every leaf of the graph, so the stack's outputs settle only when all of it is registered.
         resources: { serviceName: g.serviceName, taskDefinitionArn: g.taskDefinitionArn, autoscalingPolicies: g.autoscalingPolicyNames, alarms: g.alarmNames, secretVersions: g.secretVersionIds },
-        projectedMonthlyUsd: deployment.projectedSpend.monthlyUsd,
-        projectedSpend: spendOutputs(deployment.projectedSpend),
+        // No projectedMonthlyUsd: it would need the infrastructure's figure (see INFRASTRUCTURE_SPEND_NOTE).
+        projectedSpend: spendOutputs(deployment.apiBill),
         apiEquivalentMonthlyUsd: e.api.monthlyUsd,
         selfHostedAlternativeMonthlyUsd: e.selfHosted.monthlyUsd,
         breakEven: { tokensPerMonth: e.breakEven.tokensPerMonth, statement: e.breakEven.statement, capacityAware: e.capacity.breakEven },

@@ -36,7 +36,6 @@ export async function buildHybrid(config: StackConfig, secrets: StackSecrets): P
 
     const split = hybridSplit(config);
     const e = selfHosted.estimate;
-    const projectedMonthlyUsd = e.selfHosted.monthlyUsd + gateway.projectedSpend.monthlyUsd;
     return {
         endpoint: gateway.gateway.url,
         routerModel: "auto",
@@ -47,7 +46,7 @@ export async function buildHybrid(config: StackConfig, secrets: StackSecrets): P
         servedModelName: selfHosted.servedModelName,
         clusterName: selfHosted.clusterName,
         gpuNodeGroups: selfHosted.gpuNodeGroups,
-        projectedMonthlyUsd,
+        // No projectedMonthlyUsd: the gateway's infrastructure is priced per resource, not here (program/gateway.ts INFRASTRUCTURE_SPEND_NOTE).
         split: {
             selfHostedShare: split.selfHostedShare,
             selfHostedTokensPerMonth: split.selfHostedTokensPerMonth,
@@ -58,7 +57,7 @@ export async function buildHybrid(config: StackConfig, secrets: StackSecrets): P
             selfHostedApiEquivalentBasis: split.selfHostedApiEquivalentBasis,
         },
         selfHostedMonthlyUsd: e.selfHosted.monthlyUsd,
-        gatewaySpend: spendOutputs(gateway.projectedSpend),
+        gatewaySpend: spendOutputs(gateway.apiBill),
         breakEven: { tokensPerMonth: e.breakEven.tokensPerMonth, statement: e.breakEven.statement, capacityAware: e.capacity.breakEven },
         capacity: { nodesNeeded: e.capacity.nodesNeeded, servesVolume: e.capacity.servesVolume, servableTokensPerMonth: e.capacity.servableTokensPerMonth },
         decision: { decision: e.decision, reason: e.decisionReason },

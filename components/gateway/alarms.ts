@@ -14,8 +14,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import { SPEND_DIMENSION, SPEND_METRIC_NAME } from "./task";
 
-/** Metrics the four alarms read: the 5xx rate is metric math over three. */
-export const ALARM_METRICS = 6;
 export const ALARM_SUFFIXES = ["5xx-rate", "p95-latency", "healthy-hosts", "spend-pace"] as const;
 export type AlarmSuffix = (typeof ALARM_SUFFIXES)[number];
 
@@ -75,12 +73,4 @@ export function alarmDefinitions(input: AlarmInput): Record<AlarmSuffix, AlarmDe
             comparisonOperator: "GreaterThanThreshold", threshold: input.monthlyBudgetUsd / 30, evaluationPeriods: 1, treatMissingData: "notBreaching",
         },
     };
-}
-
-/** The number of metrics the alarms read (what CloudWatch bills per alarm), counted from the definitions. */
-export function alarmMetricCount(definitions: Readonly<Record<string, AlarmDefinition>>): number {
-    return Object.values(definitions).reduce((sum, d) => {
-        const queries = (d.metricQueries ?? []) as readonly { metric?: unknown }[];
-        return sum + (queries.length > 0 ? queries.filter((q) => q.metric !== undefined).length : 1);
-    }, 0);
 }

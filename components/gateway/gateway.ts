@@ -4,23 +4,23 @@
  * optional RDS PostgreSQL (spend logs, virtual keys), every credential in Secrets Manager injected by
  * reference, autoscaling on request count and CPU, optional WAF, and the alarms that matter.
  *
- * Thin over pure parts: the config text (liteLLMConfig.ts), the containers (task.ts) and the bill
- * (cost/gateway.ts) are rendered and tested on their own.
+ * Thin over pure parts: the config text (liteLLMConfig.ts) and the containers (task.ts) are rendered
+ * and tested on their own. The bill is not computed here: the resources this component creates are
+ * priced one by one by cost/pricers/ (the policy pack and `llm-breakeven plan`), so no count of what
+ * it builds is kept beside the code that builds it.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { GatewayInfraCost, gatewayInfraMonthlyCost } from "../../cost/gateway";
 import { ENV, providerKeyEnv } from "./liteLLMConfig";
 import { NatStrategy, Vpc, VpcRef } from "../network/vpc";
 import { planGatewaySubnets } from "../network/subnets";
-import { ALARM_METRICS, ALARM_SUFFIXES, alarmDefinitions } from "./alarms";
+import { ALARM_SUFFIXES, alarmDefinitions } from "./alarms";
 import { GatewayContext } from "./context";
 import { VALKEY_PORT, createPostgres, createValkey } from "./storage";
 import { createWaf } from "./waf";
 import { DEFAULT_COLLECTOR_IMAGE, LITELLM_CONTAINER, LITELLM_PORT, SecretRef, renderContainerDefinitions } from "./task";
 
-export { ALARM_METRICS } from "./alarms";
 export { POSTGRES_ENGINE_VERSION, VALKEY_ENGINE_VERSION } from "./storage";
 export { wafRuleSet } from "./waf";
 
@@ -116,8 +116,6 @@ export class Gateway extends pulumi.ComponentResource {
     /** Every secret version written (their values stay secret). */
     readonly secretVersionIds: pulumi.Output<string>[];
     readonly availabilityZoneNames: readonly string[];
-    /** What the resources built here cost per month, line by line (catalogue prices). */
-    readonly infraCost: GatewayInfraCost;
 
     constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super(GATEWAY_TYPE, name, {}, opts);
@@ -336,7 +334,7 @@ export class Gateway extends pulumi.ComponentResource {
         }, parent);
 
         // --- WAF (waf.ts): AWS's common rules, except that a prompt body over 8 KB is counted, not blocked.
-        const wafRules = args.waf ? createWaf(context, lb.arn) : undefined;
+        if (args.waf) createWaf(context, lb.arn);
 
         // --- Alarms (alarms.ts): each named for the stack, so two stacks' alarms never collide.
         const definitions = alarmDefinitions({
@@ -347,16 +345,6 @@ export class Gateway extends pulumi.ComponentResource {
         });
         const alarms = ALARM_SUFFIXES.map((suffix) => new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...definitions[suffix], name: `${physical}-${suffix}`, tags: tags(suffix) }, parent));
 
-        this.infraCost = gatewayInfraMonthlyCost({
-            tasks: args.desiredCount, cpuUnits: args.cpuUnits, memoryMiB: args.memoryMiB,
-            natGateways: own?.natGatewayIds.length ?? 0,
-            loadBalancerPublicIpv4: internetFacing ? network.publicSubnetIds.length : 0,
-            cacheNodeType: args.cacheNodeType, cacheNodes: args.cacheNodes,
-            ...(args.database !== undefined ? { database: args.database } : {}),
-            secrets: secretEnv.length, alarmMetrics: ALARM_METRICS,
-            ...(wafRules !== undefined ? { wafRules } : {}),
-            requestsPerMonth: args.requestsPerMonth ?? 1_000_000,
-        });
         this.url = internetFacing ? pulumi.interpolate`https://${lb.dnsName}` : pulumi.interpolate`http://${lb.dnsName}`;
         this.loadBalancerDnsName = lb.dnsName;
         this.clusterName = cluster.name;
@@ -386,7 +374,6 @@ export class Gateway extends pulumi.ComponentResource {
             autoscalingPolicyNames: this.autoscalingPolicyNames,
             secretVersionIds: this.secretVersionIds,
             availabilityZoneNames: this.availabilityZoneNames,
-            infraMonthlyUsd: this.infraCost.monthlyUsd,
         });
     }
 }

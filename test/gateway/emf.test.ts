@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { ALARM_METRICS, alarmDefinitions, alarmMetricCount } from "../../components/gateway/alarms";
+import { alarmDefinitions } from "../../components/gateway/alarms";
+import { AWS_SERVICES } from "../../cost/catalogue";
+import { priceResource } from "../../cost/pricers";
 import { AwsEmfExporterConfig, emfDimensionSets, publishedDimensionSets } from "../../components/gateway/emf";
 import { SPEND_METRIC_NAME, renderCollectorConfig } from "../../components/gateway/task";
 
@@ -66,7 +68,9 @@ describe("the 5xx alarm", () => {
         expect(queries.filter((q) => q.returnData === true).map((q) => q.id)).toEqual(["rate"]);
     });
 
-    it("ALARM_METRICS (what the bill counts) is the number of metrics the alarms read", () => {
-        expect(alarmMetricCount(definitions)).toBe(ALARM_METRICS);
+    it("is billed by the resource pricer per metric it reads (metric math over three), the plain alarms one each", () => {
+        const price = (suffix: keyof typeof definitions) => priceResource({ type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: suffix, props: definitions[suffix] as Record<string, unknown> });
+        expect(price("5xx-rate")).toMatchObject({ kind: "priced", monthlyUsd: expect.closeTo(3 * AWS_SERVICES.cloudwatchAlarmMonth.usd, 9) });
+        expect(price("p95-latency")).toMatchObject({ kind: "priced", monthlyUsd: expect.closeTo(AWS_SERVICES.cloudwatchAlarmMonth.usd, 9) });
     });
 });

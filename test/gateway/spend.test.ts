@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiBillByTier, gatewayInfraMonthlyCost } from "../../cost/gateway";
+import { apiBillByTier, gatewayPriceProblems } from "../../cost/gateway";
 import { apiSpend, hybridSplit } from "../../config/scenario";
 import { parseFlatConfig } from "../../config/stack";
 import { readStackFile } from "../../mockrun";
@@ -34,32 +34,12 @@ describe("gateway-prod's projected API bill (500M tokens/month)", () => {
         expect(prod.gateway!.budgets.monthlyUsd).toBeGreaterThanOrEqual(487.75 * 1.2);
     });
 
-    it("prices the infrastructure line by line from the catalogue", () => {
-        const infra = gatewayInfraMonthlyCost({
-            tasks: 2, cpuUnits: 1024, memoryMiB: 2048, natGateways: 2, loadBalancerPublicIpv4: 2, cacheNodeType: "cache.t4g.medium", cacheNodes: 2,
-            database: { instanceClass: "db.t4g.medium", multiAz: true, allocatedStorageGiB: 20 }, secrets: 7, alarmMetrics: 6, wafRules: 3, requestsPerMonth: 2e6,
-        });
-        const line = (id: string): number => infra.lines.find((l) => l.id === id)!.monthlyUsd;
-        expect(line("fargate-vcpu")).toBeCloseTo(2 * 1 * 730 * 0.04048, 9);
-        expect(line("fargate-memory")).toBeCloseTo(2 * 2 * 730 * 0.004445, 9);
-        expect(line("valkey-nodes")).toBeCloseTo(2 * 730 * 0.065 * 0.8, 9);
-        expect(line("postgres-instance")).toBeCloseTo(730 * 0.129, 9);
-        expect(line("postgres-storage")).toBeCloseTo(20 * 2 * 0.115, 9);
-        expect(line("nat-hours")).toBeCloseTo(2 * 730 * 0.045, 9);
-        expect(line("secrets")).toBeCloseTo(7 * 0.4, 9);
-        expect(line("waf-requests")).toBeCloseTo(2 * 0.6, 9);
-        // The whole bill by hand: every line, not only the ones above.
-        const byHand = 2 * 1 * 730 * 0.04048 + 2 * 2 * 730 * 0.004445 // Fargate
-            + 730 * 0.0225 + 730 * 0.008 + 2 * 730 * 0.005 // ALB hours, 1 LCU, its 2 public IPv4 addresses
-            + 2 * 730 * 0.045 + 2 * 730 * 0.005 // 2 NAT gateways and their Elastic IPs
-            + 2 * 730 * 0.065 * 0.8 // Valkey
-            + 730 * 0.129 + 20 * 2 * 0.115 // Postgres Multi-AZ and its storage twice
-            + 7 * 0.4 + 6 * 0.1 // secrets, alarm metrics
-            + 5 + 3 * 1 + 2 * 0.6; // WAF web ACL, rules, requests
-        expect(infra.monthlyUsd).toBeCloseTo(byHand, 9);
-        expect(infra.monthlyUsd).toBeCloseTo(361.9352, 9);
-        expect(() => gatewayInfraMonthlyCost({ tasks: 1, cpuUnits: 256, memoryMiB: 512, natGateways: 1, loadBalancerPublicIpv4: 0, cacheNodeType: "cache.m5.large", cacheNodes: 1, secrets: 1, alarmMetrics: 1, requestsPerMonth: 0 }))
-            .toThrow(/llm-breakeven:gateway\.cache\.nodeType: "cache\.m5\.large" has no price in the catalogue/);
+    it("refuses, before any resource exists, a cache node type or DB class the catalogue cannot price, naming each key", () => {
+        expect(gatewayPriceProblems({ cacheNodeType: "cache.t4g.medium", databaseInstanceClass: "db.t4g.medium" })).toEqual([]);
+        const problems = gatewayPriceProblems({ cacheNodeType: "cache.m5.large", databaseInstanceClass: "db.x9.huge" });
+        expect(problems).toHaveLength(2);
+        expect(problems[0]).toMatch(/^llm-breakeven:gateway\.cache\.nodeType: "cache\.m5\.large" has no price in the catalogue/);
+        expect(problems[1]).toMatch(/^llm-breakeven:gateway\.database\.instanceClass: "db\.x9\.huge" has no price in the catalogue/);
     });
 });
 
