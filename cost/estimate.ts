@@ -7,7 +7,8 @@ import { GPUS, GPU_OFFERS, GpuOffer, OPEN_MODELS, OpenModel, Precision, Provenan
 import { CapacityAwareBreakEven, CapacityCurve, breakEvenTokensPerMonth, capacityAwareBreakEven, capacityAwareMonthlyUsd, fixedNodesBreakEven } from "./breakEven";
 import { EngineId, LatencySlo, NodeCapacity, nodeCapacity, nodesNeeded, servableTokensPerMonth } from "./capacity";
 import { Decision, DecisionRule, decide } from "./decision";
-import { CostLine, Overhead, selfHostedCost } from "./selfHosted";
+import { KeyedCostLine } from "./costLine";
+import { Overhead, selfHostedCost } from "./selfHosted";
 import { CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, MAX_NODES, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, apiMonthlyUsd, inRange, rangeText } from "./workload";
 import { HOURS_PER_MONTH, formatUsd } from "./units";
 
@@ -75,7 +76,7 @@ export interface Estimate {
         readonly gpuMonthlyUsd: number;
         readonly overheadMonthlyUsd: number;
         readonly monthlyUsd: number;
-        readonly lines: readonly CostLine[];
+        readonly lines: readonly KeyedCostLine[];
     };
     readonly api: {
         readonly usdPerMTok: number;

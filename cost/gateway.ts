@@ -6,7 +6,7 @@
  * priced one by one by cost/pricers/ (one pricer, no counts kept by hand beside the components).
  */
 import { API_MODELS, ELASTICACHE_NODES, EMBEDDING_MODELS, RDS_POSTGRES_INSTANCES } from "./catalogue";
-import { CostLine } from "./selfHosted";
+import { KeyedCostLine } from "./costLine";
 import { TOKENS_PER_MTOK } from "./units";
 import { apiModel, apiMonthlyUsd, blendedUsdPerMTok } from "./workload";
 
@@ -45,7 +45,7 @@ export interface ApiBillInput {
     readonly semanticCache?: boolean;
 }
 
-export interface TierBillLine extends CostLine {
+export interface TierBillLine extends KeyedCostLine {
     readonly tier: string;
     readonly model: string;
     readonly share: number;
@@ -58,7 +58,7 @@ export interface ApiBill {
     /** One line per routing tier, in the routing's order. */
     readonly tiers: readonly TierBillLine[];
     /** The semantic cache's prompt embeddings, when the cache is on. */
-    readonly embedding?: CostLine;
+    readonly embedding?: KeyedCostLine;
     /** The tiers' bill (what the engine's `apiMonthlyUsd` gives for the API tiers). */
     readonly tiersMonthlyUsd: number;
     readonly monthlyUsd: number;
@@ -96,7 +96,7 @@ export function apiBillByTier(input: ApiBillInput): ApiBill {
     });
     const tiersMonthlyUsd = tiers.reduce((sum, l) => sum + l.monthlyUsd, 0);
     const selfHostedTokensPerMonth = tiers.filter((t) => t.model === SELF_HOSTED_ROUTE).reduce((sum, t) => sum + t.tokensPerMonth, 0);
-    let embedding: CostLine | undefined;
+    let embedding: KeyedCostLine | undefined;
     if (input.semanticCache ?? true) {
         const model = EMBEDDING_MODELS.get(CACHE_EMBEDDING_MODEL_ID);
         if (model === undefined) throw new Error(`catalogue: no embedding model ${CACHE_EMBEDDING_MODEL_ID} (EMBEDDING_MODELS)`);

@@ -9,6 +9,7 @@ export * from "./catalogue";
 export * from "./units";
 export * from "./memory";
 export * from "./workload";
+export * from "./costLine";
 export * from "./selfHosted";
 export * from "./capacity";
 export * from "./breakEven";

@@ -6,7 +6,7 @@
  */
 import { AwsServiceKey, awsServicePrice, DATA_TRANSFER_OUT_TIERS } from "./prices/aws";
 import { missingPriceFix } from "./prices/store";
-import { CostLine } from "./selfHosted";
+import { KeyedCostLine } from "./costLine";
 import { HOURS_PER_MONTH } from "./units";
 
 export interface NetworkCostInput {
@@ -20,7 +20,7 @@ export interface NetworkCostInput {
 
 export interface NetworkCost {
     /** The lines the region's file prices. */
-    readonly lines: readonly CostLine[];
+    readonly lines: readonly KeyedCostLine[];
     /** The sum of `lines`: the network's bill only when `unpriced` is empty. */
     readonly monthlyUsd: number;
     /** The egress part alone: NAT processing plus data transfer out. */
@@ -38,7 +38,7 @@ export interface NetworkCost {
 export function networkMonthlyCost(input: NetworkCostInput): NetworkCost {
     const { region, zones, interfaceEndpoints, egressGBPerMonth: gb } = input;
     const unpriced = new Set<string>();
-    const line = (id: string, key: AwsServiceKey, quantity: number, label: string): CostLine[] => {
+    const line = (id: string, key: AwsServiceKey, quantity: number, label: string): KeyedCostLine[] => {
         const price = awsServicePrice(region, key);
         if (price === undefined) {
             unpriced.add(`${key} has no price in ${region} (cost/prices/data/aws/${region}.json): ${missingPriceFix(region)}`);

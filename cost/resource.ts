@@ -1,6 +1,6 @@
 /**
- * A cloud resource as the pricer and the policy pack read it: what a mock run records, what a
- * `pulumi preview --json` or `pulumi stack export` holds, and what the Analyzer hands the pack.
+ * The one resource shape (StackResource) and the sentinels a preview puts in place of values not yet
+ * known.
  */
 
 /** The string sentinel: the one the engine sends for every value unknown at preview. */
@@ -24,18 +24,28 @@ export function isUnknownValue(value: unknown): boolean {
     return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
 }
 
-/** A resource as a preview, a stack export or a mock run records it. */
-export interface ResourceLike {
+/**
+ * One resource of a stack, wherever it was read: a mock run (mockrun/), a `pulumi preview --json` or
+ * `pulumi stack export` file (cli/plan/state.ts), or the Analyzer's stack (policies/lib/view.ts). The
+ * pricer, the policy pack and the plan read this shape; each source extends it with what only it has
+ * (a preview's shown inputs, a mock run's raw inputs and outputs).
+ */
+export interface StackResource {
+    readonly urn: string;
     readonly type: string;
     readonly name: string;
-    readonly urn?: string;
-    /** false for component resources (they own nothing billable themselves). Default true. */
-    readonly custom?: boolean;
-    /** The resource's properties (outputs in a stack policy, inputs in a preview step). */
+    /** false for component resources and the stack: they own nothing billable themselves. */
+    readonly custom: boolean;
+    /** The parent's URN; absent for the stack and where the source does not say. */
+    readonly parent?: string | undefined;
+    /** What is priced and what the policies see: inputs overlaid with the outputs known so far (outputs in a stack policy). */
     readonly props: Readonly<Record<string, unknown>>;
     /** URNs each property was computed from: resolves references unknown at preview (an ECS service's task definition). */
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** What the pricer reads of a resource: a StackResource, or one made by hand (no URN; custom unless it says not). */
+export type ResourceLike = Pick<StackResource, "type" | "name" | "props" | "propertyDependencies"> & Partial<Pick<StackResource, "urn" | "custom" | "parent">>;
 
 /** The URN, ID, ARN and name other resources may refer to this one by (known values only). */
 export function referencesOf(r: ResourceLike): string[] {

@@ -3,19 +3,8 @@
  * its figure came from.
  */
 import { GpuOffer, Provenance } from "./catalogue";
+import { KeyedCostLine } from "./costLine";
 import { offerMonthlyUsd } from "./units";
-
-/** One itemised line of a monthly bill. */
-export interface CostLine {
-    readonly id: string;
-    readonly label: string;
-    readonly quantity: number;
-    /** What one unit is: "node-month", "month". */
-    readonly unit: string;
-    readonly unitUsd: number;
-    readonly monthlyUsd: number;
-    readonly provenance?: Provenance;
-}
 
 /** Operational overhead per month (the seed: $3,500 engineering + $200 monitoring + $400 storage/network/egress). */
 export interface Overhead {
@@ -37,7 +26,7 @@ export interface SelfHostedCost {
     readonly gpuMonthlyUsd: number;
     readonly overheadMonthlyUsd: number;
     readonly monthlyUsd: number;
-    readonly lines: readonly CostLine[];
+    readonly lines: readonly KeyedCostLine[];
 }
 
 export function overheadMonthlyUsd(overhead: Overhead): number {
@@ -53,7 +42,7 @@ export function selfHostedCost(input: SelfHostedCostInput): SelfHostedCost {
     const gpuMonthlyUsd = nodeMonthlyUsd * input.nodes;
     const overhead = overheadMonthlyUsd(input.overhead);
     const op = input.overheadProvenance !== undefined ? { provenance: input.overheadProvenance } : {};
-    const lines: CostLine[] = [
+    const lines: KeyedCostLine[] = [
         { id: "gpu-nodes", label: `GPU nodes: ${input.offer.label}`, quantity: input.nodes, unit: "node-month", unitUsd: nodeMonthlyUsd, monthlyUsd: gpuMonthlyUsd, provenance: input.offer.provenance },
         { id: "engineering", label: "ML infra engineering allocation", quantity: 1, unit: "month", unitUsd: input.overhead.engineeringMonthlyUsd, monthlyUsd: input.overhead.engineeringMonthlyUsd, ...op },
         { id: "monitoring", label: "Monitoring and alerting", quantity: 1, unit: "month", unitUsd: input.overhead.monitoringMonthlyUsd, monthlyUsd: input.overhead.monitoringMonthlyUsd, ...op },

@@ -14,6 +14,7 @@ import { endpointAuth, offlinePlanEndpoint } from "../config/endpoint";
 import { readFlatConfig } from "../config/stack";
 import { API_MODELS, EMBEDDING_MODELS } from "../cost/catalogue";
 import { liteLLMProvider } from "../cost/gateway";
+import type { StackResource } from "../cost/resource";
 import { answerInvoke } from "./invokes";
 import { mockState } from "./outputs";
 import { checkPromiseLeaks, drainRegistrations, onRegistration, skipSdkBookkeeping } from "./sdkInternals";
@@ -24,12 +25,12 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const PROJECT = "llm-breakeven";
 export const STACKS_DIR = path.join(__dirname, "..", "stacks");
 
-export interface RecordedResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    /** false for component resources (and the stack). */
-    readonly custom: boolean;
+/**
+ * A resource as the mock run records it: the shared shape's identity (cost/resource.ts) with the
+ * raw inputs and outputs in place of `props` (secrets still wrapped; the plan redacts them into
+ * props, cli/plan/plan.ts).
+ */
+export interface RecordedResource extends Omit<StackResource, "props" | "parent" | "propertyDependencies"> {
     readonly id: string | undefined;
     readonly parent: string | undefined;
     /** URNs the resource depends on (`dependsOn` and every input's resource), as the engine records them. */

@@ -6,19 +6,12 @@
 import * as fs from "fs";
 import { UsageError } from "../errors";
 import { redactSecrets } from "../../mockrun";
+import type { StackResource } from "../../cost/resource";
 
-export interface ResourceState {
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    /** false for component resources and the stack: they own nothing billable themselves. */
-    readonly custom: boolean;
-    readonly parent?: string | undefined;
+/** A resource as a plan reads it: the shared shape plus its inputs as shown to a reader. */
+export interface ResourceState extends StackResource {
     /** The inputs as shown to a reader: every secret is "[secret]". */
     readonly inputs: Readonly<Record<string, unknown>>;
-    /** What is priced and what the policies see: inputs overlaid with the outputs known so far. */
-    readonly props: Readonly<Record<string, unknown>>;
-    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**

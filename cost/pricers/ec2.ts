@@ -7,7 +7,8 @@ import { HOURS_PER_MONTH } from "../units";
 import { ebsGBMonthPrice } from "./ebs";
 import { fixed, hourly, line, pricingRegion, svc, usd } from "./line";
 import { guarded, optionalNumber, optionalString, read, requireNumber, requireString, requireValue, Unreadable } from "./props";
-import { CostLine, PricedResource, PricerTable, PricingContext } from "./types";
+import { SourcedCostLine } from "../costLine";
+import { PricedResource, PricerTable, PricingContext } from "./types";
 
 type Ec2Price = { readonly hourlyUsd: number; readonly label: string; readonly provenance: Provenance } | { readonly unpriced: string };
 
@@ -35,10 +36,10 @@ function launchTemplateOf(r: ResourceLike, ctx: PricingContext): ResourceLike | 
 }
 
 /** Root/data volumes a launch template gives each instance, priced per instance. */
-function launchTemplateVolumeLines(template: ResourceLike, instances: number): CostLine[] {
+function launchTemplateVolumeLines(template: ResourceLike, instances: number): SourcedCostLine[] {
     const mappings = requireValue(template.props, "blockDeviceMappings", "launch template block devices");
     if (!Array.isArray(mappings)) return [];
-    return mappings.flatMap((m, i): CostLine[] => {
+    return mappings.flatMap((m, i): SourcedCostLine[] => {
         const props = { m } as Record<string, unknown>;
         if (read(props, "m.ebs").state === "absent") return [];
         const sizeGiB = requireNumber(props, "m.ebs.volumeSize", `launchTemplate.blockDeviceMappings[${i}].ebs.volumeSize`);

@@ -26,7 +26,7 @@ import { wafv2Pricers } from "./wafv2";
 
 export { CATALOGUE_REGION } from "./line";
 export { DEFAULT_ALB_LCU_PER_HOUR, unpricedReason } from "./types";
-export type { CostLine, Free, Priced, PricedResource, PricingContext, Unpriced, UnknownPrice, UsageAssumptions } from "./types";
+export type { Free, Priced, PricedResource, PricingContext, Unpriced, UnknownPrice, UsageAssumptions } from "./types";
 
 /** Merges service tables into one; a token registered twice (or also listed free) is a bug, thrown at load. */
 export function registerPricers(tables: Readonly<Record<string, PricerTable>>): ReadonlyMap<string, Pricer> {

@@ -6,7 +6,8 @@
 import { AwsServiceKey, awsServicePrice, Provenance, REFERENCE_REGION, ServicePrice } from "../catalogue";
 import { missingPriceFix } from "../prices/store";
 import { HOURS_PER_MONTH } from "../units";
-import { CostLine, Priced } from "./types";
+import { SourcedCostLine } from "../costLine";
+import { Priced } from "./types";
 
 /** The region a resource is priced in when the context names none. */
 export const CATALOGUE_REGION = REFERENCE_REGION;
@@ -50,25 +51,25 @@ export function usd(value: number): string {
     return `$${Number(value.toPrecision(6))}`;
 }
 
-export function line(description: string, quantity: number, unit: string, unitUsd: number, provenance: Provenance): CostLine {
-    return { description, quantity, unit, unitUsd, monthlyUsd: quantity * unitUsd, provenance };
+export function line(label: string, quantity: number, unit: string, unitUsd: number, provenance: Provenance): SourcedCostLine {
+    return { label, quantity, unit, unitUsd, monthlyUsd: quantity * unitUsd, provenance };
 }
 
 /** `count` of something billed by the hour, for a 730-hour month. */
-export function hourly(description: string, count: number, price: ServicePrice): CostLine {
-    return line(`${description}: ${count} x ${HOURS_PER_MONTH} h at ${usd(price.usd)}/${price.unit}`, count * HOURS_PER_MONTH, price.unit, price.usd, price.provenance);
+export function hourly(label: string, count: number, price: ServicePrice): SourcedCostLine {
+    return line(`${label}: ${count} x ${HOURS_PER_MONTH} h at ${usd(price.usd)}/${price.unit}`, count * HOURS_PER_MONTH, price.unit, price.usd, price.provenance);
 }
 
-export function monthly(description: string, count: number, price: ServicePrice): CostLine {
-    return line(`${description}: ${count} x ${usd(price.usd)}/${price.unit}`, count, price.unit, price.usd, price.provenance);
+export function monthly(label: string, count: number, price: ServicePrice): SourcedCostLine {
+    return line(`${label}: ${count} x ${usd(price.usd)}/${price.unit}`, count, price.unit, price.usd, price.provenance);
 }
 
 /** A line for `quantity` units of a service price (GB processed, requests), described by the caller. */
-export function usageLine(description: string, quantity: number, price: ServicePrice): CostLine {
-    return line(description, quantity, price.unit, price.usd, price.provenance);
+export function usageLine(label: string, quantity: number, price: ServicePrice): SourcedCostLine {
+    return line(label, quantity, price.unit, price.usd, price.provenance);
 }
 
-export function fixed(lines: readonly CostLine[], usageNote?: string): Priced {
+export function fixed(lines: readonly SourcedCostLine[], usageNote?: string): Priced {
     const monthlyUsd = lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
     return usageNote === undefined ? { kind: "priced", monthlyUsd, lines } : { kind: "priced", monthlyUsd, lines, usageNote };
 }

@@ -6,24 +6,13 @@
  *   property, with a `worstCase` price when the properties bound it (e.g. a node group's maxSize);
  * - a type no pricer registers is `unpriced`. Only the free list (free.ts) is free, each with a reason.
  */
-import { Provenance } from "../catalogue";
+import { SourcedCostLine } from "../costLine";
 import { ResourceLike } from "../resource";
-
-/** One priced component of a resource's monthly bill. */
-export interface CostLine {
-    readonly description: string;
-    /** Units per month (instance-hours, GB-months, secrets). */
-    readonly quantity: number;
-    readonly unit: string;
-    readonly unitUsd: number;
-    readonly monthlyUsd: number;
-    readonly provenance: Provenance;
-}
 
 export interface Priced {
     readonly kind: "priced";
     readonly monthlyUsd: number;
-    readonly lines: readonly CostLine[];
+    readonly lines: readonly SourcedCostLine[];
     /** Set when the bill is usage-based and no usage assumption was given: the fixed part is all that is counted. */
     readonly usageNote?: string;
 }

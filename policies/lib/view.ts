@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { EC2_INSTANCE_TYPES, Ec2InstanceType } from "../../cost/catalogue";
-import { isUnknownValue, ResourceLike } from "../../cost/resource";
+import { isUnknownValue, StackResource } from "../../cost/resource";
 import { priceResources, PricingContext, StackPricing } from "../../cost/pricers";
 import { NAMESPACE, readFlatConfig, StackConfigState } from "../../config/stack";
 
@@ -26,12 +26,6 @@ export function rawValue<T>(value: T): T {
     if (value === null || typeof value !== "object") return value;
     const target = (value as Record<string, unknown>)[PROXY_TARGET];
     return target !== undefined && target !== null && typeof target === "object" ? (target as T) : value;
-}
-
-export interface StackResource extends ResourceLike {
-    readonly urn: string;
-    readonly custom: boolean;
-    readonly props: Readonly<Record<string, unknown>>;
 }
 
 /** A GPU node group or instance, as the stack will create it. */

@@ -46,7 +46,7 @@ describe("priceResource: EKS node groups", () => {
         for (const capacityType of ["SPOT", "CAPACITY_BLOCK"]) {
             const p = priceResource(res("aws:eks/nodeGroup:NodeGroup", { ...gpuGroup, capacityType }));
             expect(monthly(p)).toBeCloseTo(p4deHourly * HOURS_PER_MONTH, 6);
-            expect(p.kind === "priced" && p.lines[0]?.description).toContain(capacityType);
+            expect(p.kind === "priced" && p.lines[0]?.label).toContain(capacityType);
         }
     });
 

@@ -219,7 +219,7 @@ describe("the load balancer's price", () => {
         if (price.kind !== "priced") throw new Error(`not priced: ${JSON.stringify(price)}`);
         const lcuLine = price.lines.find((l) => l.unit === "LCU-hour")!;
         expect(lcuLine.quantity).toBeCloseTo(expected * 730, 1);
-        expect(lcuLine.description).toContain("from the workload's request rate");
+        expect(lcuLine.label).toContain("from the workload's request rate");
         const untagged = priceResource({ type: lb.type, name: lb.name, props: { ...inputs(lb), tags: {} } });
         expect(untagged.kind === "priced" && untagged.lines.find((l) => l.unit === "LCU-hour")!.quantity).toBe(730);
         // The certificate is referenced by ARN, not created: nothing to price (imported certificates are free).
