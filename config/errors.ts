@@ -4,6 +4,7 @@
  * in one ConfigError.
  */
 import type { z } from "zod";
+import { ConfigError } from "../cost/errors";
 import { CONFIG_KEYS, NAMESPACE, SECRET_KEYS } from "./keys";
 
 function nearest(value: string, candidates: readonly string[], count = 3): string[] {
@@ -29,14 +30,8 @@ export function suggest(value: string, candidates: readonly string[]): string {
     return `did you mean ${nearest(value, candidates).map((c) => `"${c}"`).join(", ")}?`;
 }
 
-/** Every problem with a stack's config, each naming its key, the value and what is allowed. */
-export class ConfigError extends Error {
-    /** `where`: the file or stack the config came from, when the reader knows it (`stacks/Pulumi.gateway-dev.yaml (stack gateway-dev)`). */
-    constructor(readonly problems: readonly string[], readonly where?: string) {
-        super(`${where !== undefined ? `${where}: invalid` : "Invalid"} llm-breakeven stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-        this.name = "ConfigError";
-    }
-}
+/** ConfigError is the engine's (cost/errors.ts: the engine throws it too and imports nothing from config/). */
+export { ConfigError };
 
 function describeValue(value: unknown): string {
     if (value === undefined) return "";

@@ -9,7 +9,7 @@ import { DEFAULT_OUTPUT_TOKENS } from "../cost/capacity";
 import { Estimate } from "../cost/estimate";
 import { NodeBounds, nodeBounds, scalingThresholds, ScalingThresholds } from "../cost/scaling";
 import { offerMonthlyUsd } from "../cost/units";
-import { offerFor } from "../config/scenario";
+import { offerFor } from "../cost/scenario";
 import { NAMESPACE, SelfHostedConfig } from "../config/stack";
 import { OpenModel } from "../cost/catalogue";
 import { Autoscaling, AutoscalingArgs } from "../components/selfHosted/autoscaling";

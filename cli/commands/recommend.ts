@@ -8,7 +8,7 @@ import * as path from "path";
 import { Command } from "commander";
 import { CACHE_HIT_RATE_RANGE, OPEN_MODELS, PEAK_TO_AVERAGE_RANGE, SEED_ASSUMPTIONS, formatTokens, formatUsd, rangeText } from "../../cost";
 import { Configuration, recommend, Recommendation, RecommendInput } from "../../cost/recommend";
-import { hostedEquivalent } from "../../config/scenario";
+import { hostedEquivalent } from "../../cost/scenario";
 import { suggest } from "../../config/stack";
 import { EXIT, UsageError } from "../errors";
 import { plainTable } from "../output/color";

@@ -8,6 +8,7 @@
  * `pulumi preview --policy-pack` fails with it instead of passing.
  */
 import * as cost from "../../cost";
+import * as stack from "../../config/scenario";
 import { StackConfig, Workload } from "../../config/stack";
 
 export type ApiSpend = cost.ApiSpend;
@@ -23,12 +24,15 @@ export interface PolicyEngine {
     selfHostedAlternative(config: StackConfig, workload: Workload): SelfHostedAlternative;
 }
 
-/** cost/index.ts as the policies ask it; the compiler checks each signature. */
+/**
+ * cost/index.ts as the policies ask it; the compiler checks each signature. The stack functions go
+ * through config/scenario.ts, which resolves a stack's self-hosted section to the schema's defaults.
+ */
 const COST_ENGINE: PolicyEngine = {
-    apiSpend: cost.apiSpend,
+    apiSpend: stack.apiSpend,
     breakEvenTokensPerMonth: cost.breakEvenTokensPerMonth,
-    capacity: cost.capacityFor,
-    selfHostedAlternative: cost.selfHostedAlternative,
+    capacity: stack.capacityFor,
+    selfHostedAlternative: stack.selfHostedAlternative,
 };
 
 let bound: PolicyEngine | undefined;

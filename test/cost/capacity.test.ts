@@ -4,7 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { OPEN_MODELS, estimateStack, nodeCapacity } from "../../cost";
+import { OPEN_MODELS, nodeCapacity } from "../../cost";
+import { estimateStack } from "../../config/scenario";
 import { parseStackConfig } from "../../config/stack";
 import { ceilingChecks } from "../../cost/capacity/ceilings";
 import { calibratedParameters } from "../../cost/capacity/calibration";

@@ -1,4 +1,4 @@
-/** config/scenario.ts: a parsed stack config mapped onto the engine, and the functions the policy pack asks. */
+/** cost/scenario.ts (through config/scenario.ts, which applies the schema's defaults): a parsed stack config mapped onto the engine, and the functions the policy pack asks. */
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../config/stack";
 import { apiSpend, capacityFor, estimateStack, hybridSplit, scenarioFromStackConfig, selfHostedAlternative } from "../../config/scenario";

@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MockRun, RecordedResource, StackFile, isSecret, readStackFile, redactSecrets, runShippedStack, runStack } from "../../mockrun";
 import { parseFlatConfig } from "../../config/stack";
-import { estimateStack, offerFor, scenarioFromStackConfig } from "../../config/scenario";
+import { estimateStack, scenarioFromStackConfig } from "../../config/scenario";
+import { offerFor } from "../../cost/scenario";
 import { estimate } from "../../cost/estimate";
 import { overheadMonthlyUsd } from "../../cost/selfHosted";
 import { offerMonthlyUsd } from "../../cost/units";
