@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { planStack, prepareStack, StackPlan } from "../../cli/plan/plan";
 import { readFlatConfig } from "../../config/stack";
 import { priceResource } from "../../cost/pricers";
-import { missingAwsServiceKeys } from "../../cost/prices/aws";
-import { ec2NodeHourly } from "../../cost/prices/lookup";
+import { awsServicePrice, missingAwsServiceKeys, requireAwsServicePrice } from "../../cost/prices/aws";
+import { ec2NodeHourly, rdsPostgresHourly } from "../../cost/prices/lookup";
 import { supportedRegions } from "../../cost/prices/store";
 import { listStacks, readStackFile, runStack } from "../../mockrun";
 import { k8sObject } from "../selfHosted/helpers";
@@ -59,9 +59,39 @@ describe("regions", () => {
         "cloudwatchDashboardMonth", "managedPrometheusPer10MSamples", "secretsManagerSecretMonth", "vpcInterfaceEndpointAzHour", "vpcInterfaceEndpointPerGB",
         "kmsKeyMonth", "wafWebAclMonth", "wafRuleMonth", "wafPerMRequests", "rdsGp3GBMonth",
     ];
+    // RDS gp3 storage is read for us-west-2 and eu-west-1 from the same snapshot's AmazonRDS blocks (docs/sources.md §16).
+    const RDS_STORAGE_READ = ["us-west-2", "eu-west-1"];
     it("us-east-1's file has every service price; the other regions lack exactly the ones no source gives yet", () => {
         expect(missingAwsServiceKeys("us-east-1")).toEqual([]);
-        for (const region of SHIPPED_REGIONS.filter((r) => r !== "us-east-1")) expect(missingAwsServiceKeys(region), region).toEqual(NOT_YET_SOURCED);
+        for (const region of SHIPPED_REGIONS.filter((r) => r !== "us-east-1")) {
+            const expected = RDS_STORAGE_READ.includes(region) ? NOT_YET_SOURCED.filter((k) => k !== "rdsGp3GBMonth") : NOT_YET_SOURCED;
+            expect(missingAwsServiceKeys(region), region).toEqual(expected);
+        }
+    });
+
+    it.each([
+        // [region, class, single-AZ $/h, Multi-AZ $/h], read from John-Almos/CommitCost engine/src/cost/aws/snapshot.json
+        // @61194272, regions.<region>.AmazonRDS, e.g. "InstanceUsage:db.t4g.medium@postgres":{"u":"Hrs","p":0.065} and
+        // "Multi-AZUsage:db.r6g.xlarge@postgres":{"u":"Hrs","p":0.899} (us-west-2), "Multi-AZUsage:db.r6g.xlarge@postgres":
+        // {"u":"Hrs","p":1.007} (eu-west-1); undefined where that deployment's line was not read.
+        ["us-west-2", "db.t4g.medium", 0.065, 0.129],
+        ["us-west-2", "db.r6g.xlarge", 0.45, 0.899],
+        ["us-west-2", "db.r7g.large", 0.239, 0.478],
+        ["eu-west-1", "db.t4g.medium", 0.069, 0.138],
+        ["eu-west-1", "db.r7g.large", 0.268, 0.536],
+        ["eu-west-1", "db.r6g.xlarge", undefined, 1.007],
+        ["eu-central-1", "db.t4g.medium", undefined, undefined],
+    ] as const)("%s prices RDS PostgreSQL %s at its own rates (single-AZ %s, Multi-AZ %s)", (region, klass, single, multi) => {
+        expect(rdsPostgresHourly(region, klass, false)?.hourlyUsd).toBe(single);
+        expect(rdsPostgresHourly(region, klass, true)?.hourlyUsd).toBe(multi);
+        const cited = rdsPostgresHourly(region, klass, multi !== undefined);
+        if (cited !== undefined) expect(cited.provenance.source).toContain(`regions.${region}.AmazonRDS["${multi !== undefined ? "Multi-AZUsage" : "InstanceUsage"}:${klass}@postgres"]`);
+    });
+
+    it.each([["us-west-2", 0.115], ["eu-west-1", 0.127]] as const)("%s prices RDS gp3 storage from its own AmazonRDS block (\"RDS:GP3-Storage\")", (region, usd) => {
+        expect(awsServicePrice("eu-central-1", "rdsGp3GBMonth")).toBeUndefined();
+        expect(requireAwsServicePrice(region, "rdsGp3GBMonth").provenance.source).toContain(`regions.${region}.AmazonRDS["RDS:GP3-Storage"]`);
+        expect(requireAwsServicePrice(region, "rdsGp3GBMonth").usd).toBe(usd);
     });
 
     it.each([
