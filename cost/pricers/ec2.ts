@@ -20,16 +20,21 @@ function ec2Price(instanceType: string, ctx: PricingContext): Ec2Price {
     return { hourlyUsd: node.hourlyUsd, label: node.label, provenance: node.provenance };
 }
 
-function launchTemplateOf(r: ResourceLike, ctx: PricingContext): ResourceLike | undefined {
+/**
+ * A node group's launch template: by its ID or name, or, at a first preview where those are still
+ * unknown, through the URN the engine lists in the `launchTemplate` property dependency. The policy
+ * pack finds a GPU node group's instance type the same way (policies/lib/view.ts).
+ */
+export function launchTemplateOf<T extends ResourceLike>(r: ResourceLike, lookup: ((ref: string) => T | undefined) | undefined): T | undefined {
     const ref = read(r.props, "launchTemplate.id");
     const byName = read(r.props, "launchTemplate.name");
     const candidates = [ref, byName].filter((x): x is { state: "known"; value: unknown } => x.state === "known").map((x) => String(x.value));
     for (const c of candidates) {
-        const found = ctx.lookup?.(c);
+        const found = lookup?.(c);
         if (found !== undefined) return found;
     }
     for (const urn of r.propertyDependencies?.["launchTemplate"] ?? []) {
-        const found = ctx.lookup?.(urn);
+        const found = lookup?.(urn);
         if (found?.type === "aws:ec2/launchTemplate:LaunchTemplate") return found;
     }
     return undefined;
@@ -51,7 +56,7 @@ function launchTemplateVolumeLines(template: ResourceLike, instances: number): S
 
 function priceNodeGroup(r: ResourceLike, ctx: PricingContext): PricedResource {
     const body = (sizeOverride?: number): PricedResource => {
-        const template = launchTemplateOf(r, ctx);
+        const template = launchTemplateOf(r, ctx.lookup);
         const listed = read(r.props, "instanceTypes");
         let instanceType: string;
         if (listed.state === "known" && Array.isArray(listed.value) && listed.value.length > 0) {

@@ -13,6 +13,7 @@ import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { EC2_INSTANCE_TYPES, Ec2InstanceType } from "../../cost/catalogue";
 import { isUnknownValue, StackResource } from "../../cost/resource";
 import { priceResources, PricingContext, StackPricing } from "../../cost/pricers";
+import { launchTemplateOf } from "../../cost/pricers/ec2";
 import { NAMESPACE, readFlatConfig, StackConfigState } from "../../config/stack";
 
 /**
@@ -156,17 +157,6 @@ function gpuCapacityOf(r: StackResource, lookup: (ref: string) => StackResource 
         return [{ resource: r, instanceType, gpu: type?.gpu, nodes: 1, subnetRefs }];
     }
     return [];
-}
-
-/**
- * A node group's launch template: by its ID, or, at a first preview where that ID is still unknown,
- * through the URN the engine lists in the `launchTemplate` property dependency (as cost/pricers/ec2.ts
- * finds it to price the template's volumes).
- */
-function launchTemplateOf(r: StackResource, lookup: (ref: string) => StackResource | undefined): StackResource | undefined {
-    const id = (r.props["launchTemplate"] as Record<string, unknown> | undefined)?.["id"];
-    const refs = [...(typeof id === "string" && !isUnknownValue(id) ? [id] : []), ...(r.propertyDependencies?.["launchTemplate"] ?? [])];
-    return refs.map(lookup).find((t) => t?.type === "aws:ec2/launchTemplate:LaunchTemplate");
 }
 
 /** The availability zones a GPU capacity's subnets are in; undefined when any cannot be resolved. */
