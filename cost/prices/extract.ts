@@ -5,14 +5,14 @@
  * prefix ("SyncDurability-NodeUsage:...", "ExtendedSupportYr3-...") is a different meter and never matches.
  */
 import { OfferHeader, OfferProduct, OfferTerm, OfferVisitor, PriceDimension } from "./offer";
-import { EBS_VOLUME_TYPES, EbsVolumeType, Ec2Prices, PricePoint, PurchaseOption, RdsPrices, RegionPriceFile, ReservedPoint, ServiceKey } from "./schema";
+import { EBS_VOLUME_TYPES, EbsVolumeType, Ec2Prices, PriceFileServiceKey, PricePoint, PurchaseOption, RdsPrices, RegionPriceFile, ReservedPoint } from "./schema";
 
 /** The offers `prices update` reads by default: every service cost/pricers/ prices. */
 export const DEFAULT_OFFERS = ["AmazonEC2", "AmazonVPC", "AmazonEKS", "AWSELB", "AmazonECS", "AWSSecretsManager", "AmazonCloudWatch", "AWSDataTransfer", "AmazonElastiCache", "AmazonRDS"] as const;
 
 /** A per-GB tier is picked by a volume inside it: tiers are [beginRange, endRange) in GB. */
 interface ServiceRule {
-    readonly key: ServiceKey;
+    readonly key: PriceFileServiceKey;
     readonly usage: string;
     readonly unit: string;
     readonly productFamily?: string;
@@ -23,6 +23,7 @@ const SERVICE_RULES: readonly ServiceRule[] = [
     { key: "natGatewayHour", usage: "NatGateway-Hours", unit: "Hrs" },
     { key: "natGatewayPerGB", usage: "NatGateway-Bytes", unit: "GB" },
     { key: "eksClusterHour", usage: "AmazonEKS-Hours:perCluster", unit: "Hrs" },
+    { key: "eksExtendedSupportClusterHour", usage: "AmazonEKS-Hours:extendedSupport", unit: "Hrs" },
     { key: "albHour", usage: "LoadBalancerUsage", unit: "Hrs", productFamily: "Load Balancer-Application" },
     { key: "albLcuHour", usage: "LCUUsage", unit: "LCU-Hrs", productFamily: "Load Balancer-Application" },
     { key: "fargateVcpuHour", usage: "Fargate-vCPU-Hours:perCPU", unit: "hours" },
@@ -111,7 +112,7 @@ export class RegionCollector {
             if (prices.onDemand === undefined && prices.reserved1y === undefined) delete f.ec2[type];
         }
         for (const [k, p] of Object.entries(f.ebs)) if (from(p)) delete f.ebs[k as EbsVolumeType];
-        for (const [k, p] of Object.entries(f.services)) if (from(p)) delete f.services[k as ServiceKey];
+        for (const [k, p] of Object.entries(f.services)) if (from(p)) delete f.services[k as PriceFileServiceKey];
         for (const classes of Object.values(f.rds)) for (const [k, p] of Object.entries(classes)) {
             if (from(p.singleAz)) delete p.singleAz;
             if (from(p.multiAz)) delete p.multiAz;

@@ -5,12 +5,13 @@
  * resource and `llm-breakeven prices update --region <r>`; nothing here substitutes another region.
  */
 import type { Provenance } from "../catalogue";
-import { EbsVolumeType, PricePoint, ReservedPoint, ServiceKey } from "./schema";
+import { EbsVolumeType, PriceFileServiceKey, PricePoint, ReservedPoint } from "./schema";
 import { regionPrices, supportedRegions } from "./store";
 
 /** What a price is for in a message ("cluster-hour", "GB processed"), per catalogue key. */
-export const SERVICE_UNITS: Readonly<Record<ServiceKey, string>> = {
+export const SERVICE_UNITS: Readonly<Record<PriceFileServiceKey, string>> = {
     eksClusterHour: "cluster-hour",
+    eksExtendedSupportClusterHour: "cluster-hour of extended support (added to the cluster-hour)",
     natGatewayHour: "NAT gateway-hour",
     natGatewayPerGB: "GB processed",
     dataTransferOutFirst10TBPerGB: "GB out to internet (first 10 TB)",
@@ -86,7 +87,7 @@ export function ec2NodeHourly(region: string, instanceType: string, pricing: "on
     return { ...onDemand, label: `${instanceType} on-demand` };
 }
 
-export function servicePrice(region: string, key: ServiceKey): ServicePrice | undefined {
+export function servicePrice(region: string, key: PriceFileServiceKey): ServicePrice | undefined {
     const p = hasRegion(region) ? regionPrices(region).services[key] : undefined;
     return p === undefined ? undefined : { usd: p.usd, unit: SERVICE_UNITS[key], provenance: provenanceOf(p, region) };
 }

@@ -36,6 +36,16 @@ export const SERVICE_KEYS = [
 ] as const;
 export type ServiceKey = (typeof SERVICE_KEYS)[number];
 
+/**
+ * Prices a region's file may lack without blocking every stack: only some resources pay them, and
+ * their pricer fails closed, naming the fix, when one needs it. The EKS extended-support surcharge
+ * (Price List usage type AmazonEKS-Hours:extendedSupport) is billed only for a cluster on a
+ * Kubernetes version past its end of standard support (cost/eksVersions.ts).
+ */
+export const OPTIONAL_SERVICE_KEYS = ["eksExtendedSupportClusterHour"] as const;
+/** Every key a region file's `services` may hold. */
+export type PriceFileServiceKey = ServiceKey | (typeof OPTIONAL_SERVICE_KEYS)[number];
+
 /** EBS volume types the pricers know (the price list's `volumeApiName`). */
 export const EBS_VOLUME_TYPES = ["gp2", "gp3", "io1", "io2", "st1", "sc1"] as const;
 export type EbsVolumeType = (typeof EBS_VOLUME_TYPES)[number];
@@ -84,7 +94,7 @@ export interface RegionPriceFile {
     readonly rds: Readonly<Record<string, Readonly<Record<string, RdsPrices>>>>;
     /** engine ("redis", "valkey") -> node type -> hourly price. */
     readonly elasticache: Readonly<Record<string, Readonly<Record<string, PricePoint>>>>;
-    readonly services: Readonly<Partial<Record<ServiceKey, PricePoint>>>;
+    readonly services: Readonly<Partial<Record<PriceFileServiceKey, PricePoint>>>;
 }
 
 /** A region file with nothing in it. */
@@ -136,7 +146,8 @@ export function checkRegionFile(data: unknown, where: string): RegionPriceFile {
         for (const [node, p] of Object.entries(obj(nodes, `elasticache.${engine}`))) point(p, `elasticache.${engine}.${node}`);
     }
     for (const [key, p] of Object.entries(obj(root["services"], `${where}.services`))) {
-        if (!(SERVICE_KEYS as readonly string[]).includes(key)) problems.push(`services.${key}: not a known service key (${SERVICE_KEYS.join(", ")})`);
+        const known: readonly string[] = [...SERVICE_KEYS, ...OPTIONAL_SERVICE_KEYS];
+        if (!known.includes(key)) problems.push(`services.${key}: not a known service key (${known.join(", ")})`);
         point(p, `services.${key}`);
     }
     if (problems.length > 0) throw new Error(`${where}: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`);
