@@ -47,8 +47,8 @@ describe("priceEksCluster", () => {
         expect(p.kind).toBe("priced");
         if (p.kind !== "priced") return;
         expect(p.monthlyUsd).toBeCloseTo(standardMonthlyUsd + 0.25 * HOURS_PER_MONTH, 6);
-        expect(p.lines[1]!.description).toContain("standard support ended 2026-07-29");
-        expect(p.lines[1]!.provenance.source).toBe("test fixture");
+        expect(p.lines[1]!.label).toContain("standard support ended 2026-07-29");
+        expect(p.lines[1]!.provenance?.source).toBe("test fixture");
     });
 
     it("in extended support without a surcharge price: unpriced in one line naming the version, its end of standard support and both fixes, never the standard rate", () => {
