@@ -73,13 +73,13 @@ describe("regions", () => {
         // [region, class, single-AZ $/h, Multi-AZ $/h], read from John-Almos/CommitCost engine/src/cost/aws/snapshot.json
         // @61194272, regions.<region>.AmazonRDS, e.g. "InstanceUsage:db.t4g.medium@postgres":{"u":"Hrs","p":0.065} and
         // "Multi-AZUsage:db.r6g.xlarge@postgres":{"u":"Hrs","p":0.899} (us-west-2), "Multi-AZUsage:db.r6g.xlarge@postgres":
-        // {"u":"Hrs","p":1.007} (eu-west-1); undefined where that deployment's line was not read.
+        // {"u":"Hrs","p":1.007} (eu-west-1); eu-central-1's block was not read, so it stays unpriced.
         ["us-west-2", "db.t4g.medium", 0.065, 0.129],
         ["us-west-2", "db.r6g.xlarge", 0.45, 0.899],
         ["us-west-2", "db.r7g.large", 0.239, 0.478],
         ["eu-west-1", "db.t4g.medium", 0.069, 0.138],
         ["eu-west-1", "db.r7g.large", 0.268, 0.536],
-        ["eu-west-1", "db.r6g.xlarge", undefined, 1.007],
+        ["eu-west-1", "db.r6g.xlarge", 0.504, 1.007],
         ["eu-central-1", "db.t4g.medium", undefined, undefined],
     ] as const)("%s prices RDS PostgreSQL %s at its own rates (single-AZ %s, Multi-AZ %s)", (region, klass, single, multi) => {
         expect(rdsPostgresHourly(region, klass, false)?.hourlyUsd).toBe(single);
