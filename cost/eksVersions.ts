@@ -10,9 +10,9 @@
  * priceEksCluster is the control plane's price under that calendar: the cluster-hour in standard
  * support; the cluster-hour plus the AmazonEKS-Hours:extendedSupport surcharge in extended support,
  * when the region's price file has it; otherwise unpriced with the fix, never the standard rate alone
- * for a cluster EKS bills more for (issue 16). It is not yet the registered pricer of
- * aws:eks/cluster:Cluster (cost/pricers/ec2.ts): the shipped stacks pin 1.33, in extended support,
- * and no shipped price file has the surcharge, so wiring it blocks their plan (README "Pinned versions").
+ * for a cluster EKS bills more for (issue 16). It is the registered pricer of aws:eks/cluster:Cluster
+ * (cost/pricers/ec2.ts). us-east-1's file has the surcharge (AWS's stated $0.60 total less the $0.10
+ * cluster-hour); the other regions' files do not, so a cluster there in extended support is unpriced.
  */
 import { ServicePrice, servicePrice } from "./prices/lookup";
 import { missingPriceFix } from "./prices/store";

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { EKS_VERSION_CALENDAR, eksSupportOn, priceEksCluster, SurchargeLookup } from "../../cost/eksVersions";
 import { AWS_SERVICES } from "../../cost/prices/aws";
+import { servicePrice } from "../../cost/prices/lookup";
 import { targetOf } from "../../cost/prices/extract";
 import { UNKNOWN } from "../../cost/resource";
 import { HOURS_PER_MONTH } from "../../cost/units";
@@ -61,8 +62,10 @@ describe("priceEksCluster", () => {
         expect(reason).not.toMatch(/\n/);
     });
 
-    it("the shipped price files have no surcharge yet, so the default lookup leaves 1.33 unpriced today", () => {
-        expect(priceEksCluster(cluster("1.33"), day("2026-11-30")).kind).toBe("unpriced");
+    it("us-east-1's price file has the surcharge (AWS's $0.60 total less the $0.10 cluster-hour); a region whose file lacks it leaves 1.33 unpriced", () => {
+        const east = priceEksCluster(cluster("1.33"), day("2026-11-30"));
+        expect(east.kind === "priced" && east.lines.map((l) => l.unitUsd)).toEqual([0.1, 0.5]);
+        expect(servicePrice("eu-west-1", "eksExtendedSupportClusterHour")).toBeUndefined();
     });
 
     it("past extended support, or a version the calendar does not list: unpriced with the fix", () => {

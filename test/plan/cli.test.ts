@@ -145,7 +145,7 @@ describe("exit codes", () => {
     it("5 from a preview when the environment's budget is exceeded", async () => {
         const run = await plan("--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("policy-tight-budget.json"), "--quiet");
         expect(run.code).toBe(5);
-        expect(run.stdout).toBe("fixture-prod: $84,353/month, blocked (1 mandatory)\n");
+        expect(run.stdout).toBe("fixture-prod: $84,718/month, blocked (1 mandatory)\n");
     });
 
     it("the shell sees 2 for bad input and 5 for a violation (child process, through bin/llm-breakeven.js as npm start runs it)", () => {
@@ -155,7 +155,7 @@ describe("exit codes", () => {
         expect(bad.stderr).toContain("--stack no-such-env: stacks/Pulumi.no-such-env.yaml does not exist (stacks: ");
         const blocked = spawnSync(process.execPath, [path.join(ROOT, "bin", "llm-breakeven.js"), "plan", "--preview", fixture("preview-all-ops.json"), "--policy-config", fixture("policy-tight-budget.json"), "--quiet"], { cwd: ROOT, encoding: "utf8" });
         expect(blocked.status).toBe(5);
-        expect(blocked.stdout).toBe("fixture-prod: $84,353/month, blocked (1 mandatory)\n");
+        expect(blocked.stdout).toBe("fixture-prod: $84,718/month, blocked (1 mandatory)\n");
     });
 });
 
@@ -198,10 +198,10 @@ describe("previews: the delta per resource, unpriced types by name and count", (
         const run = await plan("--preview", fixture("preview-all-ops.json"), "--export", fixture("export-before.json"), "--policy-config", fixture("policy-advisory.json"), "--out", out);
         expect(run.code).toBe(0);
         expect(run.stdout).toMatch(/llm-gpu-us-east-1a .* update .* \$20,036 .* \$40,073 .* \+\$20,036/);
-        expect(run.stdout).toMatch(/Total .* \$20,147 .* \$80,254 .* \+\$60,107 \(\+298\.3%\)/);
+        expect(run.stdout).toMatch(/Total .* \$20,512 .* \$80,619 .* \+\$60,107 \(\+293\.0%\)/);
         const report = JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")) as { stacks: Array<{ before: { monthlyUsd: number }; monthlyUsd: number; deltaMonthlyUsd: number; deltas: Array<{ name: string; op: string; deltaMonthlyUsd: number }> }> };
         const stack = report.stacks[0]!;
-        expect(stack.before.monthlyUsd).toBeCloseTo(20_146.9, 0);
+        expect(stack.before.monthlyUsd).toBeCloseTo(20_511.85, 0);
         expect(stack.deltaMonthlyUsd).toBeCloseTo(stack.monthlyUsd - stack.before.monthlyUsd, 2);
         const byName = new Map(stack.deltas.map((d) => [`${d.name}:${d.op}`, d.deltaMonthlyUsd]));
         expect(byName.get("llm-net-nat-a:delete")).toBeCloseTo(-3.65, 2);
@@ -266,7 +266,7 @@ describe("--all and the reports", () => {
         await plan("--stack", "self-hosted-prod", "--out", b, "--quiet");
         const run = await plan("--combine", path.join(a, "report.json"), path.join(b, "report.json"));
         expect(run.stdout.split("\n")[0]).toBe("<!-- llm-breakeven-cost-report -->");
-        expect(run.stdout).toMatch(/\| `fixture-prod` \| \$20,147 \| \$80,254 \| \+\$60,107 \| \+298\.3% \| :white_check_mark: pass/);
+        expect(run.stdout).toMatch(/\| `fixture-prod` \| \$20,512 \| \$80,619 \| \+\$60,107 \| \+293\.0% \| :white_check_mark: pass/);
         expect(run.stdout).toContain("| `self-hosted-prod` | - |");
     }, 120_000);
 });

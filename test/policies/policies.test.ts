@@ -147,7 +147,7 @@ describe("projected-spend-below-api-break-even", () => {
         expect(message).toContain("declared volume:      500M tokens/month");
         expect(message).toContain("break-even volume:");
         expect(message).toMatch(/1\. llm-gpu-us-east-1[ab] \(aws:eks\/nodeGroup:NodeGroup\): \$20,\d{3}\/month/);
-        expect(message).toContain("3. llm-system (aws:eks/nodeGroup:NodeGroup)");
+        expect(message).toContain("3. llm-eks (aws:eks/cluster:Cluster): $438/month");
         expect(message).toContain("region us-east-1");
         expect(message).toContain("730 hours a month");
         expect(message).toContain("overhead $4,100/month");

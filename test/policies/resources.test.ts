@@ -1,8 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AWS_SERVICES, EC2_INSTANCE_TYPES, ELASTICACHE_NODES, RDS_GP3_GB_MONTH, RDS_POSTGRES_INSTANCES, RESERVED_1Y_DISCOUNT, VALKEY_PRICE_FACTOR } from "../../cost/catalogue";
 import { ResourceLike, UNKNOWN, UNKNOWN_SENTINELS } from "../../cost/resource";
 import { priceResource, priceResources, PricedResource } from "../../cost/pricers";
 import { HOURS_PER_MONTH } from "../../cost/units";
+// The EKS pricer reads the plan date (cost/eksVersions.ts): the file plans on a fixed day.
+beforeAll(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-30T12:00:00Z"));
+});
+afterAll(() => vi.useRealTimers());
+const EKS_1_33_MONTHLY_USD = (0.1 + 0.5) * HOURS_PER_MONTH;
 const p4deHourly = EC2_INSTANCE_TYPES["p4de.24xlarge"]!.onDemand!.usd;
 
 function res(type: string, props: Record<string, unknown>, extra: Partial<ResourceLike> = {}): ResourceLike {
@@ -86,8 +93,10 @@ describe("priceResource: networking, data stores, containers", () => {
         expect(monthly(priceResource(res("aws:ec2/eip:Eip", {})))).toBeCloseTo(AWS_SERVICES.publicIpv4Hour.usd * HOURS_PER_MONTH, 6);
     });
 
-    it("EKS control plane", () => {
-        expect(monthly(priceResource(res("aws:eks/cluster:Cluster", { version: "1.33" })))).toBeCloseTo(73, 6);
+    it("EKS control plane: the cluster-hour in standard support, plus the surcharge in extended support (cost/eksVersions.ts)", () => {
+        expect(monthly(priceResource(res("aws:eks/cluster:Cluster", { version: "1.34" })))).toBeCloseTo(73, 6);
+        // 1.33 left standard support on 2026-07-29: $0.10 + $0.50 per cluster-hour in us-east-1.
+        expect(monthly(priceResource(res("aws:eks/cluster:Cluster", { version: "1.33" })))).toBeCloseTo(EKS_1_33_MONTHLY_USD, 6);
     });
 
     it("VPC endpoints: Gateway is free, Interface is per AZ", () => {
@@ -173,7 +182,7 @@ describe("priceResource: free and unpriced", () => {
     });
 
     it("any region but the catalogue's is unpriced", () => {
-        expect(priceResource(res("aws:eks/cluster:Cluster", {}), { region: "eu-west-1" }).kind).toBe("unpriced");
+        expect(priceResource(res("aws:eks/cluster:Cluster", { version: "1.33" }), { region: "eu-west-1" }).kind).toBe("unpriced");
     });
 });
 
@@ -182,14 +191,14 @@ describe("priceResources", () => {
         const stack = [
             res("aws:eks/nodeGroup:NodeGroup", gpuGroup, { name: "gpu-a" }),
             res("aws:eks/nodeGroup:NodeGroup", gpuGroup, { name: "gpu-b" }),
-            res("aws:eks/cluster:Cluster", {}, { name: "cluster" }),
+            res("aws:eks/cluster:Cluster", { version: "1.33" }, { name: "cluster" }),
             res("aws:ec2/natGateway:NatGateway", {}, { name: "nat" }),
             res("aws:eks/nodeGroup:NodeGroup", { ...gpuGroup, instanceTypes: ["p5e.48xlarge"] }, { name: "gpu-c" }),
             res("aws:ec2/vpcEndpoint:VpcEndpoint", { vpcEndpointType: "Interface", subnetIds: UNKNOWN }, { name: "ecr" }),
             res("aws:ec2/vpc:Vpc", {}, { name: "vpc" }),
         ];
         const priced = priceResources(stack);
-        expect(priced.monthlyUsd).toBeCloseTo(2 * p4deHourly * HOURS_PER_MONTH + 73 + AWS_SERVICES.natGatewayHour.usd * HOURS_PER_MONTH, 6);
+        expect(priced.monthlyUsd).toBeCloseTo(2 * p4deHourly * HOURS_PER_MONTH + EKS_1_33_MONTHLY_USD + AWS_SERVICES.natGatewayHour.usd * HOURS_PER_MONTH, 6);
         expect(priced.top.map((t) => t.name)).toEqual(["gpu-a", "gpu-b", "cluster"]);
         expect(priced.unpriced.map((e) => e.name)).toEqual(["gpu-c"]);
         expect(priced.unbounded.map((e) => e.name)).toEqual(["ecr"]);
