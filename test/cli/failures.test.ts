@@ -144,8 +144,8 @@ describe("issue 15: add an environment", () => {
         fs.writeFileSync(path.join(copy, "stacks", "Pulumi.self-hosted-staging.yaml"), fixedPools.replace("llm-breakeven:environment: production", "llm-breakeven:environment: staging"));
         const child = cli(["plan", "--stack", "self-hosted-staging"], { bin: path.join(copy, "bin", "llm-breakeven.js") });
         expect(child.status, child.stdout + child.stderr).toBe(0);
-        // $30,096 projected (README's sample, with the self-hosted endpoint's load balancer since issue 18) + 20%, rounded up to $100.
-        expect(child.stdout).toContain("Policy verdict: pass [derived from stacks/Pulumi.self-hosted-staging.yaml (no policies/config/self-hosted-staging.json): monthly-budget ceiling $36,200 = projected $30,096 + 20%, rounded up to $100]");
+        // $30,461 projected (README's sample: with the self-hosted endpoint's load balancer since issue 18 and the EKS extended-support surcharge) + 20%, rounded up to $100.
+        expect(child.stdout).toContain("Policy verdict: pass [derived from stacks/Pulumi.self-hosted-staging.yaml (no policies/config/self-hosted-staging.json): monthly-budget ceiling $36,600 = projected $30,461 + 20%, rounded up to $100]");
         expect(child.stdout).not.toContain("No ceiling configured");
     });
 });
