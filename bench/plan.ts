@@ -4,7 +4,7 @@
  * at most 1.5x). Each figure is the median of several runs of a fresh process, after one warm-up
  * run (which also fills bin/ts-cache.js's transpile cache, as any second run finds it).
  *
- * Rows: `npm start` (node bin/llm-breakeven.js: cached transpile, V8 code and resolution caches,
+ * Rows: `npm start` (node bin/llm-breakeven.js: cached transpile and V8 code cache,
  * the SDK's closure serialization and Automation API deferred), then an A/B per start-up
  * optimisation (the same run with only that one off), warm and with every cache empty (the
  * first run after `npm ci`: LLM_BREAKEVEN_CACHE_DIR pointed at a new directory); the floor with that
@@ -83,7 +83,6 @@ function measure(busy: boolean): void {
         console.log(`${`  A/B: without ${label}`.padEnd(75)} ${ms.toFixed(0).padStart(6)} ms   ${ms - all >= 0 ? "+" : ""}${(ms - all).toFixed(0)} ms: it saves ${(((ms - all) / ms) * 100).toFixed(0)}%`);
     };
     without("the V8 code cache (bin/v8-cache.js)", { LLM_BREAKEVEN_STARTUP_SKIP: "v8-cache" });
-    without("the resolution cache (bin/resolve-cache.js)", { LLM_BREAKEVEN_STARTUP_SKIP: "resolve-cache" });
     without("the deferred SDK modules (bin/defer-sdk-deps.js)", { LLM_BREAKEVEN_STARTUP_SKIP: "defer-sdk-deps" });
     without("the mock run's SDK bookkeeping skip (mockrun/sdkInternals.ts)", { PULUMI_DEBUG_PROMISE_LEAKS: "1" });
     without("any of them", { LLM_BREAKEVEN_STARTUP_SKIP: "all", PULUMI_DEBUG_PROMISE_LEAKS: "1" });
@@ -91,14 +90,11 @@ function measure(busy: boolean): void {
     const deferred = `require(${JSON.stringify(path.join(ROOT, "bin", "defer-sdk-deps.js"))}).deferSdkDeps();${LOAD_FLOOR}`;
     row("  for scale: the floor with the SDK modules a plan never calls deferred", median(["-e", deferred]));
     const v8Cache = path.join(os.tmpdir(), `llm-breakeven-bench-floor-${process.pid}.bin`);
-    const resolveCache = path.join(os.tmpdir(), `llm-breakeven-bench-floor-${process.pid}.json`);
-    const cached = `require(${JSON.stringify(path.join(ROOT, "bin", "resolve-cache.js"))}).enable(${JSON.stringify(resolveCache)}, ${JSON.stringify(ROOT)});`
-        + `require(${JSON.stringify(path.join(ROOT, "bin", "v8-cache.js"))}).enable(${JSON.stringify(v8Cache)});${deferred}`;
+    const cached = `require(${JSON.stringify(path.join(ROOT, "bin", "v8-cache.js"))}).enable(${JSON.stringify(v8Cache)});${deferred}`;
     try {
-        row("  for scale: the same, with the code and resolution caches npm start uses", median(["-e", cached]));
+        row("  for scale: the same, with the code cache npm start uses", median(["-e", cached]));
     } finally {
         fs.rmSync(v8Cache, { force: true });
-        fs.rmSync(resolveCache, { force: true });
     }
     row("plan --all through tsx (tsx cli/main.ts)", median([TSX, "cli/main.ts", "plan", "--all", "--quiet"], [0, 5]));
 }

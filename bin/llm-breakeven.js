@@ -2,18 +2,18 @@
 // @ts-check
 // The command's entry point (`npm start`, `npm run llm-breakeven -- ...`, the package's bin): the
 // TypeScript sources under plain node, transpiled once and cached (./ts-cache.js), every module's
-// bytecode cached by V8 (./v8-cache.js), where require found each installed module cached
-// (./resolve-cache.js), with the SDK's closure serialization and Automation API loaded only if
-// used (./defer-sdk-deps.js). No build step. Node's private loader API, which all four use, is
-// reached through ./nodeInternals.js.
+// bytecode cached by V8 (./v8-cache.js), with the SDK's closure serialization and Automation API
+// loaded only if used (./defer-sdk-deps.js). No build step. Node's private loader API, which all three
+// use, is reached through ./nodeInternals.js. (A cache of where require found each installed module
+// was removed: its A/B in `npm run bench:plan` showed it saved nothing once the V8 cache was on.)
 //
-// LLM_BREAKEVEN_STARTUP_SKIP=v8-cache,resolve-cache,defer-sdk-deps (or `all`) turns caches off:
+// LLM_BREAKEVEN_STARTUP_SKIP=v8-cache,defer-sdk-deps (or `all`) turns caches off:
 // `npm run bench:startup` times each one against a run without it.
 "use strict";
 const path = require("path");
 const { CACHE_ROOT } = require("./ts-cache");
 
-const STARTUP_CACHES = ["resolve-cache", "v8-cache", "defer-sdk-deps"];
+const STARTUP_CACHES = ["v8-cache", "defer-sdk-deps"];
 const skip = new Set((process.env["LLM_BREAKEVEN_STARTUP_SKIP"] ?? "").split(",").map((s) => s.trim()).filter(Boolean));
 const unknown = [...skip].filter((s) => s !== "all" && !STARTUP_CACHES.includes(s));
 if (unknown.length > 0) {
@@ -24,7 +24,6 @@ if (unknown.length > 0) {
 const on = (name) => !skip.has("all") && !skip.has(name);
 
 try {
-    if (on("resolve-cache")) require("./resolve-cache").enable(path.join(CACHE_ROOT, `resolve-${process.version}.json`), path.resolve(__dirname, ".."));
     if (on("v8-cache")) require("./v8-cache").enable(path.join(CACHE_ROOT, `v8-${process.version}-${process.arch}.bin`));
     if (on("defer-sdk-deps")) require("./defer-sdk-deps").deferSdkDeps();
     require("./ts-cache").register();

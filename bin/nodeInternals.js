@@ -8,7 +8,7 @@
  * - `Module._extensions[".ts"]`: how a file with that extension is loaded (./ts-cache.js);
  * - `Module.prototype._compile(content, filename)`: compiles and runs a module (./v8-cache.js);
  * - `Module._resolveFilename(request, parent, isMain, options)`: where `require` finds a module
- *   (./resolve-cache.js), with `_resolveLookupPaths` and `_nodeModulePaths` beside it;
+ *   (./v8-cache.js: `require.resolve` of a module compiled from its cache), with `_resolveLookupPaths` beside it; `_nodeModulePaths` (./defer-sdk-deps.js);
  * - `Module._cache`: the loaded modules by filename (./defer-sdk-deps.js);
  * - `Module.wrap(source)`: the function wrapper CommonJS code runs in.
  *

@@ -32,6 +32,6 @@ describe("Node's loader internals behind one door", () => {
         expect(JSON.parse(plain.stdout)).toHaveProperty("selfHosted");
         const bad = spawnSync(process.execPath, [BIN, "--version"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LLM_BREAKEVEN_STARTUP_SKIP: "v8cache" }, timeout: 120_000 });
         expect(bad.status).toBe(2);
-        expect(bad.stderr.trim().split("\n")).toEqual(["llm-breakeven: LLM_BREAKEVEN_STARTUP_SKIP names v8cache; it takes a comma list of resolve-cache, v8-cache, defer-sdk-deps, or all"]);
+        expect(bad.stderr.trim().split("\n")).toEqual(["llm-breakeven: LLM_BREAKEVEN_STARTUP_SKIP names v8cache; it takes a comma list of v8-cache, defer-sdk-deps, or all"]);
     });
 });
