@@ -58,7 +58,7 @@ export const PINS = {
         value: "1.33",
         upstream: "awsdocs/amazon-eks-user-guide latest/ug/versioning/kubernetes-versions.adoc (013856044, release calendar): 1.33 released on EKS 2025-05-29, end of standard support 2026-07-29, end of extended support 2027-07-29; \"You can create new Amazon EKS clusters on any version offered in standard or extended support\"",
         readOn: "2026-11-30",
-        caveat: "in EKS extended support since 2026-07-29: EKS bills the AmazonEKS-Hours:extendedSupport surcharge on top of AmazonEKS-Hours:perCluster, which the plan prices (cost/eksVersions.ts: the calendar and the rule); 1.34's standard support ends 2026-12-02 and no calendar read has a 1.35 row, so the pin stays; the next step is 1.35 with cluster-autoscaler chart 9.59.0 (appVersion 1.35.0, tag cluster-autoscaler-chart-9.59.0) and the schema tests' Kubernetes models moved to 1.35",
+        caveat: "in EKS extended support since 2026-07-29: EKS bills the AmazonEKS-Hours:extendedSupport surcharge on top of AmazonEKS-Hours:perCluster, which the plan prices (cost/pricers/eks.ts: the calendar and the rule); 1.34's standard support ends 2026-12-02 and no calendar read has a 1.35 row, so the pin stays; the next step is 1.35 with cluster-autoscaler chart 9.59.0 (appVersion 1.35.0, tag cluster-autoscaler-chart-9.59.0) and the schema tests' Kubernetes models moved to 1.35",
     },
     vllmImage: {
         value: "vllm/vllm-openai:v0.11.0",

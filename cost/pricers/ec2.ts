@@ -5,7 +5,6 @@ import { missingPriceFix } from "../prices/store";
 import { ResourceLike } from "../resource";
 import { HOURS_PER_MONTH } from "../units";
 import { ebsGBMonthPrice } from "./ebs";
-import { priceEksCluster } from "../eksVersions";
 import { fixed, line, pricingRegion, svc, usd } from "./line";
 import { guarded, optionalNumber, optionalString, read, requireNumber, requireString, requireValue, Unreadable } from "./props";
 import { SourcedCostLine } from "../costLine";
@@ -113,6 +112,5 @@ function priceEc2Instance(r: ResourceLike, ctx: PricingContext): PricedResource 
 
 export const ec2Pricers: PricerTable = {
     "aws:eks/nodeGroup:NodeGroup": priceNodeGroup,
-    "aws:eks/cluster:Cluster": (r) => priceEksCluster(r),
     "aws:ec2/instance:Instance": priceEc2Instance,
 };

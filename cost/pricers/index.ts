@@ -12,6 +12,7 @@ import { referencesOf, ResourceLike } from "../resource";
 import { cloudwatchPricers } from "./cloudwatch";
 import { ebsPricers } from "./ebs";
 import { ec2Pricers } from "./ec2";
+import { eksPricers } from "./eks";
 import { ecsPricers } from "./ecs";
 import { elasticachePricers } from "./elasticache";
 import { elbPricers } from "./elb";
@@ -46,6 +47,7 @@ export function registerPricers(tables: Readonly<Record<string, PricerTable>>): 
 /** Every pricer, by type token: the one place a service module is wired in. */
 export const PRICERS: ReadonlyMap<string, Pricer> = registerPricers({
     ec2: ec2Pricers,
+    eks: eksPricers,
     ebs: ebsPricers,
     vpc: vpcPricers,
     elb: elbPricers,

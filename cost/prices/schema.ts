@@ -40,7 +40,7 @@ export type ServiceKey = (typeof SERVICE_KEYS)[number];
  * Prices a region's file may lack without blocking every stack: only some resources pay them, and
  * their pricer fails closed, naming the fix, when one needs it. The EKS extended-support surcharge
  * (Price List usage type AmazonEKS-Hours:extendedSupport) is billed only for a cluster on a
- * Kubernetes version past its end of standard support (cost/eksVersions.ts).
+ * Kubernetes version past its end of standard support (cost/pricers/eks.ts).
  */
 export const OPTIONAL_SERVICE_KEYS = ["eksExtendedSupportClusterHour"] as const;
 /** Every key a region file's `services` may hold. */

@@ -3,7 +3,7 @@ import { AWS_SERVICES, EC2_INSTANCE_TYPES, ELASTICACHE_NODES, RDS_GP3_GB_MONTH, 
 import { ResourceLike, UNKNOWN, UNKNOWN_SENTINELS } from "../../cost/resource";
 import { priceResource, priceResources, PricedResource } from "../../cost/pricers";
 import { HOURS_PER_MONTH } from "../../cost/units";
-// The EKS pricer reads the plan date (cost/eksVersions.ts): the file plans on a fixed day.
+// The EKS pricer reads the plan date (cost/pricers/eks.ts): the file plans on a fixed day.
 beforeAll(() => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2026-11-30T12:00:00Z"));
@@ -93,7 +93,7 @@ describe("priceResource: networking, data stores, containers", () => {
         expect(monthly(priceResource(res("aws:ec2/eip:Eip", {})))).toBeCloseTo(AWS_SERVICES.publicIpv4Hour.usd * HOURS_PER_MONTH, 6);
     });
 
-    it("EKS control plane: the cluster-hour in standard support, plus the surcharge in extended support (cost/eksVersions.ts)", () => {
+    it("EKS control plane: the cluster-hour in standard support, plus the surcharge in extended support (cost/pricers/eks.ts)", () => {
         expect(monthly(priceResource(res("aws:eks/cluster:Cluster", { version: "1.34" })))).toBeCloseTo(73, 6);
         // 1.33 left standard support on 2026-07-29: $0.10 + $0.50 per cluster-hour in us-east-1.
         expect(monthly(priceResource(res("aws:eks/cluster:Cluster", { version: "1.33" })))).toBeCloseTo(EKS_1_33_MONTHLY_USD, 6);

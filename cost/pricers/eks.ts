@@ -11,15 +11,15 @@
  * support; the cluster-hour plus the AmazonEKS-Hours:extendedSupport surcharge in extended support,
  * when the region's price file has it; otherwise unpriced with the fix, never the standard rate alone
  * for a cluster EKS bills more for (issue 16). It is the registered pricer of aws:eks/cluster:Cluster
- * (cost/pricers/ec2.ts). us-east-1's file has the surcharge (AWS's stated $0.60 total less the $0.10
+ * (eksPricers below). us-east-1's file has the surcharge (AWS's stated $0.60 total less the $0.10
  * cluster-hour); the other regions' files do not, so a cluster there in extended support is unpriced.
  */
-import { ServicePrice, servicePrice } from "./prices/lookup";
-import { missingPriceFix } from "./prices/store";
-import { ResourceLike } from "./resource";
-import { fixed, hourly, pricingRegion, svc } from "./pricers/line";
-import { guarded, requireString } from "./pricers/props";
-import { PricedResource } from "./pricers/types";
+import { ServicePrice, servicePrice } from "../prices/lookup";
+import { missingPriceFix } from "../prices/store";
+import { ResourceLike } from "../resource";
+import { fixed, hourly, pricingRegion, svc } from "./line";
+import { guarded, requireString } from "./props";
+import { PricedResource, PricerTable } from "./types";
 
 export interface EksVersionSupport {
     /** First day (UTC) billed at the extended-support rate. */
@@ -68,7 +68,7 @@ export function priceEksCluster(r: ResourceLike, planDate: Date = new Date(), su
         const support = eksSupportOn(version, planDate);
         const standard = hourly("EKS control plane", 1, svc("eksClusterHour"));
         if (support.phase === "standard") return fixed([standard]);
-        if (support.phase === "unlisted") return { kind: "unpriced", reason: `Kubernetes ${version} is not in the EKS release calendar (cost/eksVersions.ts), so its support phase and cluster-hour rate on ${day} are unknown: ${VERSION_FIX}` };
+        if (support.phase === "unlisted") return { kind: "unpriced", reason: `Kubernetes ${version} is not in the EKS release calendar (cost/pricers/eks.ts), so its support phase and cluster-hour rate on ${day} are unknown: ${VERSION_FIX}` };
         const { endOfStandardSupport, endOfExtendedSupport } = support.support;
         if (support.phase === "ended") return { kind: "unpriced", reason: `Kubernetes ${version} reached end of EKS extended support on ${endOfExtendedSupport}: EKS no longer creates clusters on it; ${VERSION_FIX}` };
         const region = pricingRegion();
@@ -79,3 +79,8 @@ export function priceEksCluster(r: ResourceLike, planDate: Date = new Date(), su
         return fixed([standard, hourly(`EKS extended support for Kubernetes ${version} (standard support ended ${endOfStandardSupport})`, 1, surcharge)]);
     });
 }
+
+/** The EKS control plane (node groups are EC2 capacity: ./ec2.ts). */
+export const eksPricers: PricerTable = {
+    "aws:eks/cluster:Cluster": (r) => priceEksCluster(r),
+};

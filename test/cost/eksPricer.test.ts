@@ -1,9 +1,9 @@
 /**
- * The EKS release calendar (cost/eksVersions.ts) and the control-plane price under it: a cluster EKS
+ * The EKS release calendar (cost/pricers/eks.ts) and the control-plane price under it: a cluster EKS
  * bills the extended-support surcharge for is never priced at the standard cluster-hour alone.
  */
 import { describe, expect, it } from "vitest";
-import { EKS_VERSION_CALENDAR, eksSupportOn, priceEksCluster, SurchargeLookup } from "../../cost/eksVersions";
+import { EKS_VERSION_CALENDAR, eksSupportOn, priceEksCluster, SurchargeLookup } from "../../cost/pricers/eks";
 import { AWS_SERVICES } from "../../cost/prices/aws";
 import { servicePrice } from "../../cost/prices/lookup";
 import { targetOf } from "../../cost/prices/extract";
