@@ -26,8 +26,8 @@ export function wafRuleSet(name: string): aws.types.input.wafv2.WebAclRule[] {
     ];
 }
 
-/** The ACL (named for the stack: WAF names are region-wide) on the load balancer; returns the number of rules it bills. */
-export function createWaf(ctx: GatewayContext, loadBalancerArn: pulumi.Input<string>): number {
+/** The ACL (named for the stack: WAF names are region-wide) on the load balancer; returns the ACL (its rules are billed by cost/pricers/wafv2.ts). */
+export function createWaf(ctx: GatewayContext, loadBalancerArn: pulumi.Input<string>): aws.wafv2.WebAcl {
     const rules = wafRuleSet(ctx.physical);
     const acl = new aws.wafv2.WebAcl(`${ctx.name}-waf`, {
         name: `${ctx.physical}-waf`,
@@ -38,5 +38,5 @@ export function createWaf(ctx: GatewayContext, loadBalancerArn: pulumi.Input<str
         tags: ctx.tags("waf"),
     }, { parent: ctx.parent });
     new aws.wafv2.WebAclAssociation(`${ctx.name}-waf`, { resourceArn: loadBalancerArn, webAclArn: acl.arn }, { parent: ctx.parent });
-    return rules.length;
+    return acl;
 }
