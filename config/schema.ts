@@ -16,8 +16,8 @@ import { formatTokens } from "../cost/units";
 import {
     BUDGET_USD_RANGE, CACHE_HIT_RATE_RANGE, INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, PEAK_TO_AVERAGE_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange,
 } from "../cost/workload";
-import { DEFAULT_LITELLM_IMAGE } from "../components/gateway/liteLLMRelease";
-import { PINS } from "../components/pins";
+import { DEFAULT_LITELLM_IMAGE } from "../platform/liteLLMRelease";
+import { PINS } from "../platform/pins";
 import { endpointSchema } from "./endpoint";
 import { checkCrossFields } from "./rules";
 export { CONFIG_KEYS, NAMESPACE, SECRET_KEYS } from "./keys";
@@ -153,9 +153,9 @@ export const selfHostedSchema = z.object({
     }).strict().optional(),
     gpuMemoryUtilization: z.number().gt(0).max(0.98).default(0.9),
     rootVolumeSizeGiB: z.number().int().min(100).max(16384).default(500),
-    /** vllm/vllm-openai image, pinned to a version tag or digest. Default: the release read in components/pins.ts. */
+    /** vllm/vllm-openai image, pinned to a version tag or digest. Default: the release read in platform/pins.ts. */
     vllmImage: z.string().regex(/^vllm\/vllm-openai(:v?\d+\.\d+\.\d+|@sha256:[a-f0-9]{64})$/, `must be vllm/vllm-openai pinned to a version (${PINS.vllmImage.value}) or a digest`).default(PINS.vllmImage.value),
-    /** EKS Kubernetes minor. Default: components/pins.ts (its EKS support dates there). */
+    /** EKS Kubernetes minor. Default: platform/pins.ts (its EKS support dates there). */
     kubernetesVersion: z.string().regex(/^1\.\d{2}$/).default(PINS.kubernetesVersion.value),
     vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/).default("10.40.0.0/16"),
     systemInstanceType: z.string().default("m6i.large"),
@@ -183,7 +183,7 @@ export const selfHostedSchema = z.object({
 
 export const gatewaySchema = z.object({
     /**
-     * LiteLLM proxy image by release tag (components/gateway/liteLLMRelease.ts: the release every
+     * LiteLLM proxy image by release tag (platform/liteLLMRelease.ts: the release every
      * feature of the rendered config needs), plus `@sha256:<digest>` once resolved from the registry
      * (never typed from memory): a production `pulumi up` refuses an image without one, since a tag
      * can move (PyPI 1.82.7-1.82.8 were compromised in March 2026). Renovate keeps tag and digest current.

@@ -5,7 +5,7 @@
  * deployRefusal), with the same line.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { digestProblem } from "../components/gateway/liteLLMRelease";
+import { digestProblem } from "../platform/liteLLMRelease";
 import { failClosed } from "./lib/failClosed";
 import { stackView } from "./lib/view";
 

@@ -16,7 +16,7 @@ import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from 
 import { Gateway } from "../components/gateway/gateway";
 import { RenderedLiteLLMConfig, RoutingConfigError, SelfHostedModel, renderLiteLLMConfig } from "../components/gateway/liteLLMConfig";
 import { EXAMPLE_ACCOUNT, RunContext, runContext } from "./runContext";
-import { digestProblem, openBreakProblems, releaseProblems, requiredFeatures } from "../components/gateway/liteLLMRelease";
+import { digestProblem, openBreakProblems, releaseProblems, requiredFeatures } from "../platform/liteLLMRelease";
 import { VpcRef } from "../components/network/vpc";
 import type { StackOutputs } from "./index";
 
@@ -51,7 +51,7 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
         if (error instanceof RoutingConfigError) problems.push(...error.problems);
         else throw error;
     }
-    // The image must be a release with every feature the rendered config uses (liteLLMRelease.ts).
+    // The image must be a release with every feature the rendered config uses (platform/liteLLMRelease.ts).
     if (rendered !== undefined) problems.push(...releaseProblems(gateway.image, requiredFeatures(rendered.document), key("gateway.image")));
     // A real production `pulumi up` runs only a registry-resolved digest; checked here, before any
     // resource of the stack (hybrid: the self-hosted side too) is registered.

@@ -35,7 +35,7 @@ import { GpuNodePools } from "../components/selfHosted/gpuNodePools";
 import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
 import { NODE_INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network/vpc";
-import { planSubnets } from "../components/network/subnets";
+import { planSubnets } from "../platform/subnets";
 import { NetworkCost, networkMonthlyCost } from "../cost/network";
 import { ServingModelSource, VllmServing, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";

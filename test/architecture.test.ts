@@ -1,7 +1,8 @@
 /**
- * Imports flow one way (ARCHITECTURE.md): the engine (cost/) imports nothing outside itself, the
- * components only the engine, the policy pack neither the program nor the CLI, and nothing but the
- * entry points (bin/, bench/) and tests imports the CLI. A relative import that breaks a rule fails
+ * Imports flow one way (ARCHITECTURE.md): the engine (cost/) and platform/ (pins, release facts,
+ * subnet plans) import nothing outside themselves, the components only those two, the schema
+ * (config/) never a component or the program, the policy pack neither the program, the components
+ * nor the CLI, and nothing but the entry points (bin/, bench/) and tests imports the CLI. A relative import that breaks a rule fails
  * here, naming the file and the import.
  */
 import * as fs from "fs";
@@ -9,14 +10,15 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = path.join(__dirname, "..");
-const FOLDERS = ["cost", "config", "components", "program", "policies", "mockrun", "cli"] as const;
+const FOLDERS = ["cost", "platform", "config", "components", "program", "policies", "mockrun", "cli"] as const;
 
 /** The top folder each rule forbids a folder to import (by relative path). */
 const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
-    cost: ["config", "components", "program", "policies", "mockrun", "cli", "index.ts"],
+    cost: ["platform", "config", "components", "program", "policies", "mockrun", "cli", "index.ts"],
+    platform: ["cost", "config", "components", "program", "policies", "mockrun", "cli", "index.ts"],
     components: ["config", "program", "policies", "mockrun", "cli", "index.ts"],
-    policies: ["program", "mockrun", "cli", "index.ts"],
-    config: ["cli"],
+    policies: ["program", "components", "mockrun", "cli", "index.ts"],
+    config: ["components", "program", "policies", "mockrun", "cli", "index.ts"],
     program: ["cli"],
     mockrun: ["cli"],
 };
@@ -78,12 +80,16 @@ describe("import direction", () => {
             ["components/gateway/gateway.ts", `export { buildGateway } from "../../program/gateway";`],
             ["policies/lib/view.ts", `const plan = require("../../cli/plan/plan");`],
             ["program/index.ts", `const main = await import("../cli/main");`],
+            ["config/rules.ts", `import { planSubnets } from "../components/network/subnets";`],
+            ["platform/pins.ts", `import { HOURS_PER_MONTH } from "../cost/units";`],
         ]);
         expect(violations(broken)).toEqual([
             "cost/scenario.ts -> ../config/stack (config/ is not allowed from cost/)",
             "components/gateway/gateway.ts -> ../../program/gateway (program/ is not allowed from components/)",
             "policies/lib/view.ts -> ../../cli/plan/plan (cli/ is not allowed from policies/)",
             "program/index.ts -> ../cli/main (cli/ is not allowed from program/)",
+            "config/rules.ts -> ../components/network/subnets (components/ is not allowed from config/)",
+            "platform/pins.ts -> ../cost/units (cost/ is not allowed from platform/)",
         ]);
     });
 });

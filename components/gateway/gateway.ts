@@ -14,7 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InputProblem, throwInputErrors } from "../inputErrors";
-import { planGatewaySubnets } from "../network/subnets";
+import { planGatewaySubnets } from "../../platform/subnets";
 import { NatStrategy, Vpc, VpcRef } from "../network/vpc";
 import { ALARM_SUFFIXES, alarmDefinitions } from "./alarms";
 import { GatewayContext } from "./context";
@@ -181,7 +181,7 @@ export class Gateway extends pulumi.ComponentResource {
     }
 }
 
-/** The gateway's own VPC (subnets.ts's gateway plan); a hybrid stack passes the self-hosted one instead. */
+/** The gateway's own VPC (platform/subnets.ts's gateway plan); a hybrid stack passes the self-hosted one instead. */
 function createNetwork(ctx: GatewayContext, args: GatewayArgs): Vpc {
     return new Vpc(`${ctx.name}-net`, {
         vpcCidr: args.vpcCidr, subnets: planGatewaySubnets(args.vpcCidr, args.availabilityZoneNames), natGateways: args.natGateways ?? "per-zone", ...(args.tags !== undefined ? { tags: args.tags } : {}),

@@ -13,7 +13,7 @@
  *    name clients call (`complexity_router_default_model` beside its config, as the upstream docs
  *    of the pinned release name it), and the semantic cache's embedding model;
  *
- * Which LiteLLM release each key needs is in liteLLMRelease.ts (LITELLM_FEATURES).
+ * Which LiteLLM release each key needs is in platform/liteLLMRelease.ts (LITELLM_FEATURES).
  *  - router_settings: fallbacks (each tier to the next more capable one), retries, provider budgets,
  *    and Valkey for state shared by the tasks (cooldowns, rate limits, budget counters);
  *  - litellm_settings: the Prometheus callback (its /metrics behind the master key), the global

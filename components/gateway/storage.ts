@@ -8,15 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GatewayContext } from "./context";
 import { VpcRef } from "../network/vpc";
-import { PINS } from "../pins";
+import { PINS } from "../../platform/pins";
 
 /**
  * Valkey 8.2: the first ElastiCache for Valkey engine with vector search, which valkey-semantic needs
  * (BerriAI/litellm litellm/caching/valkey_semantic_cache.py: "On AWS, vector search needs ElastiCache
- * for Valkey 8.2+ on a node-based cluster"; the AWS record in components/pins.ts).
+ * for Valkey 8.2+ on a node-based cluster"; the AWS record in platform/pins.ts).
  */
 export const VALKEY_ENGINE_VERSION = PINS.valkeyEngineVersion.value;
-/** RDS PostgreSQL major 16 (RDS picks a current 16.x minor); the RDS record in components/pins.ts. */
+/** RDS PostgreSQL major 16 (RDS picks a current 16.x minor); the RDS record in platform/pins.ts. */
 export const POSTGRES_ENGINE_VERSION = PINS.postgresEngineVersion.value;
 export const VALKEY_PORT = 6379;
 export const POSTGRES_PORT = 5432;

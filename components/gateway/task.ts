@@ -10,12 +10,12 @@
  * The collector (AWS Distro for OpenTelemetry) scrapes LiteLLM's Prometheus endpoint and writes the
  * spend counter to CloudWatch as one metric, so an alarm can compare spend with the budget. Only that
  * metric is exported: CloudWatch bills custom metrics per name. LiteLLM protects /metrics from
- * v1.85.0 (liteLLMRelease.ts), so the collector sends the master key, which ECS injects from
+ * v1.85.0 (platform/liteLLMRelease.ts), so the collector sends the master key, which ECS injects from
  * Secrets Manager into its environment (never in the config text).
  */
 import { stringify } from "yaml";
 import { ENV } from "./liteLLMConfig";
-import { PINS } from "../pins";
+import { PINS } from "../../platform/pins";
 
 export const LITELLM_PORT = 4000;
 export const LITELLM_CONTAINER = "litellm";
@@ -31,7 +31,7 @@ export const SPEND_DIMENSION = "Gateway";
 /**
  * Pinned: a floating tag would change what the alarm reads without a change here. v0.43.3: the
  * aws-observability/aws-otel-collector release of 2025-05-15 (aws-otel-collector#3038, docs/releases/
- * v0.43.3.md; components/pins.ts). Newer lines exist (v0.49.0, 2026-07, #3220); staying on this one is a
+ * v0.43.3.md; platform/pins.ts). Newer lines exist (v0.49.0, 2026-07, #3220); staying on this one is a
  * choice, not an oversight. Tag only: no digest was read from public.ecr.aws offline.
  */
 export const DEFAULT_COLLECTOR_IMAGE = PINS.adotCollectorImage.value;

@@ -3,7 +3,7 @@
  * balancer's nodes) and a private one (everything else; nothing there gets a public address), one
  * private route table per zone, NAT as a strategy, and the VPC endpoints a mode asks for.
  *
- * - self-hosted: the node subnet plan (subnets.ts), a NAT per zone, the S3 gateway endpoint and the
+ * - self-hosted: the node subnet plan (platform/subnets.ts), a NAT per zone, the S3 gateway endpoint and the
  *   interface endpoints the nodes need, and the EKS discovery tags on the private subnets;
  * - gateway: the gateway subnet plan, a NAT per zone in production and one shared NAT elsewhere.
  *   A hybrid stack builds only the self-hosted VPC: the gateway joins it (VpcRef).
@@ -15,7 +15,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SubnetPlan } from "./subnets";
+import { SubnetPlan } from "../../platform/subnets";
 
 export const VPC_TYPE = "llm-breakeven:network:Vpc";
 /** The type tokens of the two VPC components this one replaced: an existing stack's VPC is adopted, not replaced. */
@@ -36,7 +36,7 @@ export interface VpcEndpointsArgs {
 
 export interface VpcArgs {
     readonly vpcCidr: string;
-    /** One entry per zone, in zone order: planSubnets or planGatewaySubnets (subnets.ts). */
+    /** One entry per zone, in zone order: planSubnets or planGatewaySubnets (platform/subnets.ts). */
     readonly subnets: readonly SubnetPlan[];
     /** Default "per-zone". */
     readonly natGateways?: NatStrategy;

@@ -18,7 +18,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "./cluster";
 import { METRICS } from "./monitoring";
-import { PINS } from "../pins";
+import { PINS } from "../../platform/pins";
 
 export const AUTOSCALING_TYPE = "llm-breakeven:selfHosted:Autoscaling";
 

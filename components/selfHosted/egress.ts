@@ -19,7 +19,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../cidr";
+import { parseCidr } from "../../platform/cidr";
 
 export const SERVING_EGRESS_TYPE = "llm-breakeven:selfHosted:ServingEgressPolicy";
 

@@ -12,11 +12,11 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_METADATA_OPTIONS } from "./cluster";
-import { PINS } from "../pins";
+import { PINS } from "../../platform/pins";
 
 export const GPU_NODE_POOLS_TYPE = "llm-breakeven:selfHosted:GpuNodePools";
 
-/** An EKS API amiType value (components/pins.ts): the AL2023 AMI with NVIDIA drivers. */
+/** An EKS API amiType value (platform/pins.ts): the AL2023 AMI with NVIDIA drivers. */
 export const GPU_AMI_TYPE = PINS.gpuAmiType.value;
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
 /** The same taint as a pod toleration. */
@@ -28,7 +28,7 @@ export const GPU_ZONE_LABEL = "llm-breakeven/gpu-zone";
 /** The taint tolerated whatever its value: the per-node daemons (device plugin, DCGM exporter). */
 export const GPU_DAEMON_TOLERATION = { key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" } as const;
 
-/** Pinned: the chart matching the device plugin image cached by the AWS EKS blueprints (aws-ia/terraform-aws-eks-blueprints); read at its tag in components/pins.ts. */
+/** Pinned: the chart matching the device plugin image cached by the AWS EKS blueprints (aws-ia/terraform-aws-eks-blueprints); read at its tag in platform/pins.ts. */
 export const DEVICE_PLUGIN_CHART = { chart: "nvidia-device-plugin", version: PINS.nvidiaDevicePluginChart.value, repo: "https://nvidia.github.io/k8s-device-plugin" } as const;
 
 /**

@@ -12,7 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "./cluster";
-import { parseCidr } from "../cidr";
+import { parseCidr } from "../../platform/cidr";
 
 export const S3_MODEL_SOURCE_TYPE = "llm-breakeven:selfHosted:S3ModelSource";
 

@@ -9,12 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GPU_DAEMON_TOLERATION, GPU_POOL, GPU_POOL_LABEL } from "./gpuNodePools";
 import { METRICS_PATH } from "./vllmRender";
-import { PINS } from "../pins";
+import { PINS } from "../../platform/pins";
 
 export const MONITORING_TYPE = "llm-breakeven:selfHosted:Monitoring";
 
 /**
- * Pinned charts, each version read upstream at its tag with the values keys used below (components/pins.ts).
+ * Pinned charts, each version read upstream at its tag with the values keys used below (platform/pins.ts).
  * kube-prometheus-stack 79.x ships Prometheus Operator CRDs for ServiceMonitor/PrometheusRule v1.
  */
 export const KUBE_PROMETHEUS_STACK_CHART = { chart: "kube-prometheus-stack", version: PINS.kubePrometheusStackChart.value, repo: "https://prometheus-community.github.io/helm-charts" } as const;

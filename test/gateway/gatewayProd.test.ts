@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { priceResources } from "../../cost/pricers";
 import { parseFlatConfig } from "../../config/stack";
 import { MockRun, PLACEHOLDER_SECRET, isSecret, readStackFile, redactSecrets, runShippedStack } from "../../mockrun";
-import { DEFAULT_LITELLM_IMAGE } from "../../components/gateway/liteLLMRelease";
+import { DEFAULT_LITELLM_IMAGE } from "../../platform/liteLLMRelease";
 import { MOCK_RANDOM, containers, of, one } from "./helpers";
 
 describe("gateway-prod under mocks", () => {

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
-import { DEFAULT_LITELLM_IMAGE, LITELLM_FEATURES, openBreakProblems } from "../../components/gateway/liteLLMRelease";
+import { DEFAULT_LITELLM_IMAGE, LITELLM_FEATURES, openBreakProblems } from "../../platform/liteLLMRelease";
 import { ConfigError, parseFlatConfig } from "../../config/stack";
 import { readStackFile } from "../../mockrun";
 import { preflightGateway } from "../../program/gateway";

@@ -15,7 +15,7 @@ describe("Vpc", () => {
     it("self-hosted shape: node subnets, a NAT per zone, the endpoints and the discovery tags, all under the component", async () => {
         const run = await runComponent(async () => {
             const { NODE_INTERFACE_ENDPOINT_SERVICES, Vpc } = await import("../../components/network/vpc");
-            const { planSubnets } = await import("../../components/network/subnets");
+            const { planSubnets } = await import("../../platform/subnets");
             new Vpc("n", {
                 vpcCidr: "10.0.0.0/16", subnets: planSubnets("10.0.0.0/16", ["us-east-1a", "us-east-1b"]), natGateways: "per-zone",
                 endpoints: { region: "us-east-1", interfaceServices: NODE_INTERFACE_ENDPOINT_SERVICES }, privateSubnetTags: { "kubernetes.io/cluster/c": "shared" },
@@ -35,7 +35,7 @@ describe("Vpc", () => {
     it("gateway shape: a single NAT in the first zone that every private route table uses, and no endpoints", async () => {
         const run = await runComponent(async () => {
             const { Vpc } = await import("../../components/network/vpc");
-            const { planGatewaySubnets } = await import("../../components/network/subnets");
+            const { planGatewaySubnets } = await import("../../platform/subnets");
             new Vpc("g", { vpcCidr: "10.50.0.0/16", subnets: planGatewaySubnets("10.50.0.0/16", ["us-east-1a", "us-east-1b", "us-east-1c"]), natGateways: "single" });
         });
         const nats = by(run.resources, "aws:ec2/natGateway:NatGateway");
@@ -52,7 +52,7 @@ describe("Vpc", () => {
         const seen: unknown[] = [];
         await runComponent(async () => {
             const { Vpc } = await import("../../components/network/vpc");
-            const { planGatewaySubnets } = await import("../../components/network/subnets");
+            const { planGatewaySubnets } = await import("../../platform/subnets");
             // A transformation (public API) sees the options the component registers with.
             const capture: pulumi.ResourceTransformation = (args) => {
                 if (args.type === "llm-breakeven:network:Vpc") seen.push(...(args.opts.aliases ?? []));

@@ -5,7 +5,7 @@ import { renderLiteLLMConfig } from "../../components/gateway/liteLLMConfig";
 import * as pulumi from "@pulumi/pulumi";
 import {
     DEFAULT_LITELLM_IMAGE, LITELLM_FEATURES, LiteLLMFeatureKey, digestProblem, parseImage, parseReleaseTag, releaseProblems, requiredFeatures,
-} from "../../components/gateway/liteLLMRelease";
+} from "../../platform/liteLLMRelease";
 import { listStacks, readStackFile } from "../../mockrun";
 import { parseFlatConfig } from "../../config/stack";
 import { deployRefusal as deployRefusalFor, preflightGateway } from "../../program/gateway";
@@ -117,7 +117,7 @@ describe("renovate.json keeps the LiteLLM image current", () => {
     });
 
     it("tracks the schema's default and pins digests", () => {
-        expect(tracked("components/gateway/liteLLMRelease.ts")).toEqual([DEFAULT_LITELLM_IMAGE.split("@")[0]]);
+        expect(tracked("platform/liteLLMRelease.ts")).toEqual([DEFAULT_LITELLM_IMAGE.split("@")[0]]);
         expect(renovate.packageRules.find((r) => r.matchPackageNames?.includes("ghcr.io/berriai/litellm"))?.pinDigests).toBe(true);
     });
 });

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PINS, Pin } from "../components/pins";
+import { PINS, Pin } from "../../platform/pins";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "../..");
 
 /**
  * Pinned values as they appear in source text: chart/engine/Kubernetes versions, image references
  * with a version tag, EKS AMI types, and the stack files' version keys. Deliberately broad: a pin
- * typed anywhere but components/pins.ts shows up here.
+ * typed anywhere but platform/pins.ts shows up here.
  */
 export function pinsInText(text: string): string[] {
     const found: string[] = [];
@@ -31,10 +31,10 @@ function sourceFiles(dir: string, ext: RegExp): string[] {
 }
 
 const pinned = new Set(Object.values(PINS).map((p: Pin) => p.value));
-const files = [...sourceFiles("components", /\.ts$/), ...sourceFiles("config", /\.ts$/), ...sourceFiles("program", /\.ts$/), ...sourceFiles("stacks", /\.yaml$/)]
-    .filter((f) => f !== path.join("components", "pins.ts"));
+const files = [...sourceFiles("platform", /\.ts$/), ...sourceFiles("components", /\.ts$/), ...sourceFiles("config", /\.ts$/), ...sourceFiles("program", /\.ts$/), ...sourceFiles("stacks", /\.yaml$/)]
+    .filter((f) => f !== path.join("platform", "pins.ts"));
 
-describe("every pinned version has its upstream record (components/pins.ts)", () => {
+describe("every pinned version has its upstream record (platform/pins.ts)", () => {
     it("finds pins the way they are typed (the scanner can fail)", () => {
         expect(pinsInText(`export const X_CHART = { chart: "x", version: "1.2.3", repo: "r" };`)).toEqual(["1.2.3"]);
         expect(pinsInText(`image: "quay.io/org/thing:v0.4.1@sha256:${"a".repeat(64)}"`)).toEqual(["quay.io/org/thing:v0.4.1"]);
@@ -47,7 +47,7 @@ describe("every pinned version has its upstream record (components/pins.ts)", ()
 
     it.each(files)("%s types no pin that the table lacks", (file) => {
         const missing = pinsInText(fs.readFileSync(path.join(ROOT, file), "utf8")).filter((v) => !pinned.has(v));
-        expect(missing, `${file}: ${missing.join(", ")} pinned without an entry in components/pins.ts (read it upstream at that version, then add value, upstream file and read date)`).toEqual([]);
+        expect(missing, `${file}: ${missing.join(", ")} pinned without an entry in platform/pins.ts (read it upstream at that version, then add value, upstream file and read date)`).toEqual([]);
     });
 
     it("the shipped stacks and the components carry the table's values, so the table names what is deployed", () => {

@@ -1,11 +1,11 @@
 /**
  * Every version the program pins (Helm charts, images, AMI types, engine and Kubernetes versions),
  * each beside the upstream record read at that version (docs/sources.md §24). One place: the
- * components and the stack schema take their values from here, and test/pins.test.ts fails when a
- * chart version, image tag, AMI type or engine version appears in components/, config/, program/ or
+ * components and the stack schema take their values from here, and test/platform/pins.test.ts fails when a
+ * chart version, image tag, AMI type or engine version appears in platform/, components/, config/, program/ or
  * stacks/ without an entry. A new pin is read before it is typed: never from memory.
  */
-import { DEFAULT_LITELLM_IMAGE } from "./gateway/liteLLMRelease";
+import { DEFAULT_LITELLM_IMAGE } from "./liteLLMRelease";
 
 export interface Pin {
     readonly value: string;
@@ -85,7 +85,7 @@ export const PINS = {
     },
     liteLLMImage: {
         value: DEFAULT_LITELLM_IMAGE,
-        upstream: "components/gateway/liteLLMRelease.ts: the release record read for the tag, and the feature table (each config feature -> first release -> PR or release note)",
+        upstream: "platform/liteLLMRelease.ts: the release record read for the tag, and the feature table (each config feature -> first release -> PR or release note)",
         readOn: "2026-11-30",
         caveat: "tag only: a production `pulumi up` refuses it until the registry's digest is appended (README, Before the first `pulumi up` of a gateway)",
     },

@@ -1,10 +1,10 @@
 /**
- * Subnet plans for the one VPC component (vpc.ts): pure functions from a VPC CIDR and its zones to
+ * Subnet plans for the one VPC component (components/network/vpc.ts): pure functions from a VPC CIDR and its zones to
  * one private and one public subnet per zone. Two layouts, because the two modes fill their private
  * subnets very differently, and a stack that exists keeps the layout it was built with (a subnet
  * whose CIDR changes is replaced, and everything in it with it).
  */
-import { formatCidr, parseCidr } from "../cidr";
+import { formatCidr, parseCidr } from "./cidr";
 
 export interface SubnetPlan {
     readonly zone: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planGatewaySubnets } from "../../components/network/subnets";
+import { planGatewaySubnets } from "../../platform/subnets";
 
 describe("planGatewaySubnets", () => {
     it("cuts a /16 into /20s: zone i private at block i, public at block 8 + i", () => {

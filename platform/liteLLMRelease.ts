@@ -81,7 +81,7 @@ export const LITELLM_FEATURES = {
             from: "1.94.0",
             key: "gateway.cache.semantic",
             evidence: "BerriAI/litellm#39180 (open, 2026-09-01; verified in the 1.94.0 and 1.99.0 sdists): valkey_semantic_cache.py imports redis.commands.search.indexDefinition, a module the official images' redis-py no longer has, so the proxy fails at startup with ModuleNotFoundError; the fix, #40863 (\"confirmed against 1.102.0\"), was still open on 2026-09-13, and valkey_semantic_cache.py at 04c1c8ba still has the import (line 27); no release read carries the fix",
-            resolve: "pulumi config set --path 'llm-breakeven:gateway.cache.semantic' false and pulumi config set --path 'llm-breakeven:workload.cacheHitRate' 0, or pin a release whose notes list BerriAI/litellm#40863 and record it in components/gateway/liteLLMRelease.ts",
+            resolve: "pulumi config set --path 'llm-breakeven:gateway.cache.semantic' false and pulumi config set --path 'llm-breakeven:workload.cacheHitRate' 0, or pin a release whose notes list BerriAI/litellm#40863 and record it in platform/liteLLMRelease.ts",
         },
     },
     prometheusCallback: {
@@ -171,7 +171,7 @@ export function requiredFeatures(document: Readonly<Record<string, unknown>>): L
 export function releaseProblems(image: string, features: readonly LiteLLMFeatureKey[], key = "llm-breakeven:gateway.image"): string[] {
     const ref = parseImage(image);
     if (ref.repository !== LITELLM_IMAGE_REPOSITORY && ref.repository !== `${LITELLM_IMAGE_REPOSITORY}-database`) {
-        return [`${key}: "${image}" is not ${LITELLM_IMAGE_REPOSITORY}; the feature table (components/gateway/liteLLMRelease.ts) covers only its releases`];
+        return [`${key}: "${image}" is not ${LITELLM_IMAGE_REPOSITORY}; the feature table (platform/liteLLMRelease.ts) covers only its releases`];
     }
     const tagged = ref.tag === undefined ? undefined : parseReleaseTag(ref.tag);
     if (tagged === undefined) {
