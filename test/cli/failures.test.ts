@@ -21,7 +21,7 @@ afterAll(removeTempDirs);
 /** A copy of the project (sources, stacks, policy configs; node_modules linked) to add environments to. */
 function projectCopy(): string {
     const copy = tempDir("project-");
-    for (const entry of ["bin", "cli", "config", "cost", "components", "program", "mockrun", "policies", "stacks", "index.ts", "package.json", "Pulumi.yaml", "tsconfig.json"]) {
+    for (const entry of ["bin", "cli", "config", "cost", "components", "platform", "program", "mockrun", "policies", "stacks", "index.ts", "package.json", "Pulumi.yaml", "tsconfig.json"]) {
         fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));
