@@ -4,12 +4,10 @@
  * stack is redundant: the engine's nodesNeeded itself, so the two never disagree. A fleet of mixed
  * GPU types serves the peak with its largest node lost.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
 import { PEAK_TO_AVERAGE_RANGE, jsonSchemaRange } from "../cost/workload";
 import { costEngine } from "./lib/engine";
-import { failClosed } from "./lib/failClosed";
+import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, formatWhole } from "./lib/format";
-import { stackView } from "./lib/view";
 import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 import { gpuWorkload } from "./lib/spendRange";
 import { selfHostedOrDefault } from "../config/scenario";
@@ -21,19 +19,17 @@ export interface CapacityConfig extends WorkloadOverrides {
     readonly peakToAverage?: number;
 }
 
-export const capacityCoversWorkload: StackValidationPolicy = {
+export const capacityCoversWorkload = stackPolicy<CapacityConfig>({
     name: CAPACITY_POLICY,
     description: "The GPU nodes the stack creates must serve the declared peak, by the capacity model.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            tokensPerMonth: WORKLOAD_OVERRIDE_SCHEMA.tokensPerMonth,
-            inputOutputRatio: WORKLOAD_OVERRIDE_SCHEMA.inputOutputRatio,
-            peakToAverage: { type: "number", ...jsonSchemaRange(PEAK_TO_AVERAGE_RANGE), description: "Peak-hour rate over the monthly average; overrides llm-breakeven:workload.peakToAverage." },
-        },
+    config: {
+        tokensPerMonth: WORKLOAD_OVERRIDE_SCHEMA.tokensPerMonth,
+        inputOutputRatio: WORKLOAD_OVERRIDE_SCHEMA.inputOutputRatio,
+        peakToAverage: { type: "number", ...jsonSchemaRange(PEAK_TO_AVERAGE_RANGE), description: "Peak-hour rate over the monthly average; overrides llm-breakeven:workload.peakToAverage." },
     },
-    validateStack: failClosed(CAPACITY_POLICY, (args, reportViolation) => {
-        const view = stackView(args);
+    validate: ({ args, config, stackView }, reportViolation) => {
+        const view = stackView();
         if (view.gpuCapacity.length === 0) return args.notApplicable("the stack creates no GPU capacity");
         if (view.stackConfig.kind !== "parsed") {
             return reportViolation(view.stackConfig.kind === "absent"
@@ -41,7 +37,6 @@ export const capacityCoversWorkload: StackValidationPolicy = {
                 : `The stack config is invalid, so the capacity cannot be checked:\n  - ${view.stackConfig.problems.join("\n  - ")}`);
         }
         const stack = view.stackConfig.config;
-        const config = args.getConfig<CapacityConfig>();
         const gpu = gpuWorkload(stack, view.stackConfig, config);
         if (!gpu.ok) return reportViolation(`Cannot check capacity: ${gpu.problem}.`);
         const { workload } = gpu;
@@ -86,5 +81,5 @@ export const capacityCoversWorkload: StackValidationPolicy = {
             ...basis.map((b) => `  - ${b}`),
             "Fix: raise llm-breakeven:selfHosted.nodesPerZone or gpuZones, pick a faster instance type, lower precision (fp8 on H100/H200), or relax selfHosted.slo (a latency target lowers each replica's batch).",
         ].join("\n"));
-    }),
-};
+    },
+});

@@ -5,12 +5,10 @@
  * declaration far from the measurement makes them all wrong. Not applicable until a measured-workload
  * file is configured (measuredFile); a configured file that is missing, malformed or stale is a violation.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
 import { compareWorkload, DEFAULT_DRIFT_TOLERANCE } from "../cost/drift";
-import { failClosed } from "./lib/failClosed";
+import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens } from "./lib/format";
 import { MEASURED_FILE_SCHEMA, MeasuredFileConfig, readMeasuredFile } from "./lib/measured";
-import { stackView } from "./lib/view";
 
 export const DECLARED_WORKLOAD_POLICY = "declared-workload-matches-measured";
 
@@ -19,22 +17,19 @@ interface DeclaredWorkloadConfig extends MeasuredFileConfig {
     readonly tolerance?: number;
 }
 
-export const declaredWorkloadMatchesMeasured: StackValidationPolicy = {
+export const declaredWorkloadMatchesMeasured = stackPolicy<DeclaredWorkloadConfig>({
     name: DECLARED_WORKLOAD_POLICY,
     description: "Checks the declared tokens per month against the volume `llm-breakeven usage` measured.",
     enforcementLevel: "advisory",
-    configSchema: {
-        properties: {
-            ...MEASURED_FILE_SCHEMA,
-            tolerance: { type: "number", minimum: 0, description: `Largest drift of the declared volume from the measured one, as a fraction of the measured (default ${DEFAULT_DRIFT_TOLERANCE}).` },
-        },
+    config: {
+        ...MEASURED_FILE_SCHEMA,
+        tolerance: { type: "number", minimum: 0, description: `Largest drift of the declared volume from the measured one, as a fraction of the measured (default ${DEFAULT_DRIFT_TOLERANCE}).` },
     },
-    validateStack: failClosed(DECLARED_WORKLOAD_POLICY, (args, reportViolation) => {
-        const config = args.getConfig<DeclaredWorkloadConfig>();
+    validate: ({ args, config, stackView }, reportViolation) => {
         const read = readMeasuredFile(config);
         if (read === undefined) return args.notApplicable("no measured-workload file configured (measuredFile): run `llm-breakeven usage --write-workload usage.json` and set it");
         if (!read.ok) return reportViolation(`Cannot compare the declared workload with the measured one: ${read.problem}.`);
-        const view = stackView(args);
+        const view = stackView();
         if (view.stackConfig.kind !== "parsed") return reportViolation(`Cannot compare the declared workload with the measured one: the stack config is invalid:\n  - ${view.stackConfig.kind === "invalid" ? view.stackConfig.problems.join("\n  - ") : "no llm-breakeven config"}`);
         const declared = view.stackConfig.config.workload;
         const verdict = compareWorkload(declared, read.value.workload, config.tolerance ?? DEFAULT_DRIFT_TOLERANCE);
@@ -45,5 +40,5 @@ export const declaredWorkloadMatchesMeasured: StackValidationPolicy = {
             `  measured: ${read.label}`,
             `Fix: set llm-breakeven:workload.tokensPerMonth to the measured volume (pulumi config set --path 'llm-breakeven:workload.tokensPerMonth' ${formatTokens(read.value.workload.tokensPerMonth)}), or judge the break-even against the measurement (workloadSource: measured).`,
         ].join("\n"));
-    }),
-};
+    },
+});

@@ -4,31 +4,26 @@
  * says so on every preview, quoting the reason and the full break-even analysis. An expired
  * exemption stops here and projected-spend-below-api-break-even blocks again.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
 import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState, ExemptionSwitch } from "./lib/breakEven";
-import { failClosed } from "./lib/failClosed";
+import { stackPolicy } from "./lib/stackPolicy";
 import { SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
-import { stackView } from "./lib/view";
 import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 import { PROJECTED_SPEND_POLICY } from "./projectedSpend";
 
 export const EXEMPTION_POLICY = "break-even-exemption";
 
-export const breakEvenExemption: StackValidationPolicy = {
+export const breakEvenExemption = stackPolicy<WorkloadOverrides & ExemptionSwitch & SpendBasisConfig>({
     name: EXEMPTION_POLICY,
     description: `Reports every stack deploying above the API break-even under an approved exemption, quoting its reason, approver and expiry.`,
     enforcementLevel: "advisory",
-    configSchema: {
-        // The same keys as projected-spend-below-api-break-even: set them alike so both analyses agree.
-        properties: { ...WORKLOAD_OVERRIDE_SCHEMA, ...EXEMPTION_SWITCH_SCHEMA, ...SPEND_BASIS_SCHEMA },
-    },
-    validateStack: failClosed(EXEMPTION_POLICY, (args, reportViolation) => {
-        const view = stackView(args);
+    // The same keys as projected-spend-below-api-break-even: set them alike so both analyses agree.
+    config: { ...WORKLOAD_OVERRIDE_SCHEMA, ...EXEMPTION_SWITCH_SCHEMA, ...SPEND_BASIS_SCHEMA },
+    validate: ({ args, config, stackView }, reportViolation) => {
+        const view = stackView();
         const exemption = exemptionState(view);
         if (exemption.kind !== "active") {
             return args.notApplicable(exemption.kind === "none" ? "no llm-breakeven:exemption is recorded" : `the exemption expired on ${exemption.exemption.expires}`);
         }
-        const config = args.getConfig<WorkloadOverrides & ExemptionSwitch & SpendBasisConfig>();
         if (!exemptionsAllowed(config)) {
             return args.notApplicable(`this environment honours no exemption (allowExemptions: false), so ${PROJECTED_SPEND_POLICY} decides`);
         }
@@ -37,5 +32,5 @@ export const breakEvenExemption: StackValidationPolicy = {
         if (result.kind === "projected" && !result.above) return;
         const what = result.kind === "projected" ? result.message : `(${result.message})`;
         reportViolation(`EXEMPT from ${PROJECTED_SPEND_POLICY} under the ${describeExemption(exemption.exemption)}.\n${what}`);
-    }),
-};
+    },
+});

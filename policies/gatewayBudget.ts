@@ -3,11 +3,9 @@
  * cover the API bill the declared workload projects; below it, the gateway refuses requests before
  * the month ends.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
 import { costEngine } from "./lib/engine";
-import { failClosed } from "./lib/failClosed";
+import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, perMonth, rate } from "./lib/format";
-import { stackView } from "./lib/view";
 import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
 export const GATEWAY_BUDGET_POLICY = "gateway-budget-covers-projection";
@@ -17,23 +15,20 @@ export interface GatewayBudgetConfig extends WorkloadOverrides {
     readonly headroom?: number;
 }
 
-export const gatewayBudgetCoversProjection: StackValidationPolicy = {
+export const gatewayBudgetCoversProjection = stackPolicy<GatewayBudgetConfig>({
     name: GATEWAY_BUDGET_POLICY,
     description: "The gateway's monthly budget should cover the API bill its declared workload projects.",
     enforcementLevel: "advisory",
-    configSchema: {
-        properties: {
-            headroom: { type: "number", minimum: 1, default: 1, description: "Budget over projected bill to keep (1.2 = 20% headroom)." },
-            ...WORKLOAD_OVERRIDE_SCHEMA,
-        },
+    config: {
+        headroom: { type: "number", minimum: 1, default: 1, description: "Budget over projected bill to keep (1.2 = 20% headroom)." },
+        ...WORKLOAD_OVERRIDE_SCHEMA,
     },
-    validateStack: failClosed(GATEWAY_BUDGET_POLICY, (args, reportViolation) => {
-        const view = stackView(args);
+    validate: ({ args, config, stackView }, reportViolation) => {
+        const view = stackView();
         const stack = view.stackConfig.kind === "parsed" ? view.stackConfig.config : undefined;
         if (stack?.gateway === undefined || stack.mode === "self-hosted") {
             return args.notApplicable("the stack runs no gateway (llm-breakeven:mode gateway or hybrid)");
         }
-        const config = args.getConfig<GatewayBudgetConfig>();
         const headroom = config.headroom ?? 1;
         const resolved = resolveWorkload(view.stackConfig, config);
         if (!resolved.ok) return reportViolation(`Cannot project the gateway's API bill: ${resolved.problem}.`);
@@ -50,5 +45,5 @@ export const gatewayBudgetCoversProjection: StackValidationPolicy = {
             `  declared volume: ${formatTokens(resolved.value.tokensPerMonth)} tokens/month at ${rate(spend.allApiUsdPerMTok)} (${resolved.value.sources.apiUsdPerMTok})`,
             `Fix: raise gateway.budgets.monthlyUsd to at least ${perMonth(Math.ceil(needed))}, or route more traffic to cheaper tiers.`,
         ].join("\n"));
-    }),
-};
+    },
+});

@@ -2,9 +2,8 @@
  * gpu-redundancy (mandatory): in production, at least two GPU nodes across at least two
  * availability zones, so one node or one zone failing leaves the model served.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
-import { failClosed } from "./lib/failClosed";
-import { stackView, zonesOf } from "./lib/view";
+import { stackPolicy } from "./lib/stackPolicy";
+import { zonesOf } from "./lib/view";
 
 export const GPU_REDUNDANCY_POLICY = "gpu-redundancy";
 
@@ -17,23 +16,20 @@ export interface GpuRedundancyConfig {
     readonly environments?: readonly string[];
 }
 
-export const gpuRedundancy: StackValidationPolicy = {
+export const gpuRedundancy = stackPolicy<GpuRedundancyConfig>({
     name: GPU_REDUNDANCY_POLICY,
     description: "Production GPU serving needs at least two GPU nodes across at least two availability zones.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            minGpuNodes: { type: "integer", minimum: 1, default: 2, description: "Fewest GPU nodes the stack may run." },
-            minZones: { type: "integer", minimum: 1, default: 2, description: "Fewest availability zones the GPU nodes must span." },
-            environments: { type: "array", items: { type: "string" }, default: ["production"], description: "Stack environments (llm-breakeven:environment) the rule applies to." },
-        },
+    config: {
+        minGpuNodes: { type: "integer", minimum: 1, default: 2, description: "Fewest GPU nodes the stack may run." },
+        minZones: { type: "integer", minimum: 1, default: 2, description: "Fewest availability zones the GPU nodes must span." },
+        environments: { type: "array", items: { type: "string" }, default: ["production"], description: "Stack environments (llm-breakeven:environment) the rule applies to." },
     },
-    validateStack: failClosed(GPU_REDUNDANCY_POLICY, (args, reportViolation) => {
-        const config = args.getConfig<GpuRedundancyConfig>();
+    validate: ({ args, config, stackView }, reportViolation) => {
         const minNodes = config.minGpuNodes ?? 2;
         const minZones = config.minZones ?? 2;
         const environments = config.environments ?? ["production"];
-        const view = stackView(args);
+        const view = stackView();
         if (view.gpuCapacity.length === 0) return args.notApplicable("the stack creates no GPU capacity");
         // Without a readable stack config the environment is unknown: hold the stack to the production rule.
         const environment = view.stackConfig.kind === "parsed" ? view.stackConfig.config.environment : "production";
@@ -63,5 +59,5 @@ export const gpuRedundancy: StackValidationPolicy = {
             ...problems.map((p) => `  - ${p}`),
             "Fix: set llm-breakeven:selfHosted.gpuZones to 2 or more and nodesPerZone to 1 or more (one single-AZ GPU node group per zone).",
         ].join("\n"));
-    }),
-};
+    },
+});

@@ -4,14 +4,12 @@
  * the tokens it routes to managed APIs. It judges the ceiling of that spend by default (every node
  * group at its maximum all month, policies/lib/spendRange.ts); a stack with no ceiling is blocked.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
 import { selfHosts } from "./lib/breakEven";
 import { costEngine } from "./lib/engine";
-import { failClosed } from "./lib/failClosed";
+import { stackPolicy } from "./lib/stackPolicy";
 import { perMonth, topResources, unpricedProblems, assumptions } from "./lib/format";
 import { BUDGET_USD_RANGE, jsonSchemaRange } from "../cost/workload";
 import { judgedSpend, SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
-import { stackView } from "./lib/view";
 import { overheadMonthlyUsd, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
 export const MONTHLY_BUDGET_POLICY = "monthly-budget";
@@ -23,24 +21,21 @@ export interface MonthlyBudgetConfig extends WorkloadOverrides, SpendBasisConfig
     readonly includeApiSpend?: boolean;
 }
 
-export const monthlyBudget: StackValidationPolicy = {
+export const monthlyBudget = stackPolicy<MonthlyBudgetConfig>({
     name: MONTHLY_BUDGET_POLICY,
     description: "The stack's projected monthly spend (resources, overhead and routed API bill) must stay under the environment's ceiling.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            maxMonthlyUsd: { type: "number", ...jsonSchemaRange(BUDGET_USD_RANGE), description: "The ceiling in USD per month (set per environment in policies/config/<env>.json)." },
-            includeApiSpend: { type: "boolean", default: true, description: "Count the API bill of the tokens routed to managed APIs against the ceiling." },
-            ...WORKLOAD_OVERRIDE_SCHEMA,
-            ...SPEND_BASIS_SCHEMA,
-        },
+    config: {
+        maxMonthlyUsd: { type: "number", ...jsonSchemaRange(BUDGET_USD_RANGE), description: "The ceiling in USD per month (set per environment in policies/config/<env>.json)." },
+        includeApiSpend: { type: "boolean", default: true, description: "Count the API bill of the tokens routed to managed APIs against the ceiling." },
+        ...WORKLOAD_OVERRIDE_SCHEMA,
+        ...SPEND_BASIS_SCHEMA,
     },
-    validateStack: failClosed(MONTHLY_BUDGET_POLICY, (args, reportViolation) => {
-        const config = args.getConfig<MonthlyBudgetConfig>();
+    validate: ({ config, stackView }, reportViolation) => {
         if (config.maxMonthlyUsd === undefined) {
             return reportViolation(`No ceiling configured: set "${MONTHLY_BUDGET_POLICY}": { "maxMonthlyUsd": <USD> } in the environment's policy config (policies/config/<env>.json).`);
         }
-        const view = stackView(args);
+        const view = stackView();
         const problems = unpricedProblems(view.pricing);
         if (problems.length > 0) {
             return reportViolation(`Cannot hold the stack to its ${perMonth(config.maxMonthlyUsd)} ceiling: ${problems.length} billable resource${problems.length === 1 ? "" : "s"} cannot be priced:\n${problems.join("\n")}`);
@@ -68,5 +63,5 @@ export const monthlyBudget: StackValidationPolicy = {
             `  assumptions: ${assumptions(view)}.`,
             "Fix: shrink the stack or its node groups' maximum (llm-breakeven:selfHosted.autoscaling.gpuCeilingMonthlyUsd), or raise maxMonthlyUsd in policies/config/<env>.json with the budget owner's approval.",
         ].join("\n"));
-    }),
-};
+    },
+});

@@ -3,27 +3,23 @@
  * (default cost/prices/store.ts PRICE_MAX_AGE_DAYS). Old prices still price the stack; the advisory
  * names them and the command that refreshes them.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
 import { stalePriceAdvisory } from "../cost/prices/age";
 import { PRICE_MAX_AGE_DAYS } from "../cost/prices/store";
-import { failClosed } from "./lib/failClosed";
-import { stackView } from "./lib/view";
+import { stackPolicy } from "./lib/stackPolicy";
 
 export const PRICES_CURRENT_POLICY = "prices-are-current";
 
-export const pricesAreCurrent: StackValidationPolicy = {
+export const pricesAreCurrent = stackPolicy<{ maxPriceAgeDays?: number }>({
     name: PRICES_CURRENT_POLICY,
     description: `The AWS prices behind the stack's bill are at most ${PRICE_MAX_AGE_DAYS} days old (refresh with \`llm-breakeven prices update\`).`,
     enforcementLevel: "advisory",
-    configSchema: {
-        properties: {
-            maxPriceAgeDays: { type: "integer", minimum: 1, default: PRICE_MAX_AGE_DAYS, description: "Age in days past which a price gives an advisory." },
-        },
+    config: {
+        maxPriceAgeDays: { type: "integer", minimum: 1, default: PRICE_MAX_AGE_DAYS, description: "Age in days past which a price gives an advisory." },
     },
-    validateStack: failClosed(PRICES_CURRENT_POLICY, (args, reportViolation) => {
-        const maxAgeDays = args.getConfig<{ maxPriceAgeDays?: number }>().maxPriceAgeDays ?? PRICE_MAX_AGE_DAYS;
-        const view = stackView(args);
+    validate: ({ config, stackView }, reportViolation) => {
+        const maxAgeDays = config.maxPriceAgeDays ?? PRICE_MAX_AGE_DAYS;
+        const view = stackView();
         const advisory = stalePriceAdvisory(view.pricing, view.region, maxAgeDays);
         if (advisory !== undefined) reportViolation(advisory);
-    }),
-};
+    },
+});

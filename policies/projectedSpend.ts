@@ -3,30 +3,25 @@
  * than its declared workload would through managed APIs. The stack policy prices every resource
  * the stack would create, adds the operational overhead, and compares.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
 import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState, ExemptionSwitch } from "./lib/breakEven";
-import { failClosed } from "./lib/failClosed";
+import { stackPolicy } from "./lib/stackPolicy";
 import { SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
-import { stackView } from "./lib/view";
 import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
 export const PROJECTED_SPEND_POLICY = "projected-spend-below-api-break-even";
 
 export interface ProjectedSpendConfig extends WorkloadOverrides, ExemptionSwitch, SpendBasisConfig {}
 
-export const projectedSpendBelowApiBreakEven: StackValidationPolicy = {
+export const projectedSpendBelowApiBreakEven = stackPolicy<ProjectedSpendConfig>({
     name: PROJECTED_SPEND_POLICY,
     description: "Blocks a self-hosting stack whose projected monthly spend is above what its declared workload would cost through managed APIs.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            ...WORKLOAD_OVERRIDE_SCHEMA,
-            ...EXEMPTION_SWITCH_SCHEMA, ...SPEND_BASIS_SCHEMA,
-        },
+    config: {
+        ...WORKLOAD_OVERRIDE_SCHEMA,
+        ...EXEMPTION_SWITCH_SCHEMA, ...SPEND_BASIS_SCHEMA,
     },
-    validateStack: failClosed(PROJECTED_SPEND_POLICY, (args, reportViolation) => {
-        const view = stackView(args);
-        const config = args.getConfig<ProjectedSpendConfig>();
+    validate: ({ args, config, stackView }, reportViolation) => {
+        const view = stackView();
         const result = analyseBreakEven(view, config);
         if (result.kind === "not-applicable") return args.notApplicable(result.reason);
         if (result.kind === "cannot-project") return reportViolation(result.message);
@@ -37,5 +32,5 @@ export const projectedSpendBelowApiBreakEven: StackValidationPolicy = {
             ? `The ${describeExemption(exemption.exemption)} has expired, so the block applies again. Renew it (a new expires date, approved again) or fix the cost.\n`
             : exemption.kind === "active" ? "An exemption is recorded, but this environment's policy config does not allow exemptions (allowExemptions: false).\n" : "";
         reportViolation(preface + result.message);
-    }),
-};
+    },
+});

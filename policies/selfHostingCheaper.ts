@@ -3,27 +3,25 @@
  * When the declared volume is above the break-even of the smallest redundant self-hosted
  * deployment the engine can size, say so, with both monthly figures.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
 import { costEngine } from "./lib/engine";
-import { failClosed } from "./lib/failClosed";
+import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, perMonth } from "./lib/format";
-import { stackView } from "./lib/view";
 import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
 export const SELF_HOSTING_CHEAPER_POLICY = "self-hosting-would-be-cheaper";
 
-export const selfHostingWouldBeCheaper: StackValidationPolicy = {
+export const selfHostingWouldBeCheaper = stackPolicy<WorkloadOverrides>({
     name: SELF_HOSTING_CHEAPER_POLICY,
     description: "Advises a gateway stack whose declared volume is above the self-hosting break-even.",
     enforcementLevel: "advisory",
-    configSchema: { properties: { ...WORKLOAD_OVERRIDE_SCHEMA } },
-    validateStack: failClosed(SELF_HOSTING_CHEAPER_POLICY, (args, reportViolation) => {
-        const view = stackView(args);
+    config: { ...WORKLOAD_OVERRIDE_SCHEMA },
+    validate: ({ args, config, stackView }, reportViolation) => {
+        const view = stackView();
         if (view.stackConfig.kind !== "parsed" || view.stackConfig.config.mode !== "gateway") {
             return args.notApplicable("only gateway stacks (llm-breakeven:mode gateway) are compared with self-hosting");
         }
         const stack = view.stackConfig.config;
-        const resolved = resolveWorkload(view.stackConfig, args.getConfig<WorkloadOverrides>());
+        const resolved = resolveWorkload(view.stackConfig, config);
         if (!resolved.ok) return reportViolation(`Cannot compare with self-hosting: ${resolved.problem}.`);
         const engine = costEngine();
         const spend = engine.apiSpend(resolved.value.workload, "gateway");
@@ -37,5 +35,5 @@ export const selfHostingWouldBeCheaper: StackValidationPolicy = {
                 : `The workload requires data residency (llm-breakeven:workload.residencyRequired): self-host those workloads, even though ${alternative.label} would cost ${perMonth(alternative.monthlyUsd)} against this gateway's ${perMonth(gatewayMonthlyUsd)}.`,
             "Consider: `llm-breakeven estimate` with this volume, then mode self-hosted or hybrid for the bulk tiers.",
         ].join("\n"));
-    }),
-};
+    },
+});

@@ -100,16 +100,24 @@ export interface GatewayArgs {
 export class Gateway extends pulumi.ComponentResource {
     /** The URL clients call (https:// with a certificate, else http:// inside the VPC). */
     readonly url: pulumi.Output<string>;
+    /** The ALB's DNS name (a CNAME or alias target for your own host name). */
     readonly loadBalancerDnsName: pulumi.Output<string>;
+    /** The ECS cluster the proxy's Fargate service runs in. */
     readonly clusterName: pulumi.Output<string>;
     readonly serviceName: pulumi.Output<string>;
+    /** The Valkey replication group's primary endpoint (TLS): LiteLLM's cache and router state. */
     readonly cacheEndpoint: pulumi.Output<string>;
+    /** The Postgres instance's address (spend logs, virtual keys); undefined without `database`. */
     readonly databaseEndpoint: pulumi.Output<string> | undefined;
+    /** The Secrets Manager secret holding the proxy's master key (the value never leaves it). */
     readonly masterKeySecretArn: pulumi.Output<string>;
+    /** Every secret the task reads (the master, salt and cache keys, each provider's API key, the database URL). */
     readonly secretArns: pulumi.Output<string>[];
     readonly logGroupName: pulumi.Output<string>;
+    /** The CloudWatch alarms it created (alarms.ts: ALARM_SUFFIXES). */
     readonly alarmNames: pulumi.Output<string>[];
     readonly taskDefinitionArn: pulumi.Output<string>;
+    /** The Application Auto Scaling policies on the service's task count. */
     readonly autoscalingPolicyNames: pulumi.Output<string>[];
     /** Every secret version written (their values stay secret). */
     readonly secretVersionIds: pulumi.Output<string>[];

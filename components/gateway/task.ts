@@ -44,15 +44,23 @@ export interface SecretRef {
 }
 
 export interface ContainerInput {
+    /** The LiteLLM image, by release tag and (in production) digest. */
     readonly image: string;
+    /** The rendered config.yaml; it reaches the container base64-encoded in CONFIG_ENV, never a file in the image. */
     readonly configYaml: string;
     /** Plain, non-secret environment (hosts, ports, flags). */
     readonly environment: Readonly<Record<string, string>>;
+    /** Variables ECS fills from Secrets Manager at task start (keys, passwords): never in `environment`. */
     readonly secrets: readonly SecretRef[];
+    /** The region of the log group and of the collector's EMF output. */
     readonly region: string;
+    /** Both containers' stdout and stderr (the awslogs driver). */
     readonly logGroupName: string;
+    /** The ADOT collector image, pinned (PINS.adotCollectorImage). */
     readonly collectorImage: string;
+    /** CloudWatch namespace of the spend metric the budget alarm reads. */
     readonly metricsNamespace: string;
+    /** The log group the collector writes EMF records to; CloudWatch extracts the metric from them. */
     readonly metricsLogGroupName: string;
     /** The spend metric's SPEND_DIMENSION value: the gateway's physical name. */
     readonly gatewayId: string;

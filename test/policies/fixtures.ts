@@ -3,7 +3,8 @@
  * what the self-hosted and gateway programs register, each case changing one field. The end-to-end
  * test (e2e.test.ts) uses mock runs of the shipped stacks instead (recorded.ts).
  */
-import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
 
 interface Fixture {
@@ -201,4 +202,23 @@ export function withResource(fixture: StackFixture, name: string, change: (props
 
 export function withConfig(fixture: StackFixture, key: string, value: unknown): StackFixture {
     return { ...fixture, config: { ...fixture.config, [`llm-breakeven:${key}`]: typeof value === "string" ? value : JSON.stringify(value) } };
+}
+
+/** What one policy run gave: its violations, or the reason it is not applicable. */
+export interface PolicyOutcome {
+    readonly violations: string[];
+    readonly notApplicable?: string;
+}
+
+/** Runs one policy as the pack would, with the fixture's stack config and the policy's own config; a NotApplicable throw becomes `notApplicable`. */
+export async function runPolicy(policy: StackValidationPolicy, fixture: StackFixture, policyConfig: Record<string, unknown> = {}): Promise<PolicyOutcome> {
+    pulumi.runtime.setAllConfig(fixture.config);
+    const violations: string[] = [];
+    try {
+        await policy.validateStack(stackArgs(fixture, policyConfig), (message) => { violations.push(message); });
+    } catch (error) {
+        if (error instanceof NotApplicable) return { violations, notApplicable: error.reason };
+        throw error;
+    }
+    return { violations };
 }

@@ -9,8 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { ReportViolation, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
+import { unknownCheckingProxy } from "@pulumi/policy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EC2_INSTANCE_TYPES } from "../../cost/catalogue";
 import { HOURS_PER_MONTH } from "../../cost/units";
@@ -27,7 +26,7 @@ import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
 import { POLICIES } from "../../policies/registry";
 import { selfHostingWouldBeCheaper } from "../../policies/selfHostingCheaper";
 import { UNKNOWN } from "../../cost/resource";
-import { gatewayStack, NotApplicable, selfHostedStack, StackFixture, stackArgs, withConfig, withResource } from "./fixtures";
+import { gatewayStack, runPolicy, selfHostedStack, StackFixture, stackArgs, withConfig, withResource } from "./fixtures";
 
 /** Round-number stand-in for the cost engine: $1/M for routed mixes, tokens x rate, 2,000 tok/s per node. */
 const STUB_ENGINE: PolicyEngine = {
@@ -45,23 +44,7 @@ const STUB_ENGINE: PolicyEngine = {
     selfHostedAlternative: () => ({ monthlyUsd: 44_000, breakEvenTokensPerMonth: 44e9, label: "2x p4de.24xlarge" }),
 };
 
-interface Outcome {
-    readonly violations: string[];
-    readonly notApplicable?: string;
-}
-
-async function run(policy: StackValidationPolicy, fixture: StackFixture, policyConfig: Record<string, unknown> = {}): Promise<Outcome> {
-    pulumi.runtime.setAllConfig(fixture.config);
-    const violations: string[] = [];
-    const report: ReportViolation = (message) => { violations.push(message); };
-    try {
-        await policy.validateStack(stackArgs(fixture, policyConfig), report);
-    } catch (error) {
-        if (error instanceof NotApplicable) return { violations, notApplicable: error.reason };
-        throw error;
-    }
-    return { violations };
-}
+const run = runPolicy;
 
 const p4deMonthly = EC2_INSTANCE_TYPES["p4de.24xlarge"]!.onDemand!.usd * HOURS_PER_MONTH;
 

@@ -4,24 +4,16 @@
  * maximum has no ceiling and is blocked; judging the expected spend needs a stated reason.
  * Real engine, hand-built stack (test/policies/fixtures.ts), one field changed per case.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { monthlyBudget } from "../../policies/monthlyBudget";
 import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
-import { NotApplicable, selfHostedStack, StackFixture, stackArgs, withConfig, withResource } from "../policies/fixtures";
+import { runPolicy, selfHostedStack, StackFixture, withConfig, withResource } from "../policies/fixtures";
 
+/** The policy's violations, or one line saying it is not applicable. */
 async function violations(policy: StackValidationPolicy, fixture: StackFixture, policyConfig: Record<string, unknown>): Promise<string[]> {
-    pulumi.runtime.setAllConfig(fixture.config);
-    const found: string[] = [];
-    const report: ReportViolation = (message) => { found.push(message); };
-    try {
-        await policy.validateStack(stackArgs(fixture, policyConfig), report);
-    } catch (error) {
-        if (error instanceof NotApplicable) return [`not applicable: ${error.reason}`];
-        throw error;
-    }
-    return found;
+    const outcome = await runPolicy(policy, fixture, policyConfig);
+    return outcome.notApplicable !== undefined ? [`not applicable: ${outcome.notApplicable}`] : outcome.violations;
 }
 
 /** 2B tokens/month: the engine's N+1 floor at peak is the 2 GPU nodes the fixture declares. */

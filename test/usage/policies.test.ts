@@ -4,15 +4,13 @@
  * `declared-workload-matches-measured`, and `projected-spend-below-api-break-even` judging the
  * measured volume (workloadSource: measured).
  */
-import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { StackValidationPolicy } from "@pulumi/policy";
 import { afterAll, describe, expect, it } from "vitest";
-import { MEASURED_WORKLOAD_KIND, MeasuredWorkload } from "../../config/measuredWorkload";
+import { MeasuredWorkload } from "../../config/measuredWorkload";
+import { writeMeasuredFile } from "./measuredFixture";
 import { declaredWorkloadMatchesMeasured } from "../../policies/declaredWorkload";
 import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
-import { NotApplicable, selfHostedStack, StackFixture, stackArgs } from "../policies/fixtures";
+import { runPolicy, selfHostedStack } from "../policies/fixtures";
 import { removeTempDirs, tempDir } from "../tempDirs";
 
 afterAll(removeTempDirs);
@@ -20,32 +18,12 @@ afterAll(removeTempDirs);
 const DAY_MS = 86_400_000;
 const dir = tempDir("measured-policy-");
 
-/** The happy path: the fixture stack declares 10B tokens/month at 3:1; measured 9.5B, ended yesterday. */
+/** The happy path (measuredFixture.ts): 9.5B measured against the fixture stack's declared 10B. */
 function measuredFile(change: (m: MeasuredWorkload) => MeasuredWorkload = (m) => m, name = "usage.json"): string {
-    const to = new Date(Date.now() - DAY_MS);
-    const base: MeasuredWorkload = {
-        kind: MEASURED_WORKLOAD_KIND, version: 1, stack: "self-hosted-prod", prometheus: "http://prometheus:9090", measuredAt: new Date().toISOString(),
-        window: { from: new Date(to.getTime() - 30 * DAY_MS).toISOString(), to: to.toISOString(), coveredHours: 720, stepSeconds: 300 },
-        source: "vllm", queries: { inputTokens: 'vllm:prompt_tokens_total{namespace="vllm"}', outputTokens: 'vllm:generation_tokens_total{namespace="vllm"}' },
-        workload: { tokensPerMonth: 9.5e9, inputOutputRatio: 3.1, peakToAverage: 1.8 },
-        findings: [],
-    };
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, JSON.stringify(change(base)));
-    return file;
+    return writeMeasuredFile(path.join(dir, name), change);
 }
 
-/** Runs one policy as the pack would; a NotApplicable throw becomes notApplicable. */
-async function run(policy: StackValidationPolicy, fixture: StackFixture, policyConfig: Record<string, unknown>): Promise<{ violations: string[]; notApplicable?: string }> {
-    pulumi.runtime.setAllConfig(fixture.config);
-    const violations: string[] = [];
-    const notApplicable = await Promise.resolve(policy.validateStack(stackArgs(fixture, policyConfig), (message) => void violations.push(message)))
-        .then(() => undefined, (error: unknown) => {
-            if (error instanceof NotApplicable) return error.reason;
-            throw error;
-        });
-    return notApplicable !== undefined ? { violations, notApplicable } : { violations };
-}
+const run = runPolicy;
 
 describe("declared-workload-matches-measured", () => {
     const policy = declaredWorkloadMatchesMeasured;
