@@ -4,11 +4,11 @@
  * stack is redundant: the engine's nodesNeeded itself, so the two never disagree. A fleet of mixed
  * GPU types serves the peak with its largest node lost.
  */
-import { PEAK_TO_AVERAGE_RANGE, jsonSchemaRange } from "../cost/workload";
+import { PEAK_TO_AVERAGE_RANGE } from "../cost/workload";
 import { costEngine } from "./lib/engine";
 import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, formatWhole } from "./lib/format";
-import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { rangedNumber, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 import { gpuWorkload } from "./lib/spendRange";
 import { selfHostedOrDefault } from "../config/scenario";
 
@@ -26,7 +26,7 @@ export const capacityCoversWorkload = stackPolicy<CapacityConfig>({
     config: {
         tokensPerMonth: WORKLOAD_OVERRIDE_SCHEMA.tokensPerMonth,
         inputOutputRatio: WORKLOAD_OVERRIDE_SCHEMA.inputOutputRatio,
-        peakToAverage: { type: "number", ...jsonSchemaRange(PEAK_TO_AVERAGE_RANGE), description: "Peak-hour rate over the monthly average; overrides llm-breakeven:workload.peakToAverage." },
+        peakToAverage: rangedNumber(PEAK_TO_AVERAGE_RANGE, "Peak-hour rate over the monthly average; overrides llm-breakeven:workload.peakToAverage."),
     },
     validate: ({ args, config, stackView }, reportViolation) => {
         const view = stackView();

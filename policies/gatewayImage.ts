@@ -5,21 +5,17 @@
  * deployRefusal), with the same line.
  */
 import { digestProblem } from "../platform/liteLLMRelease";
+import { EnvironmentsConfig, environmentsProperty, outsideEnvironments } from "./lib/environments";
 import { stackPolicy } from "./lib/stackPolicy";
 
 export const GATEWAY_IMAGE_POLICY = "gateway-image-pinned-by-digest";
 
-export interface GatewayImageConfig {
-    /** Environments whose gateway must carry a digest. Default ["production"] (what `pulumi up` refuses). */
-    readonly environments?: readonly string[];
-}
-
-export const gatewayImagePinnedByDigest = stackPolicy<GatewayImageConfig>({
+export const gatewayImagePinnedByDigest = stackPolicy<EnvironmentsConfig>({
     name: GATEWAY_IMAGE_POLICY,
     description: "A production gateway's LiteLLM image should carry a digest resolved from the registry; `pulumi up` refuses it without one.",
     enforcementLevel: "advisory",
     config: {
-        environments: { type: "array", items: { type: "string", enum: ["dev", "staging", "production"] }, default: ["production"], description: "Environments whose gateway image must carry a registry digest." },
+        environments: environmentsProperty("whose gateway image must carry a registry digest (`pulumi up` refuses production's without one)"),
     },
     validate: ({ args, config, stackView }, reportViolation) => {
         const view = stackView();
@@ -27,8 +23,8 @@ export const gatewayImagePinnedByDigest = stackPolicy<GatewayImageConfig>({
         if (stack?.gateway === undefined || stack.mode === "self-hosted") {
             return args.notApplicable("the stack runs no gateway (llm-breakeven:mode gateway or hybrid)");
         }
-        const environments = config.environments ?? ["production"];
-        if (!environments.includes(stack.environment)) return args.notApplicable(`environment "${stack.environment}" is not one of ${environments.join(", ")}`);
+        const outside = outsideEnvironments(config, stack.environment);
+        if (outside !== undefined) return args.notApplicable(outside);
         const problem = digestProblem(stack.gateway.image);
         if (problem !== undefined) reportViolation(`${problem}. \`pulumi up\` refuses this stack until then.`);
     },

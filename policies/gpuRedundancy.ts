@@ -2,18 +2,17 @@
  * gpu-redundancy (mandatory): in production, at least two GPU nodes across at least two
  * availability zones, so one node or one zone failing leaves the model served.
  */
+import { EnvironmentsConfig, environmentsProperty, outsideEnvironments } from "./lib/environments";
 import { stackPolicy } from "./lib/stackPolicy";
 import { zonesOf } from "./lib/view";
 
 export const GPU_REDUNDANCY_POLICY = "gpu-redundancy";
 
-export interface GpuRedundancyConfig {
+export interface GpuRedundancyConfig extends EnvironmentsConfig {
     /** Default 2. */
     readonly minGpuNodes?: number;
     /** Default 2. */
     readonly minZones?: number;
-    /** Stack environments (llm-breakeven:environment) the rule applies to. Default ["production"]. */
-    readonly environments?: readonly string[];
 }
 
 export const gpuRedundancy = stackPolicy<GpuRedundancyConfig>({
@@ -23,17 +22,17 @@ export const gpuRedundancy = stackPolicy<GpuRedundancyConfig>({
     config: {
         minGpuNodes: { type: "integer", minimum: 1, default: 2, description: "Fewest GPU nodes the stack may run." },
         minZones: { type: "integer", minimum: 1, default: 2, description: "Fewest availability zones the GPU nodes must span." },
-        environments: { type: "array", items: { type: "string" }, default: ["production"], description: "Stack environments (llm-breakeven:environment) the rule applies to." },
+        environments: environmentsProperty("the rule applies to"),
     },
     validate: ({ args, config, stackView }, reportViolation) => {
         const minNodes = config.minGpuNodes ?? 2;
         const minZones = config.minZones ?? 2;
-        const environments = config.environments ?? ["production"];
         const view = stackView();
         if (view.gpuCapacity.length === 0) return args.notApplicable("the stack creates no GPU capacity");
         // Without a readable stack config the environment is unknown: hold the stack to the production rule.
         const environment = view.stackConfig.kind === "parsed" ? view.stackConfig.config.environment : "production";
-        if (!environments.includes(environment)) return args.notApplicable(`environment ${environment} is not one of ${environments.join(", ")}`);
+        const outside = outsideEnvironments(config, environment);
+        if (outside !== undefined) return args.notApplicable(outside);
 
         const problems: string[] = [];
         let nodes = 0;

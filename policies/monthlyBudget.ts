@@ -8,9 +8,9 @@ import { selfHosts } from "./lib/breakEven";
 import { costEngine } from "./lib/engine";
 import { stackPolicy } from "./lib/stackPolicy";
 import { perMonth, topResources, unpricedProblems, assumptions } from "./lib/format";
-import { BUDGET_USD_RANGE, jsonSchemaRange } from "../cost/workload";
+import { BUDGET_USD_RANGE } from "../cost/workload";
 import { judgedSpend, SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
-import { overheadMonthlyUsd, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { overheadMonthlyUsd, rangedNumber, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
 
 export const MONTHLY_BUDGET_POLICY = "monthly-budget";
 
@@ -26,7 +26,7 @@ export const monthlyBudget = stackPolicy<MonthlyBudgetConfig>({
     description: "The stack's projected monthly spend (resources, overhead and routed API bill) must stay under the environment's ceiling.",
     enforcementLevel: "mandatory",
     config: {
-        maxMonthlyUsd: { type: "number", ...jsonSchemaRange(BUDGET_USD_RANGE), description: "The ceiling in USD per month (set per environment in policies/config/<env>.json)." },
+        maxMonthlyUsd: rangedNumber(BUDGET_USD_RANGE, "The ceiling in USD per month (set per environment in policies/config/<env>.json)."),
         includeApiSpend: { type: "boolean", default: true, description: "Count the API bill of the tokens routed to managed APIs against the ceiling." },
         ...WORKLOAD_OVERRIDE_SCHEMA,
         ...SPEND_BASIS_SCHEMA,

@@ -168,6 +168,15 @@ interface PropertySchema {
     readonly exclusiveMinimum?: number;
     readonly maximum?: number;
     readonly exclusiveMaximum?: number;
+    readonly enum?: readonly unknown[];
+    readonly items?: { readonly enum?: readonly unknown[] };
+}
+
+/** A value (or an array item) outside the property's enum, as the Pulumi CLI refuses it. */
+function enumProblem(value: unknown, p: PropertySchema): string | undefined {
+    const outside = (allowed: readonly unknown[] | undefined, v: unknown) => allowed !== undefined && !allowed.includes(v);
+    const bad = outside(p.enum, value) ? [value] : Array.isArray(value) ? value.filter((v) => outside(p.items?.enum, v)) : [];
+    return bad.length === 0 ? undefined : `${bad.map((v) => JSON.stringify(v)).join(", ")} not allowed; allowed: ${(p.enum ?? p.items?.enum ?? []).map((v) => JSON.stringify(v)).join(", ")}`;
 }
 
 /** The JSON-schema bounds the Pulumi CLI checks a numeric property against (draft-07 keywords, as the pack declares them). */
@@ -198,6 +207,8 @@ function checkProperties(policy: string, schema: PolicyConfigSchema | undefined,
         }
         const bound = typeof value === "number" ? boundProblem(value, property) : undefined;
         if (bound !== undefined) problems.push(`"${policy}".${key}: ${JSON.stringify(value)} ${bound}`);
+        const notAllowed = enumProblem(value, property);
+        if (notAllowed !== undefined) problems.push(`"${policy}".${key}: ${notAllowed}`);
     }
     for (const key of schema?.required ?? []) {
         if (!(key in properties)) problems.push(`"${policy}".${key}: is required`);

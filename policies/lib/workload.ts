@@ -8,7 +8,7 @@ import { StackConfig, StackConfigState, Workload, workloadSchema } from "../../c
 import { SEED_ASSUMPTIONS } from "../../cost/catalogue";
 import { overheadMonthlyUsd as sumOverhead } from "../../cost/selfHosted";
 import { formatTokens, formatUsd, parseTokenCount } from "../../cost/units";
-import { INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange, jsonSchemaRange, rangeText } from "../../cost/workload";
+import { INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange, jsonSchemaRange, rangeText } from "../../cost/workload";
 import { MEASURED_FILE_SCHEMA, MeasuredFileConfig, readMeasuredFile } from "./measured";
 
 /** Policy config keys that override the stack's workload. */
@@ -25,29 +25,21 @@ export interface WorkloadOverrides extends MeasuredFileConfig {
     readonly overheadMonthlyUsd?: number;
 }
 
+/** A number property held to one of the engine's ranges (cost/workload.ts), as the Pulumi CLI validates it. */
+export function rangedNumber(range: Range, description: string): PolicyConfigSchema["properties"][string] {
+    return { type: "number", ...jsonSchemaRange(range), description };
+}
+
 /** JSON schema of the overrides, shared by every policy that accepts them. */
 export const WORKLOAD_OVERRIDE_SCHEMA = {
     tokensPerMonth: {
-        type: ["number", "string"],
         // A number is held to the range here; text ("500M") by resolveWorkload, with the same range.
-        ...jsonSchemaRange(TOKENS_PER_MONTH_RANGE),
-        description: "Declared tokens per month (5e8, \"500M\", \"24.9B\"); overrides llm-breakeven:workload.tokensPerMonth.",
+        ...rangedNumber(TOKENS_PER_MONTH_RANGE, "Declared tokens per month (5e8, \"500M\", \"24.9B\"); overrides llm-breakeven:workload.tokensPerMonth."),
+        type: ["number", "string"],
     },
-    apiUsdPerMTok: {
-        type: "number",
-        ...jsonSchemaRange(USD_PER_MTOK_RANGE),
-        description: "Blended managed-API rate in USD per million tokens; overrides the rate derived from the stack's workload.",
-    },
-    inputOutputRatio: {
-        type: "number",
-        ...jsonSchemaRange(INPUT_OUTPUT_RATIO_RANGE),
-        description: "Input tokens per output token, for the blended rate of the routing mix; overrides llm-breakeven:workload.inputOutputRatio.",
-    },
-    overheadMonthlyUsd: {
-        type: "number",
-        ...jsonSchemaRange(OVERHEAD_USD_RANGE),
-        description: "Operational overhead per month in USD (engineering, monitoring, storage/network/egress); overrides llm-breakeven:overhead.",
-    },
+    apiUsdPerMTok: rangedNumber(USD_PER_MTOK_RANGE, "Blended managed-API rate in USD per million tokens; overrides the rate derived from the stack's workload."),
+    inputOutputRatio: rangedNumber(INPUT_OUTPUT_RATIO_RANGE, "Input tokens per output token, for the blended rate of the routing mix; overrides llm-breakeven:workload.inputOutputRatio."),
+    overheadMonthlyUsd: rangedNumber(OVERHEAD_USD_RANGE, "Operational overhead per month in USD (engineering, monitoring, storage/network/egress); overrides llm-breakeven:overhead."),
     workloadSource: {
         type: "string",
         enum: ["declared", "measured"],

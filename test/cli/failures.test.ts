@@ -127,6 +127,12 @@ describe("issue 15: bad input names what is wrong", () => {
         expectUsageError(cli(["plan", "--stack", "gateway-dev", "--policy-config", config]), /"monthly-budget"\.maxMonthlyUsd: -100 must be above 0/);
     });
 
+    it("a policy config naming an environment the schema does not know (\"prod\") is refused, not silently matched by nothing", () => {
+        const config = path.join(tempDir("policy-"), "policy.json");
+        fs.writeFileSync(config, JSON.stringify({ "monthly-budget": { enforcementLevel: "mandatory", maxMonthlyUsd: 40000 }, "gpu-redundancy": { environments: ["prod"] } }));
+        expectUsageError(cli(["plan", "--stack", "self-hosted-prod", "--policy-config", config]), /"gpu-redundancy"\.environments: "prod" not allowed; allowed: "dev", "staging", "production"/);
+    });
+
     it("estimate --precision int4 is refused as a stack with int4 is", () => {
         expectUsageError(cli(["estimate", "--precision", "int4"]), /--precision "int4" cannot be served: it needs a pre-quantized \(GPTQ\/AWQ\) checkpoint.*accepted: bf16, fp16, fp8/);
     });

@@ -4,6 +4,7 @@
  * test (e2e.test.ts) uses mock runs of the shipped stacks instead (recorded.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { expect } from "vitest";
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
 
@@ -221,4 +222,12 @@ export async function runPolicy(policy: StackValidationPolicy, fixture: StackFix
         throw error;
     }
     return { violations };
+}
+
+/** The one violation a run reported, holding it to say each of `parts` (a run with none, or several, fails here). */
+export function soleViolation(outcome: PolicyOutcome, parts: readonly string[] = []): string {
+    expect(outcome.violations).toHaveLength(1);
+    const message = outcome.violations[0]!;
+    for (const part of parts) expect(message).toContain(part);
+    return message;
 }

@@ -10,7 +10,7 @@ import { MeasuredWorkload } from "../../config/measuredWorkload";
 import { writeMeasuredFile } from "./measuredFixture";
 import { declaredWorkloadMatchesMeasured } from "../../policies/declaredWorkload";
 import { projectedSpendBelowApiBreakEven } from "../../policies/projectedSpend";
-import { runPolicy, selfHostedStack } from "../policies/fixtures";
+import { runPolicy, selfHostedStack, soleViolation } from "../policies/fixtures";
 import { removeTempDirs, tempDir } from "../tempDirs";
 
 afterAll(removeTempDirs);
@@ -34,12 +34,8 @@ describe("declared-workload-matches-measured", () => {
 
     it("fails when the declared volume is off by more than the tolerance, naming both figures and the fix", async () => {
         const file = measuredFile((m) => ({ ...m, workload: { ...m.workload, tokensPerMonth: 4e9 } }));
-        const { violations } = await run(policy, selfHostedStack(), { measuredFile: file });
-        expect(violations).toHaveLength(1);
-        expect(violations[0]).toContain("the declared volume is 150% above the measured one (tolerance 25%)");
-        expect(violations[0]).toContain("declared: 10B tokens/month");
-        expect(violations[0]).toContain("4B tokens/month");
-        expect(violations[0]).toContain("pulumi config set --path 'llm-breakeven:workload.tokensPerMonth' 4B");
+        soleViolation(await run(policy, selfHostedStack(), { measuredFile: file }),
+            ["the declared volume is 150% above the measured one (tolerance 25%)", "declared: 10B tokens/month", "4B tokens/month", "pulumi config set --path 'llm-breakeven:workload.tokensPerMonth' 4B"]);
     });
 
     it("the tolerance is configurable", async () => {
@@ -71,9 +67,7 @@ describe("projected-spend-below-api-break-even with workloadSource measured", ()
     it("passes at the declared 10B but blocks when the measured volume is 500M, citing the measurement", async () => {
         expect((await run(policy, selfHostedStack(), {})).violations).toEqual([]);
         const file = measuredFile((m) => ({ ...m, workload: { ...m.workload, tokensPerMonth: 5e8 } }));
-        const { violations } = await run(policy, selfHostedStack(), { workloadSource: "measured", measuredFile: file });
-        expect(violations).toHaveLength(1);
-        expect(violations[0]).toContain("500M tokens/month (measured by `llm-breakeven usage` from vllm counters");
+        soleViolation(await run(policy, selfHostedStack(), { workloadSource: "measured", measuredFile: file }), ["500M tokens/month (measured by `llm-breakeven usage` from vllm counters"]);
     });
 
     it("a stale measurement blocks rather than falling back to the declared volume", async () => {
