@@ -2,8 +2,8 @@
  * `llm-breakeven:selfHosted.endpoint`: how applications in the VPC (or a peered one) call the
  * self-hosted model. Parsed by the stack schema (config/schema.ts), checked across fields here, once.
  * Without the section a self-hosted stack serves inside the cluster only (no load balancer, no key),
- * and a hybrid stack reaches vLLM over HTTP inside the VPC, which a production deploy refuses
- * (program/selfHosted.ts preflight).
+ * and a hybrid stack reaches vLLM over HTTP inside the VPC, which the schema refuses in production
+ * (rules.ts).
  *
  * The certificate cannot be known offline: a production stack file leaves it out, `pulumi up` refuses
  * without it (one line naming the key and the command), and only the offline plan (mockrun) fills in

@@ -1,17 +1,20 @@
 /**
  * The cross-field rules of the stack config: every rule a config can break that one field's schema
- * cannot say (the mode's sections, redundancy, fit on the GPUs, the network plans, routing shares).
- * `stackConfigSchema` runs them through its refinement, and parseStackConfig on the sections that
- * parse when another does not, so one error lists every problem. Each rule is stated here once.
+ * cannot say (the mode's sections, redundancy, fit on the GPUs, the root volume, the network plans
+ * and egress ranges, routing shares, the secrets the config needs). `stackConfigFor` runs them through
+ * its refinement, and parseStackConfig on the sections that parse when another does not, so one error
+ * lists every problem. Each rule is stated here once; the program's preflight keeps only what config
+ * cannot know (the run context, the prices, the autoscaling plan).
  */
 import type { z } from "zod";
 import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SERVABLE_PRECISIONS, UNSERVABLE_PRECISION } from "../cost/catalogue";
-import { fitModel } from "../cost/memory";
-import { SELF_HOSTED_ROUTE } from "../cost/gateway";
+import { checkpointGB, fitModel, rootVolumeNeededGiB } from "../cost/memory";
+import { SELF_HOSTED_ROUTE, requiredProviders } from "../cost/gateway";
 import { parseCidr } from "../platform/cidr";
 import { planGatewaySubnets, planSubnets } from "../platform/subnets";
-import { checkEndpoint } from "./endpoint";
+import { ENDPOINT_DEFAULTS, checkEndpoint, endpointAuth } from "./endpoint";
 import { suggest } from "./errors";
+import { NAMESPACE, SECRET_KEYS, SecretKey, SecretsPresent } from "./keys";
 import type { Environment, GatewayConfig, Mode, SelfHostedConfig, Workload, baseSchema } from "./schema";
 
 /** Collects one cross-field problem: its key path below the namespace, the message and the value. */
@@ -23,12 +26,16 @@ function issue(ctx: Ctx, path: Array<string | number>, message: string, value?: 
 
 export type PartialConfig = Partial<Pick<z.output<typeof baseSchema>, "mode" | "environment" | "workload" | "selfHosted" | "gateway">>;
 
-export function checkCrossFields(config: PartialConfig, ctx: Ctx, present = { selfHosted: config.selfHosted !== undefined, gateway: config.gateway !== undefined }): void {
+/**
+ * Every cross-field rule. `secrets` says which secret keys the stack sets (presence only), for the
+ * rules that need a secret; "unread" skips those (the caller deploys nothing).
+ */
+export function checkCrossFields(config: PartialConfig, ctx: Ctx, secrets: SecretsPresent, present = { selfHosted: config.selfHosted !== undefined, gateway: config.gateway !== undefined }): void {
     if (config.mode === undefined) return;
     const needsSelfHosted = config.mode === "self-hosted" || config.mode === "hybrid";
     const needsGateway = config.mode === "gateway" || config.mode === "hybrid";
     if (needsSelfHosted && !present.selfHosted) {
-        issue(ctx, ["selfHosted"], `is required when mode is "${config.mode}": set llm-breakeven:selfHosted (an empty object takes every default)`);
+        issue(ctx, ["selfHosted"], `is required when mode is "${config.mode}": set llm-breakeven:selfHosted with at least its model source (modelSource {kind: s3, bucket}, or the default Hugging Face with egressAllowedCidrs); the rest has defaults`);
     }
     if (needsGateway && !present.gateway) {
         issue(ctx, ["gateway"], `is required when mode is "${config.mode}": set llm-breakeven:gateway with at least budgets.monthlyUsd`);
@@ -37,13 +44,48 @@ export function checkCrossFields(config: PartialConfig, ctx: Ctx, present = { se
     if (config.selfHosted !== undefined && needsSelfHosted) {
         checkSelfHosted(config.selfHosted, environment, ctx);
         const endpoint = config.selfHosted.endpoint;
-        if (endpoint !== undefined) checkEndpoint(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", ctx);
+        if (endpoint !== undefined) {
+            checkEndpoint(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", ctx);
+        } else if (config.mode === "hybrid" && environment === "production") {
+            // Without the section hybrid reaches vLLM over plain HTTP inside the VPC, which production refuses.
+            issue(ctx, ["selfHosted", "endpoint"], "is required when mode is \"hybrid\" and environment is \"production\": the gateway reaches vLLM through it, and production refuses plain HTTP; set selfHosted.endpoint.certificateArn and hostName (stacks/Pulumi.hybrid-prod.yaml shows how)");
+        }
     }
     if (config.gateway !== undefined && needsGateway) checkGateway(config.gateway, environment, ctx);
     if (config.gateway?.cache.semantic === false && needsGateway && (config.workload?.cacheHitRate ?? 0) > 0) {
         issue(ctx, ["workload", "cacheHitRate"], `${config.workload?.cacheHitRate} needs the semantic cache, which llm-breakeven:gateway.cache.semantic turns off: set cacheHitRate to 0 or the cache back on`, config.workload?.cacheHitRate);
     }
     if (config.workload !== undefined) checkRouting(config.workload, config.mode, ctx);
+    if (secrets !== "unread") {
+        for (const secret of requiredSecrets(config)) if (!secrets.has(secret.key)) issue(ctx, [secret.key], secret.reason);
+    }
+}
+
+/**
+ * The secrets a config needs, each with why and the command that sets it: the provider keys wherever
+ * there is a gateway, the Hugging Face token where vLLM downloads from Hugging Face (an S3 mirror needs
+ * none), vLLM's key where the endpoint checks it. The offline plan supplies placeholders for exactly these.
+ */
+export function requiredSecrets(config: PartialConfig): Array<{ readonly key: SecretKey; readonly reason: string }> {
+    const key = (secret: SecretKey): string => `${NAMESPACE}:${secret}`;
+    const needed: Array<{ key: SecretKey; reason: string }> = [];
+    if (config.mode === undefined) return needed;
+    if (config.mode !== "self-hosted") {
+        const routing = (config.workload?.routing ?? []).filter((r) => r.model === SELF_HOSTED_ROUTE || API_MODELS.has(r.model));
+        const providers = config.workload?.routing !== undefined ? requiredProviders(routing, config.gateway?.cache.semantic ?? true).join(", ") : "";
+        needed.push({ key: SECRET_KEYS.providerApiKeys, reason: `is required: the gateway calls ${providers || "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each` });
+    }
+    const selfHosted = config.mode !== "gateway" ? config.selfHosted : undefined;
+    if (selfHosted === undefined) return needed;
+    if (selfHosted.modelSource.kind === "huggingface") {
+        needed.push({ key: SECRET_KEYS.hfToken, reason: `is required when selfHosted.modelSource.kind is "huggingface": vLLM downloads the weights from Hugging Face (Llama models are gated); run \`pulumi config set --secret ${key(SECRET_KEYS.hfToken)} hf_...\`, or load from an in-region S3 mirror (selfHosted.modelSource: {kind: s3, bucket, prefix})` });
+    }
+    const mode = config.mode === "hybrid" ? "hybrid" : "self-hosted";
+    const endpoint = selfHosted.endpoint ?? (mode === "hybrid" ? ENDPOINT_DEFAULTS : undefined);
+    if (endpoint !== undefined && endpointAuth(endpoint, mode) === "api-key") {
+        needed.push({ key: SECRET_KEYS.vllmApiKey, reason: `is required when selfHosted.endpoint.auth is "api-key": vLLM checks it on every /v1 request; run \`pulumi config set --secret ${key(SECRET_KEYS.vllmApiKey)} "$(openssl rand -hex 32)"\`` });
+    }
+    return needed;
 }
 
 function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx): void {
@@ -71,6 +113,9 @@ function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx
     if (s.gpuZones > s.availabilityZones) {
         issue(ctx, ["selfHosted", "gpuZones"], `${s.gpuZones} must be <= selfHosted.availabilityZones (${s.availabilityZones})`, s.gpuZones);
     }
+    if (s.modelSource.kind === "huggingface" && s.egressAllowedCidrs.length === 0) {
+        issue(ctx, ["selfHosted", "egressAllowedCidrs"], "[] leaves the serving namespace no route to the model source when selfHosted.modelSource.kind is \"huggingface\" (its NetworkPolicy allows only DNS, the VPC endpoints and these ranges); list the Hugging Face CDN's address ranges, or mirror the weights in S3 once and set selfHosted.modelSource to {kind: s3, bucket, prefix} (its ranges come from the region's S3 prefix list)", s.egressAllowedCidrs);
+    }
     if (s.modelSource.kind === "s3" && s.egressAllowedCidrs.length > 0) {
         issue(ctx, ["selfHosted", "egressAllowedCidrs"], `${JSON.stringify(s.egressAllowedCidrs)} must be empty when selfHosted.modelSource.kind is "s3": the pods reach S3 on the ranges of the region's S3 managed prefix list, read at deploy time; remove the key (hand-typed ranges drift and would open egress to more than the model source)`, s.egressAllowedCidrs);
     }
@@ -83,6 +128,11 @@ function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx
         issue(ctx, ["selfHosted", "capacityReservationId"], "is required when capacityType is CAPACITY_BLOCK (a Capacity Block reservation id, cr-...)");
     }
     if (instance?.gpu !== undefined && model !== undefined) {
+        const neededGiB = rootVolumeNeededGiB(model, s.precision, s.modelSource.kind);
+        if (s.rootVolumeSizeGiB < neededGiB) {
+            const holds = s.modelSource.kind === "huggingface" ? `the model cache (${model.label} checkpoint ${checkpointGB(model, s.precision).toFixed(0)} GB + the vLLM image + the OS, with 20% headroom)` : "the vLLM image and the OS, with 20% headroom";
+            issue(ctx, ["selfHosted", "rootVolumeSizeGiB"], `${s.rootVolumeSizeGiB} GiB cannot hold ${holds}; allowed: ${neededGiB} or more`, s.rootVolumeSizeGiB);
+        }
         const gpuCount = instance.gpu.count;
         if (s.tensorParallelSize !== undefined && gpuCount % s.tensorParallelSize !== 0) {
             const divisors = Array.from({ length: gpuCount }, (_, i) => i + 1).filter((d) => gpuCount % d === 0);

@@ -5,7 +5,8 @@
  * errors are worded by errors.ts. Downstream code takes the typed result, never raw config.
  *
  * Secrets (the Hugging Face token, provider API keys) are not part of this schema: they are read
- * with `config.requireSecret` / `config.getSecretObject` so that they stay Pulumi secrets.
+ * with `config.getSecret` / `config.getSecretObject` so that they stay Pulumi secrets. Only which of
+ * them are set reaches the schema (keys.ts SecretsPresent), for the rules that need one.
  */
 import { z } from "zod";
 import { BYTES_PER_PARAMETER, Precision, SEED_ASSUMPTIONS } from "../cost/catalogue";
@@ -20,7 +21,9 @@ import { DEFAULT_LITELLM_IMAGE } from "../platform/liteLLMRelease";
 import { PINS } from "../platform/pins";
 import { endpointSchema } from "./endpoint";
 import { checkCrossFields } from "./rules";
-export { CONFIG_KEYS, NAMESPACE, SECRET_KEYS } from "./keys";
+import type { SecretsPresent } from "./keys";
+export { CONFIG_KEYS, NAMESPACE, SECRET_KEYS, secretKeysIn } from "./keys";
+export type { SecretKey, SecretsPresent } from "./keys";
 
 
 const tokenCount = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -266,8 +269,17 @@ export const baseSchema = z.object({
     exemption: exemptionSchema.optional(),
 }).strict();
 
-export const stackConfigSchema = baseSchema.superRefine((config, ctx) =>
-    checkCrossFields(config, (path, message, value) => ctx.addIssue({ code: "custom", path, message, input: value })));
+/**
+ * The whole schema: the sections and every cross-field rule (rules.ts). `secrets` is which secret keys
+ * the stack sets (keys.ts SecretsPresent: presence only), for the rules that need a secret.
+ */
+export function stackConfigFor(secrets: SecretsPresent) {
+    return baseSchema.superRefine((config, ctx) =>
+        checkCrossFields(config, (path, message, value) => ctx.addIssue({ code: "custom", path, message, input: value }), secrets));
+}
+
+/** The schema for a caller that reads no secrets (the secret rules unchecked); its output is StackConfig. */
+export const stackConfigSchema = stackConfigFor("unread");
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type Workload = z.output<typeof workloadSchema>;

@@ -8,17 +8,19 @@ import { z } from "zod";
 import { supportedRegions } from "../cost/prices/store";
 import { ConfigError, formatIssues } from "./errors";
 import { PartialConfig, checkCrossFields } from "./rules";
-import { NAMESPACE, SECRET_KEYS, StackConfig, baseSchema, gatewaySchema, selfHostedSchema, stackConfigSchema, workloadSchema } from "./schema";
+import { NAMESPACE, SECRET_KEYS, SecretsPresent, StackConfig, baseSchema, gatewaySchema, secretKeysIn, selfHostedSchema, stackConfigFor, workloadSchema } from "./schema";
 
 export * from "./schema";
 export { ConfigError, editDistance, formatIssues, suggest } from "./errors";
+export { requiredSecrets } from "./rules";
 
 /**
- * Parses the raw `llm-breakeven:*` values (already JSON-decoded, keyed without the namespace).
- * Throws ConfigError listing every problem at once.
+ * Parses the raw `llm-breakeven:*` values (already JSON-decoded, keyed without the namespace), with
+ * `secrets`: which secret keys the stack sets (presence only), or "unread" for a caller that deploys
+ * nothing. Throws ConfigError listing every problem at once.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-    const result = stackConfigSchema.safeParse(raw);
+export function parseStackConfig(raw: Record<string, unknown>, secrets: SecretsPresent): StackConfig {
+    const result = stackConfigFor(secrets).safeParse(raw);
     if (result.success) return result.data;
     // The cross-field checks only run on a structurally valid config; run them on the sections that
     // parse on their own, so one error lists every problem.
@@ -40,7 +42,7 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
             const key = `${NAMESPACE}:${path.map(String).join(".")}`;
             const line = `${key}: ${message}`;
             if (!problems.includes(line)) problems.push(line);
-        }, { selfHosted: raw["selfHosted"] !== undefined, gateway: raw["gateway"] !== undefined });
+        }, secrets, { selfHosted: raw["selfHosted"] !== undefined, gateway: raw["gateway"] !== undefined });
     }
     throw new ConfigError(problems);
 }
@@ -75,9 +77,12 @@ function decode(text: string): unknown {
     }
 }
 
-/** Convenience: parse a whole flat config map. */
-export function parseFlatConfig(flat: Record<string, string>): StackConfig {
-    const config = parseStackConfig(rawConfigFromFlat(flat));
+/**
+ * Parses a whole flat config map. The secrets the rules ask for are the ones the map sets: `pulumi up`
+ * and the policy pack get the stack's config with its secrets, the offline plan with its placeholders.
+ */
+export function parseFlatConfig(flat: Record<string, string>, secrets: SecretsPresent = secretKeysIn(flat)): StackConfig {
+    const config = parseStackConfig(rawConfigFromFlat(flat), secrets);
     // The provider deploys to aws:region and the catalogue prices llm-breakeven:region: they must agree.
     const awsRegion = flat["aws:region"];
     if (awsRegion !== undefined && awsRegion !== config.region) {
@@ -93,10 +98,10 @@ export type StackConfigState =
     | { readonly kind: "invalid"; readonly problems: readonly string[] };
 
 /** Reads a flat config map (the Pulumi CLI's PULUMI_CONFIG, a stack file, a preview's config) through the schema. */
-export function readFlatConfig(flat: Readonly<Record<string, string>>): StackConfigState {
+export function readFlatConfig(flat: Readonly<Record<string, string>>, secrets: SecretsPresent = secretKeysIn(flat)): StackConfigState {
     if (!Object.keys(flat).some((k) => k.startsWith(`${NAMESPACE}:`))) return { kind: "absent" };
     try {
-        return { kind: "parsed", config: parseFlatConfig({ ...flat }) };
+        return { kind: "parsed", config: parseFlatConfig({ ...flat }, secrets) };
     } catch (error) {
         if (error instanceof ConfigError) return { kind: "invalid", problems: error.problems };
         throw error;

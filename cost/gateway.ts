@@ -142,3 +142,13 @@ export function gatewayPriceProblems(input: { readonly cacheNodeType: string; re
     }
     return problems;
 }
+
+/**
+ * The LiteLLM providers the routing calls (plus the cache's embedding provider), sorted: whose keys
+ * the gateway's task needs (the stack schema asks for llm-breakeven:providerApiKeys when there are any).
+ */
+export function requiredProviders(routing: readonly Pick<TierRoute, "model">[], semanticCache = true): string[] {
+    const providers = new Set<string>(semanticCache ? [liteLLMProvider(CACHE_EMBEDDING_MODEL_ID)] : []);
+    for (const r of routing) if (r.model !== SELF_HOSTED_ROUTE) providers.add(liteLLMProvider(r.model));
+    return [...providers].sort();
+}

@@ -58,3 +58,26 @@ export function smallestFittingTensorParallel(input: Omit<FitInput, "gpusPerRepl
     }
     return undefined;
 }
+
+/** The vllm/vllm-openai image, ~16.5 GB unpacked (docs/sources.md §6), cached on the node's root volume too. */
+export const VLLM_IMAGE_GIB = 16;
+/** The AL2023 AMI, kubelet images, logs. */
+export const NODE_BASE_GIB = 30;
+
+/**
+ * GB a replica downloads: vLLM's dynamic FP8 quantizes BF16 weights on load, so an FP8 stack still
+ * pulls (and caches) the BF16 checkpoint.
+ */
+export function checkpointGB(model: OpenModel, precision: Precision): number {
+    return weightsGB(model, precision === "fp8" ? "bf16" : precision);
+}
+
+/**
+ * Root volume a GPU node needs: the base, the image and (Hugging Face only: an S3 mirror is streamed
+ * into GPU memory, never written to disk) one copy of the checkpoint, with 20% headroom. The stack
+ * schema holds the config to it (config/rules.ts).
+ */
+export function rootVolumeNeededGiB(model: OpenModel, precision: Precision, source: "s3" | "huggingface"): number {
+    const checkpointGiB = source === "huggingface" ? (checkpointGB(model, precision) * 1e9) / 2 ** 30 : 0;
+    return Math.ceil((NODE_BASE_GIB + VLLM_IMAGE_GIB + checkpointGiB) * 1.2);
+}

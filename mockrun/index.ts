@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { endpointAuth, offlinePlanEndpoint } from "../config/endpoint";
-import { readFlatConfig } from "../config/stack";
+import { offlinePlanEndpoint } from "../config/endpoint";
+import { NAMESPACE, readFlatConfig, requiredSecrets } from "../config/stack";
 import { API_MODELS, EMBEDDING_MODELS } from "../cost/catalogue";
 import { liteLLMProvider } from "../cost/gateway";
 import type { StackResource } from "../cost/resource";
@@ -73,19 +73,14 @@ const REQUIRED_SECRETS: Readonly<Record<string, string>> = {
 
 /**
  * The secrets the program asks for with this config, so a plan injects no more than `pulumi up`
- * would need: provider keys for a gateway, the Hugging Face token only where vLLM downloads from
- * Hugging Face (an S3 mirror needs none). Read through the stack schema, defaults included; a config
- * it rejects gets every placeholder, so the program runs far enough to name its problems.
+ * would need: the schema's own list (config/rules.ts requiredSecrets), read with the secrets unread
+ * (they are what is being decided). A config the schema rejects gets every placeholder, so the
+ * program runs far enough to name its problems.
  */
-function requiredSecrets(config: Readonly<Record<string, string>>): string[] {
-    const state = readFlatConfig(config);
+function placeholderSecrets(config: Readonly<Record<string, string>>): string[] {
+    const state = readFlatConfig(config, "unread");
     if (state.kind !== "parsed") return Object.keys(REQUIRED_SECRETS);
-    const { mode, selfHosted } = state.config;
-    return [
-        ...(mode !== "self-hosted" ? ["llm-breakeven:providerApiKeys"] : []),
-        ...(mode !== "gateway" && selfHosted?.modelSource.kind === "huggingface" ? ["llm-breakeven:hfToken"] : []),
-        ...(mode === "self-hosted" && selfHosted?.endpoint !== undefined && endpointAuth(selfHosted.endpoint, mode) === "api-key" ? ["llm-breakeven:vllmApiKey"] : []),
-    ];
+    return requiredSecrets(state.config).map((secret) => `${NAMESPACE}:${secret.key}`);
 }
 
 /**
@@ -146,7 +141,7 @@ export function readStackFile(stack: string, dir: string = STACKS_DIR): StackFil
         }
     }
     const offlinePlaceholders = withOfflineEndpoint(config);
-    for (const key of requiredSecrets(config)) {
+    for (const key of placeholderSecrets(config)) {
         if (!(key in config)) {
             config[key] = REQUIRED_SECRETS[key]!;
             secretKeys.push(key);

@@ -3,14 +3,15 @@
  * the cheapest capable tier, caches similar requests, enforces budgets and reports spend.
  *
  * Everything that can be wrong is found before the first resource is registered: the schema
- * (config/: every rule config can break, including the network plan) first, then `preflightGateway`
- * here with what the schema cannot see (the rendered routing against the release, the provider keys,
- * the run context, the price of every part), all problems in one ConfigError.
+ * (config/: every rule config can break, including the network plan and that the provider keys are
+ * set) first, then `preflightGateway` here with what the schema cannot see (the rendered routing
+ * against the release, the run context, the price of every part), all problems in one ConfigError;
+ * the key names inside the provider-key secret are checked when its value arrives (checkProviderKeys).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ApiBill, apiBillByTier, gatewayPriceProblems } from "../cost/gateway";
-import { StackSecrets } from "../config/pulumi";
+import { StackSecrets, requireSecretsRead } from "../config/pulumi";
 import { estimateStack } from "../config/scenario";
 import { ConfigError, GatewayConfig, NAMESPACE, SECRET_KEYS, StackConfig } from "../config/stack";
 import { Gateway } from "../components/gateway/gateway";
@@ -28,11 +29,12 @@ export interface GatewayPreflight {
     readonly providerApiKeys: pulumi.Output<Record<string, string>>;
 }
 
-/** The config checks the schema cannot make (they need the catalogue's providers and prices), all at once. */
+/** The checks the schema cannot make (the rendered routing against the release, the run context, the prices), all at once. */
 export function preflightGateway(config: StackConfig, secrets: StackSecrets, selfHosted?: SelfHostedModel): GatewayPreflight {
     const gateway = config.gateway;
     // The schema requires the section in this mode (config/rules.ts): a config that lacks it did not come through it.
     if (gateway === undefined) throw new Error(`preflightGateway: mode "${config.mode}" without gateway; parse the config with config/stack.ts first`);
+    requireSecretsRead(config, secrets);
     const problems: string[] = [];
     let rendered: RenderedLiteLLMConfig | undefined;
     try {
@@ -62,9 +64,6 @@ export function preflightGateway(config: StackConfig, secrets: StackSecrets, sel
     if (refusal !== undefined) problems.push(refusal);
     const certificate = certificateRefusal({ ...run, certificateArn: gateway.certificateArn });
     if (certificate !== undefined) problems.push(certificate);
-    if (secrets.providerApiKeys === undefined) {
-        problems.push(`${key(SECRET_KEYS.providerApiKeys)}: is required: the gateway calls ${rendered?.providers.join(", ") ?? "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each`);
-    }
     problems.push(...gatewayPriceProblems({ cacheNodeType: gateway.cache.nodeType, ...(gateway.database.enabled ? { databaseInstanceClass: gateway.database.instanceClass } : {}) }));
     if (problems.length > 0 || rendered === undefined || secrets.providerApiKeys === undefined) throw new ConfigError(problems);
     return { gateway, rendered, providerApiKeys: secrets.providerApiKeys };

@@ -5,10 +5,10 @@
  * and returns the stack outputs.
  *
  * Everything that can be wrong with the config is found before the first resource is registered:
- * the schema (config/: every rule config can break, including the network plan and the CIDRs) first,
- * then `preflightSelfHosted` here (the secrets, what a deploy needs beyond what the engine's readers
- * accept: the cache volume, the Hugging Face ranges, the endpoint; the run context; the price), all
- * problems in one ConfigError.
+ * the schema (config/: every rule config can break, including the secrets it needs, the root volume,
+ * the network plan and the egress ranges) first, then `preflightSelfHosted` here with only what config
+ * cannot know (the run context: the example bucket, the endpoint's certificate under a real deploy;
+ * the cost engine's prices; the autoscaling plan), all problems in one ConfigError.
  *
  * The model source decides the egress: an S3 mirror is reached on the region's S3 prefix-list ranges
  * (read at deploy time) with an IRSA role scoped to its prefix; Hugging Face on the configured CDN
@@ -16,18 +16,18 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EC2_INSTANCE_TYPES, Ec2InstanceType, GpuOffer, OPEN_MODELS, OpenModel, Precision } from "../cost/catalogue";
+import { EC2_INSTANCE_TYPES, Ec2InstanceType, GpuOffer, OPEN_MODELS, OpenModel } from "../cost/catalogue";
 import { ec2NodeHourly } from "../cost/prices/lookup";
 import { missingPriceFix } from "../cost/prices/store";
 import { Estimate } from "../cost/estimate";
-import { weightsGB } from "../cost/memory";
+import { checkpointGB } from "../cost/memory";
 import { formatUsd, offerHourlyUsd } from "../cost/units";
-import { StackSecrets } from "../config/pulumi";
+import { StackSecrets, requireSecretsRead } from "../config/pulumi";
 import { estimateStack } from "../config/scenario";
 import { offerFor } from "../cost/scenario";
 import { EXAMPLE_ACCOUNT, RunContext, runContext } from "./runContext";
 import { ENDPOINT_DEFAULTS, EndpointAuth, EndpointConfig, deployProblems, endpointAuth } from "../config/endpoint";
-import { ConfigError, ModelSourceKind, NAMESPACE, SECRET_KEYS, SelfHostedConfig, StackConfig } from "../config/stack";
+import { ConfigError, NAMESPACE, SelfHostedConfig, StackConfig } from "../config/stack";
 import { albLcuPerHour } from "../cost/loadBalancer";
 import { Cluster } from "../components/selfHosted/cluster";
 import { VllmEndpoint, endpointListener } from "../components/selfHosted/endpoint";
@@ -43,27 +43,6 @@ import { AutoscalingPlan, createAutoscaling, planAutoscaling } from "./autoscali
 
 export const SERVING_NAMESPACE = "vllm";
 export const MONITORING_NAMESPACE = "monitoring";
-/** The vllm/vllm-openai image, ~16.5 GB unpacked (docs/sources.md §6), cached on the node's root volume too. */
-export const VLLM_IMAGE_GIB = 16;
-/** The AL2023 AMI, kubelet images, logs. */
-export const NODE_BASE_GIB = 30;
-
-/**
- * GB a replica downloads: vLLM's dynamic FP8 quantizes BF16 weights on load, so an FP8 stack still
- * pulls (and caches) the BF16 checkpoint.
- */
-export function checkpointGB(model: OpenModel, precision: Precision): number {
-    return weightsGB(model, precision === "fp8" ? "bf16" : precision);
-}
-
-/**
- * Root volume a GPU node needs: the base, the image and (Hugging Face only: an S3 mirror is streamed
- * into GPU memory, never written to disk) one copy of the checkpoint, with 20% headroom.
- */
-export function rootVolumeNeededGiB(model: OpenModel, precision: Precision, source: ModelSourceKind): number {
-    const checkpointGiB = source === "huggingface" ? (checkpointGB(model, precision) * 1e9) / 2 ** 30 : 0;
-    return Math.ceil((NODE_BASE_GIB + VLLM_IMAGE_GIB + checkpointGiB) * 1.2);
-}
 
 export interface Preflight {
     readonly selfHosted: SelfHostedConfig;
@@ -94,45 +73,25 @@ export function modelBucketRefusal(input: RunContext & { readonly modelSource: S
 }
 
 /**
- * Everything the schema cannot know, checked before any resource exists; every problem named with its
- * key, value and fix, all at once.
+ * Everything the schema cannot know (the run context, the prices, the autoscaling plan), checked before
+ * any resource exists; every problem named with its key, value and fix, all at once.
  */
 export function preflightSelfHosted(config: StackConfig, secrets: StackSecrets): Preflight {
     const key = (path: string): string => `${NAMESPACE}:${path}`;
     const selfHosted = config.selfHosted;
     // The schema requires the section in this mode (config/rules.ts): a config that lacks it did not come through it.
     if (selfHosted === undefined) throw new Error(`preflightSelfHosted: mode "${config.mode}" without selfHosted; parse the config with config/stack.ts first`);
+    requireSecretsRead(config, secrets);
     const problems: string[] = [];
-    const fromHuggingFace = selfHosted.modelSource.kind === "huggingface";
-    if (fromHuggingFace && secrets.hfToken === undefined) {
-        problems.push(`${key(SECRET_KEYS.hfToken)}: is required when selfHosted.modelSource.kind is "huggingface": vLLM downloads the weights from Hugging Face (Llama models are gated); run \`pulumi config set --secret ${key(SECRET_KEYS.hfToken)} hf_...\`, or load from an in-region S3 mirror (selfHosted.modelSource: {kind: s3, bucket, prefix})`);
-    }
-    // Hybrid always has one (the gateway calls it); without the section, plain HTTP inside the VPC, which
-    // production refuses here, at deploy (the schema leaves it to the cost engine's and policies' readers).
-    if (config.mode === "hybrid" && selfHosted.endpoint === undefined && config.environment === "production") {
-        problems.push(`${key("selfHosted.endpoint")}: is required when mode is "hybrid" and environment is "production": the gateway reaches vLLM through it, and production refuses plain HTTP; set selfHosted.endpoint.certificateArn and hostName (stacks/Pulumi.hybrid-prod.yaml shows how)`);
-    }
+    // Hybrid always has one (the gateway calls it; production must name it: the schema's rule).
     const endpoint = selfHosted.endpoint ?? (config.mode === "hybrid" ? ENDPOINT_DEFAULTS : undefined);
     const auth = endpoint !== undefined ? endpointAuth(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted") : undefined;
-    if (auth === "api-key" && secrets.vllmApiKey === undefined) {
-        problems.push(`${key(SECRET_KEYS.vllmApiKey)}: is required when selfHosted.endpoint.auth is "api-key": vLLM checks it on every /v1 request; run \`pulumi config set --secret ${key(SECRET_KEYS.vllmApiKey)} "$(openssl rand -hex 32)"\``);
-    }
     const run = runContext();
     if (endpoint !== undefined) problems.push(...deployProblems(endpoint, config.environment, run.offlinePlan));
     const bucket = modelBucketRefusal({ ...run, modelSource: selfHosted.modelSource, region: config.region });
     if (bucket !== undefined) problems.push(bucket);
     const model = OPEN_MODELS.get(selfHosted.model);
     const instance = EC2_INSTANCE_TYPES[selfHosted.instanceType];
-    if (model !== undefined && instance?.gpu !== undefined) {
-        const needed = rootVolumeNeededGiB(model, selfHosted.precision, selfHosted.modelSource.kind);
-        if (selfHosted.rootVolumeSizeGiB < needed) {
-            const holds = fromHuggingFace ? `the model cache (${model.label} checkpoint ${checkpointGB(model, selfHosted.precision).toFixed(0)} GB + the vLLM image + the OS, with 20% headroom)` : "the vLLM image and the OS, with 20% headroom";
-            problems.push(`${key("selfHosted.rootVolumeSizeGiB")}: ${selfHosted.rootVolumeSizeGiB} GiB cannot hold ${holds}; allowed: ${needed} or more`);
-        }
-    }
-    if (fromHuggingFace && selfHosted.egressAllowedCidrs.length === 0) {
-        problems.push(`${key("selfHosted.egressAllowedCidrs")}: [] leaves the serving namespace no route to the model source when selfHosted.modelSource.kind is "huggingface" (its NetworkPolicy allows only DNS, the VPC endpoints and these ranges); list the Hugging Face CDN's address ranges, or mirror the weights in S3 once and set selfHosted.modelSource to {kind: s3, bucket, prefix} (its ranges come from the region's S3 prefix list)`);
-    }
     let estimate: Estimate | undefined;
     try {
         estimate = estimateStack(config);

@@ -201,7 +201,8 @@ function stackScenario(file: string, flag: "--stack" | "--stack-file"): Scenario
         if (value !== null && typeof value === "object" && "secure" in value) continue;
         raw[key.slice(NAMESPACE.length + 1)] = value;
     }
-    return scenarioFromStackConfig(parseStackConfig(raw), path.basename(file).replace(/^Pulumi\.|\.yaml$/g, ""));
+    // No secret is read: estimate prices the file, it deploys nothing (the secret rules are `pulumi up`'s and the plan's).
+    return scenarioFromStackConfig(parseStackConfig(raw, "unread"), path.basename(file).replace(/^Pulumi\.|\.yaml$/g, ""));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -203,7 +203,8 @@ function readStack(env: string): StackConfig {
     for (const [key, value] of Object.entries(config)) {
         if (key.startsWith(`${NAMESPACE}:`) && !(value !== null && typeof value === "object" && "secure" in value)) raw[key.slice(NAMESPACE.length + 1)] = value;
     }
-    return parseStackConfig(raw);
+    // No secret is read: usage compares the file's projection with measured usage, it deploys nothing.
+    return parseStackConfig(raw, "unread");
 }
 
 function sourceFor(flag: string | undefined, mode: (typeof MODES)[number] | undefined): Source {

@@ -22,7 +22,7 @@
  */
 import { stringify } from "yaml";
 import { API_MODELS, EMBEDDING_MODELS } from "../../cost/catalogue";
-import { CACHE_EMBEDDING_MODEL_ID, ROUTING_TIERS, RoutingTier, SELF_HOSTED_ROUTE, TierRoute, liteLLMProvider } from "../../cost/gateway";
+import { CACHE_EMBEDDING_MODEL_ID, ROUTING_TIERS, RoutingTier, SELF_HOSTED_ROUTE, TierRoute, liteLLMProvider, requiredProviders } from "../../cost/gateway";
 import { TOKENS_PER_MTOK } from "../../cost/units";
 
 /** The model name clients call: the complexity router. */
@@ -93,12 +93,6 @@ export function deploymentName(route: Pick<TierRoute, "model">, selfHosted?: Sel
     return route.model;
 }
 
-/** The LiteLLM providers the routing calls (plus the cache's embedding provider), sorted. */
-export function requiredProviders(routing: readonly TierRoute[], semanticCache = true): string[] {
-    const providers = new Set<string>(semanticCache ? [liteLLMProvider(CACHE_EMBEDDING_MODEL_ID)] : []);
-    for (const r of routing) if (r.model !== SELF_HOSTED_ROUTE) providers.add(liteLLMProvider(r.model));
-    return [...providers].sort();
-}
 
 /** A provider budget key as the stack may write it (`together` or `together_ai`) -> the LiteLLM provider. */
 function normaliseProvider(name: string, known: readonly string[]): string | undefined {

@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseFlatConfig, parseStackConfig, readFlatConfig } from "../../config/stack";
+import { ConfigError, parseFlatConfig, parseStackConfig, readFlatConfig, selfHostedSchema } from "../../config/stack";
+import { HUGGING_FACE_EGRESS } from "./fixtures";
 
+/** A self-hosted config; on the default source (Hugging Face) with its ranges unless the case names a source. */
 const selfHosted = (overrides: Record<string, unknown> = {}) => ({
     mode: "self-hosted",
     workload: { tokensPerMonth: "30B", apiUsdPerMTok: 0.8 },
-    selfHosted: overrides,
+    selfHosted: "modelSource" in overrides ? overrides : { ...HUGGING_FACE_EGRESS, ...overrides },
 });
 
+/** The schema's rules without the secrets' (config/rules.ts requiredSecrets: test/config/deployRules.test.ts). */
 function problemsOf(raw: Record<string, unknown>): readonly string[] {
     try {
-        parseStackConfig(raw);
+        parseStackConfig(raw, "unread");
     } catch (error) {
         expect(error).toBeInstanceOf(ConfigError);
         return (error as ConfigError).problems;
@@ -19,20 +22,20 @@ function problemsOf(raw: Record<string, unknown>): readonly string[] {
 
 describe("stack config", () => {
     it("applies the documented defaults", () => {
-        const config = parseStackConfig(selfHosted());
+        const config = parseStackConfig(selfHosted(), "unread");
         expect(config.environment).toBe("production");
         expect(config.workload).toMatchObject({ tokensPerMonth: 30e9, inputOutputRatio: 3, peakToAverage: 2, cacheHitRate: 0 });
         expect(config.selfHosted).toMatchObject({ instanceType: "p4de.24xlarge", model: "llama-3.3-70b-instruct", precision: "bf16", gpuZones: 2, nodesPerZone: 1, availabilityZones: 3 });
         expect(config.overhead).toEqual({ engineeringMonthlyUsd: 3500, monitoringMonthlyUsd: 200, storageNetworkEgressMonthlyUsd: 400 });
         // Backwards compatible: without a model source, vLLM pulls from Hugging Face as before.
         expect(config.selfHosted?.modelSource).toEqual({ kind: "huggingface" });
-        expect(config.selfHosted?.egressAllowedCidrs).toEqual([]);
+        expect(selfHostedSchema.parse({}).egressAllowedCidrs).toEqual([]);
     });
 
     it("reads an S3 mirror; its prefix may be left to default to the model's Hugging Face id", () => {
-        expect(parseStackConfig(selfHosted({ modelSource: { kind: "s3", bucket: "models-x", prefix: "meta-llama/Llama-3.3-70B-Instruct" } })).selfHosted?.modelSource)
+        expect(parseStackConfig(selfHosted({ modelSource: { kind: "s3", bucket: "models-x", prefix: "meta-llama/Llama-3.3-70B-Instruct" } }), "unread").selfHosted?.modelSource)
             .toEqual({ kind: "s3", bucket: "models-x", prefix: "meta-llama/Llama-3.3-70B-Instruct" });
-        expect(parseStackConfig(selfHosted({ modelSource: { kind: "s3", bucket: "models-x" } })).selfHosted?.modelSource).toEqual({ kind: "s3", bucket: "models-x" });
+        expect(parseStackConfig(selfHosted({ modelSource: { kind: "s3", bucket: "models-x" } }), "unread").selfHosted?.modelSource).toEqual({ kind: "s3", bucket: "models-x" });
     });
 
     it.each([
@@ -41,7 +44,7 @@ describe("stack config", () => {
         ["5e8", 5e8],
         [750000, 750000],
     ])("accepts the token count %s", (tokens, expected) => {
-        expect(parseStackConfig({ ...selfHosted(), workload: { tokensPerMonth: tokens, apiUsdPerMTok: 1 } }).workload.tokensPerMonth).toBe(expected);
+        expect(parseStackConfig({ ...selfHosted(), workload: { tokensPerMonth: tokens, apiUsdPerMTok: 1 } }, "unread").workload.tokensPerMonth).toBe(expected);
     });
 
     it.each([
@@ -119,7 +122,7 @@ describe("stack config", () => {
         const config = parseFlatConfig({
             "llm-breakeven:mode": "self-hosted",
             "llm-breakeven:workload": JSON.stringify({ tokensPerMonth: "30B", apiUsdPerMTok: 0.8 }),
-            "llm-breakeven:selfHosted": "{}",
+            "llm-breakeven:selfHosted": JSON.stringify(HUGGING_FACE_EGRESS),
             "llm-breakeven:hfToken": "hf_secret",
             "aws:region": "us-east-1",
         });
@@ -129,7 +132,7 @@ describe("stack config", () => {
 
     it("tells a flat map with no llm-breakeven keys from an invalid one and a valid one", () => {
         expect(readFlatConfig({ "aws:region": "us-east-1" })).toEqual({ kind: "absent" });
-        const valid = readFlatConfig({ "llm-breakeven:mode": "self-hosted", "llm-breakeven:workload": JSON.stringify({ tokensPerMonth: "30B", apiUsdPerMTok: 0.8 }), "llm-breakeven:selfHosted": "{}" });
+        const valid = readFlatConfig({ "llm-breakeven:mode": "self-hosted", "llm-breakeven:workload": JSON.stringify({ tokensPerMonth: "30B", apiUsdPerMTok: 0.8 }), "llm-breakeven:selfHosted": JSON.stringify(HUGGING_FACE_EGRESS), "llm-breakeven:hfToken": "hf_secret" });
         expect(valid.kind === "parsed" && valid.config.mode).toBe("self-hosted");
         const invalid = readFlatConfig({ "llm-breakeven:mode": "self-hostd" });
         expect(invalid.kind).toBe("invalid");

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { stackConfigSchema } from "../../config/stack";
 import { API_MODELS, GPU_OFFERS, OPEN_MODELS, SERVABLE_PRECISIONS } from "../../cost/catalogue";
 import { nodeCapacity } from "../../cost/capacity";
+import { HUGGING_FACE_EGRESS } from "../config/fixtures";
 import {
     BUDGET_USD_RANGE, INPUT_OUTPUT_RATIO_RANGE, MAX_NODES, MONTHLY_USD_MAX, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange, jsonSchemaRange, rangeText,
 } from "../../cost/workload";
@@ -49,7 +50,7 @@ describe("input ranges", () => {
     });
 
     it("the stack schema and the policy pack's config schemas take the same bounds", () => {
-        const workload = (w: Record<string, unknown>) => stackConfigSchema.safeParse({ mode: "self-hosted", selfHosted: {}, workload: { apiUsdPerMTok: 1, ...w } }).success;
+        const workload = (w: Record<string, unknown>) => stackConfigSchema.safeParse({ mode: "self-hosted", selfHosted: { ...HUGGING_FACE_EGRESS }, workload: { apiUsdPerMTok: 1, ...w } }).success;
         expect(workload({ tokensPerMonth: "6B" })).toBe(true);
         expect(workload({ tokensPerMonth: 1e30 })).toBe(false);
         expect(workload({ tokensPerMonth: "6B", apiUsdPerMTok: 5000 })).toBe(false);

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { OPEN_MODELS, nodeCapacity } from "../../cost";
 import { estimateStack } from "../../config/scenario";
 import { parseStackConfig } from "../../config/stack";
+import { HUGGING_FACE_EGRESS } from "../config/fixtures";
 import { ceilingChecks } from "../../cost/capacity/ceilings";
 import { calibratedParameters } from "../../cost/capacity/calibration";
 import { ReplicaInput, operatingPoint, stepTerms } from "../../cost/capacity/replica";
@@ -169,7 +170,7 @@ describe("the measured kernel ceilings (docs/sources.md §6)", () => {
 });
 
 describe("the stack config drives it", () => {
-    const stack = (selfHosted: Record<string, unknown>) => parseStackConfig({ mode: "self-hosted", workload: { tokensPerMonth: "30B", apiUsdPerMTok: 0.8 }, selfHosted });
+    const stack = (selfHosted: Record<string, unknown>) => parseStackConfig({ mode: "self-hosted", workload: { tokensPerMonth: "30B", apiUsdPerMTok: 0.8 }, selfHosted: { ...HUGGING_FACE_EGRESS, ...selfHosted } }, "unread");
 
     it("the pinned image picks the engine; selfHosted.slo lowers the batch and sets the --max-num-seqs to deploy", () => {
         const free = estimateStack(stack({})).capacity.perNode;

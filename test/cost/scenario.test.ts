@@ -1,6 +1,7 @@
 /** cost/scenario.ts (through config/scenario.ts, which applies the schema's defaults): a parsed stack config mapped onto the engine, and the functions the policy pack asks. */
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../config/stack";
+import { HUGGING_FACE_EGRESS } from "../config/fixtures";
 import { apiSpend, capacityFor, estimateStack, hybridSplit, scenarioFromStackConfig, selfHostedAlternative } from "../../config/scenario";
 import { costEngine } from "../../policies/lib/engine";
 import * as cost from "../../cost";
@@ -8,8 +9,8 @@ import * as cost from "../../cost";
 const selfHostedStack = (overrides: Record<string, unknown> = {}, workload: Record<string, unknown> = {}) => parseStackConfig({
     mode: "self-hosted",
     workload: { tokensPerMonth: "30B", apiUsdPerMTok: 0.8, ...workload },
-    selfHosted: overrides,
-});
+    selfHosted: { ...HUGGING_FACE_EGRESS, ...overrides },
+}, "unread");
 
 const hybridStack = () => parseStackConfig({
     mode: "hybrid",
@@ -22,9 +23,10 @@ const hybridStack = () => parseStackConfig({
             { tier: "complex", model: "openai/gpt-4o", share: 0.1 },
         ],
     },
-    selfHosted: {},
+    // Production hybrid names its endpoint (the schema's rule); its certificate is a deploy's concern, not the price's.
+    selfHosted: { ...HUGGING_FACE_EGRESS, endpoint: {} },
     gateway: { budgets: { monthlyUsd: 50_000 } },
-});
+}, "unread");
 
 describe("scenarioFromStackConfig", () => {
     it("prices the nodes at aws-<instanceType>-<pricing>, gpuZones x nodesPerZone of them", () => {
@@ -40,8 +42,8 @@ describe("scenarioFromStackConfig", () => {
         const s = scenarioFromStackConfig(parseStackConfig({
             mode: "self-hosted",
             workload: { tokensPerMonth: "30B", inputOutputRatio: 2, routing: [{ tier: "simple", model: "openai/gpt-4o-mini", share: 0.8 }, { tier: "complex", model: "openai/gpt-4o", share: 0.2 }] },
-            selfHosted: {},
-        }));
+            selfHosted: { ...HUGGING_FACE_EGRESS },
+        }, "unread"));
         expect(s.api.usdPerMTok).toBeCloseTo(0.8 * ((2 * 0.15 + 0.6) / 3) + 0.2 * 5, 12);
         expect(s.api.unroutedUsdPerMTok).toBeCloseTo(5, 12);
         expect(s.api.basis).toContain("openai/gpt-4o-mini 80%");
@@ -132,7 +134,7 @@ describe("what the policy pack asks the engine", () => {
             mode: "gateway",
             workload: { tokensPerMonth: "30B", routing: [{ tier: "complex", model: "openai/gpt-4o", share: 1 }] },
             gateway: { budgets: { monthlyUsd: 200_000 } },
-        });
+        }, "unread");
         const alt = selfHostedAlternative(config, config.workload);
         expect(alt.label).toMatch(/^\d+ x p4de\.24xlarge \(on-demand\) serving llama-3\.3-70b-instruct$/);
         const nodes = Number(alt.label.split(" ")[0]);

@@ -47,12 +47,19 @@ const SELF_HOSTED_CONFIG: Readonly<Record<string, unknown>> = {
     mode: "self-hosted",
     environment: "production",
     workload: { tokensPerMonth: "10B", apiUsdPerMTok: 5, inputOutputRatio: 3, peakToAverage: 2 },
-    selfHosted: { instanceType: "p4de.24xlarge", availabilityZones: 3, gpuZones: 2, nodesPerZone: 1 },
+    // Hugging Face (the default source) with the CDN's ranges: documentation addresses, only their presence matters.
+    selfHosted: { instanceType: "p4de.24xlarge", availabilityZones: 3, gpuZones: 2, nodesPerZone: 1, egressAllowedCidrs: ["192.0.2.0/24"] },
 };
 
+/**
+ * The flat config as the Pulumi CLI hands it to the pack: the plain values and, decrypted, the secrets
+ * the stack sets (the schema asks for the ones its mode needs; their values never matter here).
+ */
 function flatConfig(config: Readonly<Record<string, unknown>>): Record<string, string> {
     const flat: Record<string, string> = { "aws:region": "us-east-1" };
     for (const [key, value] of Object.entries(config)) flat[`llm-breakeven:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    if (config["mode"] !== "gateway") flat["llm-breakeven:hfToken"] = "hf_test";
+    if (config["mode"] !== "self-hosted") flat["llm-breakeven:providerApiKeys"] = JSON.stringify({ openai: "sk-test" });
     return flat;
 }
 

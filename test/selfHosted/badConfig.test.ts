@@ -108,7 +108,7 @@ describe("the root volume the preflight asks for", () => {
         // Streamed into GPU memory: only the OS and the image.
         ["s3", "bf16", 56],
     ] as const)("%s at %s: %s GiB", async (source, precision, gib) => {
-        const { rootVolumeNeededGiB } = await import("../../program/selfHosted");
+        const { rootVolumeNeededGiB } = await import("../../cost/memory");
         const { OPEN_MODELS } = await import("../../cost/catalogue");
         expect(rootVolumeNeededGiB(OPEN_MODELS.get("llama-3.3-70b-instruct")!, precision, source)).toBe(gib);
     });

@@ -134,10 +134,10 @@ describe("the serving namespace's ingress", () => {
 });
 
 describe("config that cannot deploy is refused in one line", () => {
-    /** The shipped file as `pulumi up` reads it: no offline placeholder. */
+    /** The shipped file as `pulumi up` reads it: no offline placeholder, and the key the file says to set. */
     const fileConfig = (): Record<string, string> => {
         const doc = parseYaml(fs.readFileSync(path.join(__dirname, "../../stacks/Pulumi.self-hosted-prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-        return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+        return { ...Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), "llm-breakeven:vllmApiKey": KEY };
     };
 
     it("a production stack without a certificate (the shipped file as pulumi up reads it), before any resource exists", () => {
@@ -167,24 +167,22 @@ describe("config that cannot deploy is refused in one line", () => {
         expect(problems[0]).toMatch(/llm-breakeven:selfHosted\.endpoint\.certificateArn: "arn:aws:acm:us-east-1:000000000000:certificate\/offline-plan-placeholder" is the offline plan's placeholder, not a certificate/);
     });
 
-    it("api-key auth without the key, and a certificate without the name it covers", () => {
+    it("api-key auth without the key, and a certificate without the name it covers: the schema's rules", () => {
         const real = { certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/0b7e6b5e-1111-4222-8333-444455556666", hostName: "llm.internal.example.com" };
-        const config = parseFlatConfig(stack({ endpoint: real }).config);
-        expect(() => preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: undefined }))
-            .toThrow(/llm-breakeven:vllmApiKey: is required when selfHosted\.endpoint\.auth is "api-key"/);
+        const { "llm-breakeven:vllmApiKey": _key, ...withoutKey } = stack({ endpoint: real }).config;
+        expect(() => parseFlatConfig(withoutKey)).toThrow(/llm-breakeven:vllmApiKey: is required when selfHosted\.endpoint\.auth is "api-key"/);
         const noHost = { ...stack().config, "llm-breakeven:selfHosted": JSON.stringify({ ...shippedSelfHosted, endpoint: { allowedCidrs: ["10.40.0.0/16"], certificateArn: real.certificateArn } }) };
         expect(() => parseFlatConfig(noHost)).toThrow(/llm-breakeven:selfHosted\.endpoint\.hostName: is required with certificateArn/);
     });
 
-    it("without selfHosted.endpoint a self-hosted stack stays in-cluster (no load balancer, no key); a hybrid production stack is refused at deploy", async () => {
+    it("without selfHosted.endpoint a self-hosted stack stays in-cluster (no load balancer, no key); the schema refuses a hybrid production stack", async () => {
         const { endpoint: _none, ...inCluster } = shippedSelfHosted;
         const config = parseFlatConfig({ ...shipped.config, "llm-breakeven:selfHosted": JSON.stringify(inCluster) });
         expect(preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: undefined })).toMatchObject({ endpoint: undefined, auth: undefined, vllmApiKey: undefined });
         const hybridFile = readStackFile("hybrid-prod");
         const hybridSelfHosted = JSON.parse(hybridFile.config["llm-breakeven:selfHosted"]!) as Record<string, unknown>;
         const { endpoint: _dropped, ...withoutEndpoint } = hybridSelfHosted;
-        const hybrid = parseFlatConfig({ ...hybridFile.config, "llm-breakeven:selfHosted": JSON.stringify(withoutEndpoint) });
-        expect(() => preflightSelfHosted(hybrid, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: undefined }))
+        expect(() => parseFlatConfig({ ...hybridFile.config, "llm-breakeven:selfHosted": JSON.stringify(withoutEndpoint) }))
             .toThrow(/llm-breakeven:selfHosted\.endpoint: is required when mode is "hybrid" and environment is "production": the gateway reaches vLLM through it, and production refuses plain HTTP/);
     });
 

@@ -32,7 +32,7 @@ describe("the shipped example model bucket (AWS's documentation account)", () =>
         expect(config.selfHosted?.modelSource).toMatchObject({ kind: "s3", bucket: EXAMPLE });
         let error: unknown;
         try {
-            preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: pulumi.output("k") });
+            preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: pulumi.output<Record<string, string>>({ openai: "k" }), vllmApiKey: pulumi.output("k") });
         } catch (caught) {
             error = caught;
         }
@@ -46,7 +46,7 @@ describe("the shipped example model bucket (AWS's documentation account)", () =>
             const config = parseFlatConfig(readStackFile("self-hosted-prod").config);
             let problems: readonly string[] = [];
             try {
-                preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: undefined, vllmApiKey: pulumi.output("k") });
+                preflightSelfHosted(config, { hfToken: undefined, providerApiKeys: pulumi.output<Record<string, string>>({ openai: "k" }), vllmApiKey: pulumi.output("k") });
             } catch (caught) {
                 problems = (caught as ConfigError).problems;
             }

@@ -1,0 +1,6 @@
+/**
+ * What a test's self-hosted section needs beyond the schema's defaults: the default model source is
+ * Hugging Face, which the schema accepts only with the CDN's address ranges (config/rules.ts). The
+ * ranges are documentation addresses (RFC 5737): only their presence matters to these tests.
+ */
+export const HUGGING_FACE_EGRESS = { egressAllowedCidrs: ["192.0.2.0/24"] } as const;
