@@ -8,18 +8,14 @@ import { PEAK_TO_AVERAGE_RANGE } from "../cost/workload";
 import { costEngine } from "./lib/engine";
 import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, formatWhole } from "./lib/format";
-import { rangedNumber, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { rangedNumber } from "./lib/configSchema";
+import { WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 import { gpuWorkload } from "./lib/spendRange";
 import { selfHostedOrDefault } from "../config/scenario";
 
 export const CAPACITY_POLICY = "capacity-covers-workload";
 
-export interface CapacityConfig extends WorkloadOverrides {
-    /** Peak-hour rate over the monthly average; overrides llm-breakeven:workload.peakToAverage. */
-    readonly peakToAverage?: number;
-}
-
-export const capacityCoversWorkload = stackPolicy<CapacityConfig>({
+export const capacityCoversWorkload = stackPolicy({
     name: CAPACITY_POLICY,
     description: "The GPU nodes the stack creates must serve the declared peak, by the capacity model.",
     enforcementLevel: "mandatory",

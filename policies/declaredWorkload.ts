@@ -8,16 +8,11 @@
 import { compareWorkload, DEFAULT_DRIFT_TOLERANCE } from "../cost/drift";
 import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens } from "./lib/format";
-import { MEASURED_FILE_SCHEMA, MeasuredFileConfig, readMeasuredFile } from "./lib/measured";
+import { MEASURED_FILE_SCHEMA, readMeasuredFile } from "./lib/measured";
 
 export const DECLARED_WORKLOAD_POLICY = "declared-workload-matches-measured";
 
-interface DeclaredWorkloadConfig extends MeasuredFileConfig {
-    /** Largest |declared - measured| / measured volume that still matches. Default 0.25. */
-    readonly tolerance?: number;
-}
-
-export const declaredWorkloadMatchesMeasured = stackPolicy<DeclaredWorkloadConfig>({
+export const declaredWorkloadMatchesMeasured = stackPolicy({
     name: DECLARED_WORKLOAD_POLICY,
     description: "Checks the declared tokens per month against the volume `llm-breakeven usage` measured.",
     enforcementLevel: "advisory",

@@ -4,15 +4,15 @@
  * says so on every preview, quoting the reason and the full break-even analysis. An expired
  * exemption stops here and projected-spend-below-api-break-even blocks again.
  */
-import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState, ExemptionSwitch } from "./lib/breakEven";
+import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState } from "./lib/breakEven";
 import { stackPolicy } from "./lib/stackPolicy";
-import { SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
-import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { SPEND_BASIS_SCHEMA } from "./lib/spendRange";
+import { WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 import { PROJECTED_SPEND_POLICY } from "./projectedSpend";
 
 export const EXEMPTION_POLICY = "break-even-exemption";
 
-export const breakEvenExemption = stackPolicy<WorkloadOverrides & ExemptionSwitch & SpendBasisConfig>({
+export const breakEvenExemption = stackPolicy({
     name: EXEMPTION_POLICY,
     description: `Reports every stack deploying above the API break-even under an approved exemption, quoting its reason, approver and expiry.`,
     enforcementLevel: "advisory",

@@ -6,16 +6,11 @@
 import { costEngine } from "./lib/engine";
 import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, perMonth, rate } from "./lib/format";
-import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 
 export const GATEWAY_BUDGET_POLICY = "gateway-budget-covers-projection";
 
-export interface GatewayBudgetConfig extends WorkloadOverrides {
-    /** Budget over projected bill the gateway should keep (1.2 = 20% headroom). Default 1. */
-    readonly headroom?: number;
-}
-
-export const gatewayBudgetCoversProjection = stackPolicy<GatewayBudgetConfig>({
+export const gatewayBudgetCoversProjection = stackPolicy({
     name: GATEWAY_BUDGET_POLICY,
     description: "The gateway's monthly budget should cover the API bill its declared workload projects.",
     enforcementLevel: "advisory",

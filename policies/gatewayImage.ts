@@ -5,12 +5,12 @@
  * deployRefusal), with the same line.
  */
 import { digestProblem } from "../platform/liteLLMRelease";
-import { EnvironmentsConfig, environmentsProperty, outsideEnvironments } from "./lib/environments";
+import { environmentsProperty, outsideEnvironments } from "./lib/environments";
 import { stackPolicy } from "./lib/stackPolicy";
 
 export const GATEWAY_IMAGE_POLICY = "gateway-image-pinned-by-digest";
 
-export const gatewayImagePinnedByDigest = stackPolicy<EnvironmentsConfig>({
+export const gatewayImagePinnedByDigest = stackPolicy({
     name: GATEWAY_IMAGE_POLICY,
     description: "A production gateway's LiteLLM image should carry a digest resolved from the registry; `pulumi up` refuses it without one.",
     enforcementLevel: "advisory",

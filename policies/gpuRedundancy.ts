@@ -2,20 +2,13 @@
  * gpu-redundancy (mandatory): in production, at least two GPU nodes across at least two
  * availability zones, so one node or one zone failing leaves the model served.
  */
-import { EnvironmentsConfig, environmentsProperty, outsideEnvironments } from "./lib/environments";
+import { environmentsProperty, outsideEnvironments } from "./lib/environments";
 import { stackPolicy } from "./lib/stackPolicy";
 import { zonesOf } from "./lib/view";
 
 export const GPU_REDUNDANCY_POLICY = "gpu-redundancy";
 
-export interface GpuRedundancyConfig extends EnvironmentsConfig {
-    /** Default 2. */
-    readonly minGpuNodes?: number;
-    /** Default 2. */
-    readonly minZones?: number;
-}
-
-export const gpuRedundancy = stackPolicy<GpuRedundancyConfig>({
+export const gpuRedundancy = stackPolicy({
     name: GPU_REDUNDANCY_POLICY,
     description: "Production GPU serving needs at least two GPU nodes across at least two availability zones.",
     enforcementLevel: "mandatory",

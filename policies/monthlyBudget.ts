@@ -9,19 +9,13 @@ import { costEngine } from "./lib/engine";
 import { stackPolicy } from "./lib/stackPolicy";
 import { perMonth, topResources, unpricedProblems, assumptions } from "./lib/format";
 import { BUDGET_USD_RANGE } from "../cost/workload";
-import { judgedSpend, SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
-import { overheadMonthlyUsd, rangedNumber, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { judgedSpend, SPEND_BASIS_SCHEMA } from "./lib/spendRange";
+import { rangedNumber } from "./lib/configSchema";
+import { overheadMonthlyUsd, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 
 export const MONTHLY_BUDGET_POLICY = "monthly-budget";
 
-export interface MonthlyBudgetConfig extends WorkloadOverrides, SpendBasisConfig {
-    /** The ceiling, USD per month. No default: a pack run without it is a violation. */
-    readonly maxMonthlyUsd?: number;
-    /** Count the API bill of routed tokens against the ceiling. Default true. */
-    readonly includeApiSpend?: boolean;
-}
-
-export const monthlyBudget = stackPolicy<MonthlyBudgetConfig>({
+export const monthlyBudget = stackPolicy({
     name: MONTHLY_BUDGET_POLICY,
     description: "The stack's projected monthly spend (resources, overhead and routed API bill) must stay under the environment's ceiling.",
     enforcementLevel: "mandatory",

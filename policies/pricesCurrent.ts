@@ -9,7 +9,7 @@ import { stackPolicy } from "./lib/stackPolicy";
 
 export const PRICES_CURRENT_POLICY = "prices-are-current";
 
-export const pricesAreCurrent = stackPolicy<{ maxPriceAgeDays?: number }>({
+export const pricesAreCurrent = stackPolicy({
     name: PRICES_CURRENT_POLICY,
     description: `The AWS prices behind the stack's bill are at most ${PRICE_MAX_AGE_DAYS} days old (refresh with \`llm-breakeven prices update\`).`,
     enforcementLevel: "advisory",

@@ -3,16 +3,14 @@
  * than its declared workload would through managed APIs. The stack policy prices every resource
  * the stack would create, adds the operational overhead, and compares.
  */
-import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState, ExemptionSwitch } from "./lib/breakEven";
+import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemptionsAllowed, exemptionState } from "./lib/breakEven";
 import { stackPolicy } from "./lib/stackPolicy";
-import { SPEND_BASIS_SCHEMA, SpendBasisConfig } from "./lib/spendRange";
-import { WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { SPEND_BASIS_SCHEMA } from "./lib/spendRange";
+import { WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 
 export const PROJECTED_SPEND_POLICY = "projected-spend-below-api-break-even";
 
-export interface ProjectedSpendConfig extends WorkloadOverrides, ExemptionSwitch, SpendBasisConfig {}
-
-export const projectedSpendBelowApiBreakEven = stackPolicy<ProjectedSpendConfig>({
+export const projectedSpendBelowApiBreakEven = stackPolicy({
     name: PROJECTED_SPEND_POLICY,
     description: "Blocks a self-hosting stack whose projected monthly spend is above what its declared workload would cost through managed APIs.",
     enforcementLevel: "mandatory",

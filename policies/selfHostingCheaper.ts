@@ -6,11 +6,11 @@
 import { costEngine } from "./lib/engine";
 import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, perMonth } from "./lib/format";
-import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA, WorkloadOverrides } from "./lib/workload";
+import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 
 export const SELF_HOSTING_CHEAPER_POLICY = "self-hosting-would-be-cheaper";
 
-export const selfHostingWouldBeCheaper = stackPolicy<WorkloadOverrides>({
+export const selfHostingWouldBeCheaper = stackPolicy({
     name: SELF_HOSTING_CHEAPER_POLICY,
     description: "Advises a gateway stack whose declared volume is above the self-hosting break-even.",
     enforcementLevel: "advisory",

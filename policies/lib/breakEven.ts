@@ -4,6 +4,7 @@
  * does not serve itself) against the API bill of the whole declared workload.
  */
 import { ExemptionConfig } from "../../config/stack";
+import { ConfigOf, ConfigProperties } from "./configSchema";
 import { costEngine } from "./engine";
 import { assumptions, formatTokens, perMonth, rate, topResources, unpricedProblems } from "./format";
 import { overheadMonthlyUsd, resolveWorkload, WorkloadOverrides } from "./workload";
@@ -96,17 +97,15 @@ export function exemptionState(view: StackView, today: Date = new Date()): Exemp
  * projected-spend-below-api-break-even blocks unless it is honoured, break-even-exemption reports
  * it only when it is (the offline plan checks that the two are set alike).
  */
-export interface ExemptionSwitch {
-    readonly allowExemptions?: boolean;
-}
-
 export const EXEMPTION_SWITCH_SCHEMA = {
     allowExemptions: {
         type: "boolean",
         default: true,
         description: "Whether an unexpired llm-breakeven:exemption turns the break-even block into the break-even-exemption advisory; set it alike on both policies.",
     },
-} as const;
+} satisfies ConfigProperties;
+
+export type ExemptionSwitch = ConfigOf<typeof EXEMPTION_SWITCH_SCHEMA>;
 
 export function exemptionsAllowed(config: ExemptionSwitch): boolean {
     return config.allowExemptions ?? true;

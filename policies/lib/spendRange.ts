@@ -5,7 +5,7 @@
  * judge the expected spend instead, and must say why (judgeReason). A stack with a node group that
  * has no maximum has no ceiling: it cannot be judged, and is blocked.
  */
-import { PolicyConfigSchema } from "@pulumi/policy";
+import { ConfigOf, ConfigProperties } from "./configSchema";
 import { CostRange, rangeOfResources } from "../../cost/range";
 import { costEngine } from "./engine";
 import { perMonth } from "./format";
@@ -16,13 +16,6 @@ import { StackConfig, StackConfigState, Workload } from "../../config/stack";
 export const SPEND_BASES = ["ceiling", "expected"] as const;
 export type SpendBasis = (typeof SPEND_BASES)[number];
 
-export interface SpendBasisConfig {
-    /** Which point of the range the policy holds to its limit. Default "ceiling". */
-    readonly judge?: SpendBasis;
-    /** Why the expected spend is enough; required with judge "expected". */
-    readonly judgeReason?: string;
-}
-
 export const SPEND_BASIS_SCHEMA = {
     judge: {
         type: "string",
@@ -31,7 +24,9 @@ export const SPEND_BASIS_SCHEMA = {
         description: "Judge the ceiling (every node group at its maximum all month; the default) or the expected spend (the floor plus the nodes the declared peak needs); \"expected\" needs judgeReason.",
     },
     judgeReason: { type: "string", minLength: 10, description: "Why the expected spend is the one to judge (required with judge: \"expected\")." },
-} satisfies PolicyConfigSchema["properties"];
+} satisfies ConfigProperties;
+
+export type SpendBasisConfig = ConfigOf<typeof SPEND_BASIS_SCHEMA>;
 
 export type JudgedSpend =
     | { readonly ok: true; readonly monthlyUsd: number; readonly basis: SpendBasis; readonly range: CostRange; readonly describe: string }

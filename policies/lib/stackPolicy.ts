@@ -4,7 +4,8 @@
  * `args.getConfig`, and sees the stack through the one `stackView` (built on first use): by
  * construction, not by each file remembering to.
  */
-import { EnforcementLevel, PolicyConfigSchema, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ConfigOf, ConfigProperties } from "./configSchema";
 import { failClosed } from "./failClosed";
 import { StackView, stackView } from "./view";
 
@@ -17,16 +18,19 @@ export interface PolicyRun<C> {
     stackView(): StackView;
 }
 
-export interface StackPolicySpec<C> {
+export interface StackPolicySpec<P extends ConfigProperties> {
     readonly name: string;
     readonly description: string;
     readonly enforcementLevel: EnforcementLevel;
-    /** JSON-schema properties of the policy's config; the Pulumi CLI validates --policy-pack-config against them. */
-    readonly config: PolicyConfigSchema["properties"];
-    readonly validate: (run: PolicyRun<C>, reportViolation: ReportViolation) => void | Promise<void>;
+    /**
+     * JSON-schema properties of the policy's config: the Pulumi CLI validates --policy-pack-config
+     * against them, and the config `validate` reads is typed from them (ConfigOf).
+     */
+    readonly config: P;
+    readonly validate: (run: PolicyRun<ConfigOf<P>>, reportViolation: ReportViolation) => void | Promise<void>;
 }
 
-export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): StackValidationPolicy {
+export function stackPolicy<const P extends ConfigProperties>(spec: StackPolicySpec<P>): StackValidationPolicy {
     return {
         name: spec.name,
         description: spec.description,
@@ -34,7 +38,7 @@ export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): StackVa
         configSchema: { properties: spec.config },
         validateStack: failClosed(spec.name, (args, reportViolation) => {
             let view: StackView | undefined;
-            return spec.validate({ args, config: args.getConfig<C>(), stackView: () => (view ??= stackView(args)) }, reportViolation);
+            return spec.validate({ args, config: args.getConfig<ConfigOf<P>>(), stackView: () => (view ??= stackView(args)) }, reportViolation);
         }),
     };
 }

@@ -3,32 +3,16 @@
  * config (`llm-breakeven:workload`), overridden key by key by the policy's config. Neither is a
  * violation, never a pass.
  */
-import { PolicyConfigSchema } from "@pulumi/policy";
+import { ConfigOf, ConfigProperties, rangedNumber } from "./configSchema";
 import { StackConfig, StackConfigState, Workload, workloadSchema } from "../../config/stack";
 import { SEED_ASSUMPTIONS } from "../../cost/catalogue";
 import { overheadMonthlyUsd as sumOverhead } from "../../cost/selfHosted";
 import { formatTokens, formatUsd, parseTokenCount } from "../../cost/units";
-import { INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, Range, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange, jsonSchemaRange, rangeText } from "../../cost/workload";
-import { MEASURED_FILE_SCHEMA, MeasuredFileConfig, readMeasuredFile } from "./measured";
+import { INPUT_OUTPUT_RATIO_RANGE, OVERHEAD_USD_RANGE, TOKENS_PER_MONTH_RANGE, USD_PER_MTOK_RANGE, inRange, rangeText } from "../../cost/workload";
+import { MEASURED_FILE_SCHEMA, readMeasuredFile } from "./measured";
 
-/** Policy config keys that override the stack's workload. */
-export interface WorkloadOverrides extends MeasuredFileConfig {
-    /** "measured": judge against the measuredFile's volume, ratio, peak and cache hit rate instead of the declared ones. Default "declared". */
-    readonly workloadSource?: "declared" | "measured";
-    /** Tokens per month (number, or text such as "500M", "24.9B"). */
-    readonly tokensPerMonth?: number | string;
-    /** Blended API rate, USD per million tokens. */
-    readonly apiUsdPerMTok?: number;
-    /** Input tokens per output token. */
-    readonly inputOutputRatio?: number;
-    /** Operational overhead per month (engineering, monitoring, storage/network/egress), USD. */
-    readonly overheadMonthlyUsd?: number;
-}
-
-/** A number property held to one of the engine's ranges (cost/workload.ts), as the Pulumi CLI validates it. */
-export function rangedNumber(range: Range, description: string): PolicyConfigSchema["properties"][string] {
-    return { type: "number", ...jsonSchemaRange(range), description };
-}
+/** What a policy judges: the stack's declared workload, or the one `llm-breakeven usage` measured. */
+export const WORKLOAD_SOURCES = ["declared", "measured"] as const;
 
 /** JSON schema of the overrides, shared by every policy that accepts them. */
 export const WORKLOAD_OVERRIDE_SCHEMA = {
@@ -42,11 +26,14 @@ export const WORKLOAD_OVERRIDE_SCHEMA = {
     overheadMonthlyUsd: rangedNumber(OVERHEAD_USD_RANGE, "Operational overhead per month in USD (engineering, monitoring, storage/network/egress); overrides llm-breakeven:overhead."),
     workloadSource: {
         type: "string",
-        enum: ["declared", "measured"],
+        enum: [...WORKLOAD_SOURCES],
         description: "declared (default): the stack's llm-breakeven:workload; measured: the measuredFile written by `llm-breakeven usage`.",
     },
     ...MEASURED_FILE_SCHEMA,
-} satisfies PolicyConfigSchema["properties"];
+} satisfies ConfigProperties;
+
+/** Policy config keys that override the stack's workload (the schema above is their one declaration). */
+export type WorkloadOverrides = ConfigOf<typeof WORKLOAD_OVERRIDE_SCHEMA>;
 
 export interface ResolvedWorkload {
     readonly tokensPerMonth: number;

@@ -39,7 +39,7 @@ describe("stackPolicy: every policy fails closed by construction", () => {
 
     it("builds the view once per run, on first use, and hands the policy its own config", async () => {
         const seen: unknown[] = [];
-        const policy = stackPolicy<{ limit?: number }>({
+        const policy = stackPolicy({
             name: "probe", description: "probe", enforcementLevel: "advisory", config: { limit: { type: "number" } },
             validate: ({ config, stackView }) => { seen.push(config.limit, stackView() === stackView(), stackView().region); },
         });
