@@ -1,6 +1,6 @@
 /**
  * One line of a monthly bill, wherever it is priced: a resource's (cost/pricers/), the self-hosted
- * nodes and overhead (selfHosted.ts), the API tiers (gateway.ts), the network's usage (network.ts).
+ * nodes and overhead (selfHosted.ts), the API tiers (gateway.ts), the network's egress usage (egress.ts).
  */
 import type { Provenance } from "./catalogue";
 

@@ -21,7 +21,7 @@ import { ec2NodeHourly } from "../cost/prices/lookup";
 import { missingPriceFix } from "../cost/prices/store";
 import { Estimate } from "../cost/estimate";
 import { checkpointGB } from "../cost/memory";
-import { formatUsd, offerHourlyUsd } from "../cost/units";
+import { offerHourlyUsd } from "../cost/units";
 import { StackSecrets, requireSecretsRead } from "../config/pulumi";
 import { estimateStack } from "../config/scenario";
 import { offerFor } from "../cost/scenario";
@@ -36,7 +36,7 @@ import { Monitoring } from "../components/selfHosted/monitoring";
 import { S3ModelSource } from "../components/selfHosted/modelSource";
 import { NODE_INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network/vpc";
 import { planSubnets } from "../platform/subnets";
-import { NetworkCost, networkMonthlyCost } from "../cost/network";
+import { NetworkCost, networkMonthlyCost, networkOutputs, networkWarning } from "./network";
 import { ServingModelSource, VllmServing, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
 import { AutoscalingPlan, createAutoscaling, planAutoscaling } from "./autoscaling";
@@ -120,7 +120,7 @@ export interface SelfHostedDeployment {
     readonly clusterName: pulumi.Output<string>;
     readonly gpuNodeGroups: pulumi.Output<string>[];
     readonly network: Vpc;
-    /** The network's monthly bill (NAT, addresses, endpoints, egress), within the overhead's storage/network/egress line. */
+    /** The network's monthly bill (what the VPC built, priced by cost/pricers/, plus the egress), within the overhead's storage/network/egress line. */
     readonly networkCost: NetworkCost;
     readonly cluster: Cluster;
     readonly gpuPools: GpuNodePools;
@@ -166,12 +166,10 @@ export async function createSelfHosted(config: StackConfig, secrets: StackSecret
         endpoints: { region: config.region, interfaceServices: NODE_INTERFACE_ENDPOINT_SERVICES },
         privateSubnetTags: { "kubernetes.io/role/internal-elb": "1", [`kubernetes.io/cluster/${clusterName}`]: "shared" }, tags,
     }, parentOpts);
-    const networkCost = networkMonthlyCost({ region: config.region, zones: network.natGatewayIds.length, interfaceEndpoints: network.interfaceEndpointIds.length, egressGBPerMonth: selfHosted.egressGBPerMonth });
-    if (networkCost.unpriced.length > 0) {
-        pulumi.log.warn(`the network's monthly bill cannot be totalled in ${config.region}: ${networkCost.unpriced.join("; ")}`);
-    } else if (networkCost.monthlyUsd > config.overhead.storageNetworkEgressMonthlyUsd) {
-        pulumi.log.warn(`the network (NAT per zone, endpoints, ${selfHosted.egressGBPerMonth} GB egress) costs ${formatUsd(networkCost.monthlyUsd)}/month, above the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}); raise ${NAMESPACE}:overhead.storageNetworkEgressMonthlyUsd so the projection holds`);
-    }
+    // The hourly part is what the VPC built, priced by cost/pricers/ (as the plan and the pack price it); the per-GB part is the workload's egress.
+    const networkCost = networkMonthlyCost(network.resources, config.region, selfHosted.egressGBPerMonth);
+    const networkProblem = networkWarning(networkCost, { region: config.region, egressGBPerMonth: selfHosted.egressGBPerMonth, overheadMonthlyUsd: config.overhead.storageNetworkEgressMonthlyUsd });
+    if (networkProblem !== undefined) pulumi.log.warn(networkProblem);
     const cluster = new Cluster(`${name}-cluster`, {
         region: config.region, clusterName, kubernetesVersion: selfHosted.kubernetesVersion, privateSubnetIds: network.privateSubnetIds,
         publicApiEndpoint: selfHosted.publicApiEndpoint, systemInstanceType: selfHosted.systemInstanceType, tags,
@@ -299,14 +297,7 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
             : { kind: "huggingface" },
         projectedMonthlyUsd: e.selfHosted.monthlyUsd,
         costBreakdown: e.selfHosted.lines.map((l) => ({ id: l.id, label: l.label, quantity: l.quantity, unit: l.unit, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
-        network: {
-            // A partial sum is never shown as the bill: without every price there is no total, only the lines and what is missing.
-            ...(deployment.networkCost.unpriced.length === 0
-                ? { monthlyUsd: deployment.networkCost.monthlyUsd, egressMonthlyUsd: deployment.networkCost.egressMonthlyUsd }
-                : { unpriced: deployment.networkCost.unpriced }),
-            note: `within the overhead's storage/network/egress line (${formatUsd(config.overhead.storageNetworkEgressMonthlyUsd)}/month), not added to projectedMonthlyUsd`,
-            lines: deployment.networkCost.lines.map((l) => ({ id: l.id, quantity: l.quantity, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
-        },
+        network: networkOutputs(deployment.networkCost, config.overhead.storageNetworkEgressMonthlyUsd),
         apiEquivalentMonthlyUsd: e.api.monthlyUsd,
         breakEven: {
             tokensPerMonth: e.breakEven.tokensPerMonth,

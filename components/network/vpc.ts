@@ -16,6 +16,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SubnetPlan } from "../../platform/subnets";
+import { recordBuiltResources } from "../builtResources";
+import type { ResourceLike } from "../../cost/resource";
 
 export const VPC_TYPE = "llm-breakeven:network:Vpc";
 /** The type tokens of the two VPC components this one replaced: an existing stack's VPC is adopted, not replaced. */
@@ -80,9 +82,20 @@ export class Vpc extends pulumi.ComponentResource implements VpcRef {
     readonly s3GatewayEndpointId: pulumi.Output<string> | undefined;
     readonly interfaceEndpointIds: pulumi.Output<string>[];
     readonly endpointSecurityGroupId: pulumi.Output<string> | undefined;
+    /**
+     * Every resource this VPC created (its NAT gateways, their Elastic IPs, its endpoints, and the free
+     * subnets, routes and groups), as registered: type token, name, inputs. What its bill is priced
+     * from, by cost/pricers/ (program/network.ts), so a NAT strategy or endpoint list is billed as built.
+     */
+    readonly resources: readonly ResourceLike[];
 
     constructor(name: string, args: VpcArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(VPC_TYPE, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), ...LEGACY_VPC_TYPES.map((type) => ({ type }))] });
+        const built = recordBuiltResources();
+        super(VPC_TYPE, name, {}, {
+            ...opts,
+            aliases: [...(opts?.aliases ?? []), ...LEGACY_VPC_TYPES.map((type) => ({ type }))],
+            transformations: [...(opts?.transformations ?? []), built.transformation],
+        });
         const parent = this;
         const tags: Tagger = (suffix, extra = {}) => ({ ...args.tags, ...extra, Name: `${name}-${suffix}` });
 
@@ -102,6 +115,7 @@ export class Vpc extends pulumi.ComponentResource implements VpcRef {
         this.s3GatewayEndpointId = endpoints?.s3.id;
         this.interfaceEndpointIds = endpoints?.interfaces.map((e) => e.id) ?? [];
         this.endpointSecurityGroupId = endpoints?.securityGroup.id;
+        this.resources = built.resources;
         this.registerOutputs({
             vpcId: this.vpcId,
             vpcCidr: this.vpcCidr,

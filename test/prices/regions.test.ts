@@ -174,8 +174,12 @@ describe("a self-hosted stack's own figures in its region", () => {
         expect(dashboard).toContain("p4de.24xlarge 1-year reserved in eu-central-1");
         const network = run.outputs["network"] as { monthlyUsd?: number; unpriced?: string[]; lines: Array<{ id: string; unitUsd: number }> };
         expect(network.monthlyUsd).toBeUndefined();
-        expect(network.unpriced).toEqual(["publicIpv4Hour", "vpcInterfaceEndpointAzHour"].map((key) =>
-            `${key} has no price in eu-central-1 (cost/prices/data/aws/eu-central-1.json): run \`llm-breakeven prices update --region eu-central-1\`, or pick a region that has it`));
-        expect(network.lines.find((l) => l.id === "nat-gateway-hours")?.unitUsd).toBe(0.052);
+        const zones = ["a", "b", "c"].map((z) => `eu-central-1${z}`);
+        const fix = "(cost/prices/data/aws/eu-central-1.json): run `llm-breakeven prices update --region eu-central-1`, or pick a region that has it";
+        expect(network.unpriced).toEqual([
+            `${zones.map((z) => `llm-net-nat-${z}`).join(", ")}: publicIpv4Hour (public IPv4 address-hour) has no price in eu-central-1 ${fix}`,
+            `llm-net-ecr-api, llm-net-ecr-dkr, llm-net-sts, llm-net-logs: vpcInterfaceEndpointAzHour (interface endpoint-AZ-hour) has no price in eu-central-1 ${fix}`,
+        ]);
+        expect(network.lines.filter((l) => l.id.startsWith("aws:ec2/natGateway:NatGateway::")).map((l) => l.unitUsd)).toEqual([0.052, 0.052, 0.052]);
     }, 120_000);
 });

@@ -8,9 +8,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Service } from "kubernetes-models/v1";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
-import { AWS_SERVICES } from "../../cost/catalogue";
 import { parseCidr } from "../../platform/cidr";
-import { networkMonthlyCost } from "../../cost/network";
 import { planSubnets } from "../../platform/subnets";
 import { renderEgressNetworkPolicy } from "../../components/selfHosted/egress";
 import { renderKubeconfig, irsaTrustPolicy } from "../../components/selfHosted/cluster";
@@ -50,37 +48,6 @@ describe("planSubnets", () => {
         expect(() => planSubnets("10.40.1.0/16", ["a"])).toThrow(/"10\.40\.1\.0\/16" is not aligned: the network address of a \/16 there is 10\.40\.0\.0/);
         expect(() => planSubnets("10.400.0.0/16", ["a"])).toThrow(/octets must be 0-255/);
         expect(() => planSubnets("10.40.0.0/24", ["a"])).toThrow(/"10\.40\.0\.0\/24" is too small .*allowed: a \/20 or larger/);
-    });
-});
-
-describe("networkMonthlyCost", () => {
-    it("prices NAT per zone, EIPs, interface endpoints and the egress from the catalogue", () => {
-        const cost = networkMonthlyCost({ region: "us-east-1", zones: 3, interfaceEndpoints: 4, egressGBPerMonth: 300 });
-        const byId = Object.fromEntries(cost.lines.map((l) => [l.id, l.monthlyUsd]));
-        expect(byId["nat-gateway-hours"]).toBeCloseTo(3 * 730 * AWS_SERVICES.natGatewayHour.usd, 9);
-        expect(byId["nat-public-ipv4"]).toBeCloseTo(3 * 730 * AWS_SERVICES.publicIpv4Hour.usd, 9);
-        expect(byId["interface-endpoint-hours"]).toBeCloseTo(12 * 730 * AWS_SERVICES.vpcInterfaceEndpointAzHour.usd, 9);
-        expect(cost.egressMonthlyUsd).toBeCloseTo(300 * (AWS_SERVICES.natGatewayPerGB.usd + AWS_SERVICES.dataTransferOutFirst10TBPerGB.usd), 9);
-        expect(cost.monthlyUsd).toBeCloseTo(98.55 + 10.95 + 87.6 + 40.5, 6);
-    });
-
-    it("tiers data transfer out at 10 TB and 50 TB", () => {
-        const cost = networkMonthlyCost({ region: "us-east-1", zones: 2, interfaceEndpoints: 0, egressGBPerMonth: 60_000 });
-        const byId = Object.fromEntries(cost.lines.map((l) => [l.id, l.quantity]));
-        expect([byId["egress-first-10tb"], byId["egress-next-40tb"], byId["egress-next-100tb"]]).toEqual([10_240, 40_960, 8_800]);
-    });
-
-    it("prices each line at the stack's own region's rate, and lists a price its file lacks instead of counting it as $0", () => {
-        const cost = networkMonthlyCost({ region: "ap-northeast-1", zones: 3, interfaceEndpoints: 4, egressGBPerMonth: 300 });
-        const byId = Object.fromEntries(cost.lines.map((l) => [l.id, l.monthlyUsd]));
-        // Tokyo's NAT is $0.062/h and $0.062/GB, its first 10 TB out $0.114/GB (docs/sources.md §16).
-        expect(byId["nat-gateway-hours"]).toBeCloseTo(3 * 730 * 0.062, 9);
-        expect(cost.egressMonthlyUsd).toBeCloseTo(300 * (0.062 + 0.114), 9);
-        expect(byId["nat-public-ipv4"]).toBeUndefined();
-        expect(byId["interface-endpoint-hours"]).toBeUndefined();
-        expect(cost.unpriced).toEqual(["publicIpv4Hour", "vpcInterfaceEndpointAzHour"].map((key) =>
-            `${key} has no price in ap-northeast-1 (cost/prices/data/aws/ap-northeast-1.json): run \`llm-breakeven prices update --region ap-northeast-1\`, or pick a region that has it`));
-        expect(networkMonthlyCost({ region: "us-east-1", zones: 3, interfaceEndpoints: 4, egressGBPerMonth: 300 }).unpriced).toEqual([]);
     });
 });
 

@@ -10,6 +10,7 @@ import { offerFor } from "../../cost/scenario";
 import { estimate } from "../../cost/estimate";
 import { overheadMonthlyUsd } from "../../cost/selfHosted";
 import { offerMonthlyUsd } from "../../cost/units";
+import { priceResources } from "../../cost/pricers";
 import { by, isK8sObject, k8sObject, one, selfHostedProgram, validateK8s } from "./helpers";
 
 const SECRET_PLAINTEXT = "hf_test_token_must_never_appear";
@@ -284,6 +285,23 @@ describe("self-hosted-prod under mocks", () => {
         expect((routed.breakEven.tokensPerMonth ?? 0) / 1e9).toBeCloseTo(36.9, 1);
         expect(routed.capacity.breakEven).toMatchObject({ kind: "never", statement: expect.stringContaining("serves 9.61B tokens/month at peak, worth only $7,687 at $0.80/M") });
         expect(run.outputs["clusterName"]).toBe("llm-self-hosted-prod");
+    });
+});
+
+describe("self-hosted-prod's network output", () => {
+    it("bills the VPC's hourly resources with cost/pricers/, figure for figure as the offline plan prices the same resources, plus the egress", () => {
+        const network = run.outputs["network"] as { monthlyUsd: number; egressMonthlyUsd: number; unpriced?: unknown; lines: Array<{ id: string; monthlyUsd: number }> };
+        // The offline plan's view: each recorded resource priced from the state the mocks answered with (cli/plan/plan.ts).
+        const vpc = one(run.resources, "llm-breakeven:network:Vpc");
+        const planned = priceResources(run.resources.filter((r) => r.parent === vpc.urn).map((r) => ({ type: r.type, name: r.name, urn: r.urn, custom: r.custom, props: { ...r.outputs, id: r.id } })));
+        const billable = planned.entries.filter((e) => e.price.kind === "priced");
+        expect(billable.map((e) => e.type).sort()).toEqual([...Array(3).fill("aws:ec2/eip:Eip"), ...Array(3).fill("aws:ec2/natGateway:NatGateway"), ...Array(4).fill("aws:ec2/vpcEndpoint:VpcEndpoint")]);
+        const output = new Map(network.lines.map((l) => [l.id, l.monthlyUsd]));
+        for (const e of billable) expect(output.get(`${e.type}::${e.name}`), `${e.type} ${e.name}`).toBeCloseTo(e.price.kind === "priced" ? e.price.monthlyUsd : NaN, 9);
+        expect(network.unpriced).toBeUndefined();
+        expect(network.monthlyUsd).toBeCloseTo(planned.monthlyUsd + network.egressMonthlyUsd, 9);
+        // 3 NAT gateways and their addresses, 4 interface endpoints in 3 zones, 300 GB through NAT: the figure the count-based bill gave.
+        expect(network.monthlyUsd).toBeCloseTo(98.55 + 10.95 + 87.6 + 40.5, 6);
     });
 });
 
