@@ -3,11 +3,13 @@
  * (Vpc.resources, recorded under the mock runtime), priced by cost/pricers/; the per-GB lines are the
  * egress volume's (cost/egress.ts).
  */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { NatStrategy } from "../../components/network/vpc";
+import { valueAtProgramTime } from "../../components/builtResources";
 import { AWS_SERVICES } from "../../cost/catalogue";
 import { egressMonthlyCost } from "../../cost/egress";
-import type { ResourceLike } from "../../cost/resource";
+import { UNKNOWN, type ResourceLike } from "../../cost/resource";
 import { runStack } from "../../mockrun";
 import { NetworkCost, networkMonthlyCost, networkWarning } from "../../program/network";
 
@@ -86,6 +88,17 @@ describe("the network's bill, from what the VPC built", () => {
             .toMatch(/costs \$238\/month, above the overhead's storage\/network\/egress line \(\$200\); raise llm-breakeven:overhead\.storageNetworkEgressMonthlyUsd/);
         expect(networkWarning(networkMonthlyCost(resources, "ap-northeast-1", 300), { ...input, region: "ap-northeast-1" }))
             .toMatch(/^the network's monthly bill cannot be totalled in ap-northeast-1: n-nat-us-east-1a, .*publicIpv4Hour .*prices update --region ap-northeast-1/);
+    });
+});
+
+describe("valueAtProgramTime", () => {
+    it("records what is known while the program runs and marks the rest unknown, so a price that needs it is never $0", () => {
+        const props = valueAtProgramTime({ connectivityType: "public", subnetIds: [pulumi.output("a"), Promise.resolve("b")], allocationId: pulumi.output("x"), tags: { Name: "n" } }) as Record<string, unknown>;
+        expect(props).toEqual({ connectivityType: "public", subnetIds: [UNKNOWN, UNKNOWN], allocationId: UNKNOWN, tags: { Name: "n" } });
+        // A price-determining property known only at deployment: not priced, named, listed.
+        const cost = networkMonthlyCost([{ type: NAT, name: "n-nat", props: valueAtProgramTime({ connectivityType: pulumi.output("public") }) as Record<string, unknown> }], "us-east-1", 0);
+        expect(ofType(cost, NAT).resources).toBe(0);
+        expect(cost.unpriced).toEqual([expect.stringMatching(/^n-nat: connectivityType .* is unknown/)]);
     });
 });
 
