@@ -10,7 +10,11 @@ export type InputProblem = pulumi.InputPropertyErrorDetails;
 
 /** Throws one InputPropertiesError for `component name` when there is any problem; returns otherwise. */
 export function throwInputErrors(component: string, name: string, errors: readonly InputProblem[]): void {
-    if (errors.length === 0) return;
+    if (errors.length > 0) throw inputPropertiesError(component, name, errors);
+}
+
+/** The error for `component name`: its message names every property, the value and the fix. */
+export function inputPropertiesError(component: string, name: string, errors: readonly InputProblem[]): pulumi.InputPropertiesError {
     const message = `${component} ${name}: ${errors.map((e) => `'${e.propertyPath}' ${e.reason}`).join("; ")}`;
-    throw new pulumi.InputPropertiesError({ message, errors: [...errors] });
+    return new pulumi.InputPropertiesError({ message, errors: [...errors] });
 }

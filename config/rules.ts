@@ -44,6 +44,9 @@ export function checkCrossFields(config: PartialConfig, ctx: Ctx, secrets: Secre
     if (config.selfHosted !== undefined && needsSelfHosted) {
         checkSelfHosted(config.selfHosted, environment, ctx);
         const endpoint = config.selfHosted.endpoint;
+        if ((endpoint !== undefined || config.mode === "hybrid") && config.selfHosted.availabilityZones < 2) {
+            issue(ctx, ["selfHosted", "availabilityZones"], `${config.selfHosted.availabilityZones} zone cannot hold the endpoint's Application Load Balancer (it needs subnets in 2 zones${config.mode === "hybrid" ? ", and so does the gateway's" : ""}); allowed: 2..6${config.mode === "hybrid" ? "" : ", or no selfHosted.endpoint (in-cluster only)"}`, config.selfHosted.availabilityZones);
+        }
         if (endpoint !== undefined) {
             checkEndpoint(endpoint, config.mode === "hybrid" ? "hybrid" : "self-hosted", ctx);
         } else if (config.mode === "hybrid" && environment === "production") {

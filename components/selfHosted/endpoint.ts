@@ -19,6 +19,7 @@ import * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { LCU_PER_HOUR_TAG, lcuTagValue } from "../../cost/loadBalancer";
 import { HEALTH_PATH, VLLM_PORT } from "./vllmRender";
+import { InputProblem, inputPropertiesError, throwInputErrors } from "../inputErrors";
 
 export const VLLM_ENDPOINT_TYPE = "llm-breakeven:selfHosted:VllmEndpoint";
 /** A fixed NodePort, so the target group and the security group rule name the same port. */
@@ -37,7 +38,9 @@ export type EndpointListener =
 
 export function endpointListener(certificateArn: string | undefined, hostName: string | undefined): EndpointListener {
     if (certificateArn === undefined) return { protocol: "HTTP", port: VLLM_PORT };
-    if (hostName === undefined) throw new Error("endpointListener: a certificate needs the host name it covers");
+    if (hostName === undefined) {
+        throw inputPropertiesError("endpointListener", certificateArn, [{ propertyPath: "hostName", reason: "is required with a certificate: the name it covers, which clients call (the load balancer's own DNS name is not on the certificate)" }]);
+    }
     return { protocol: "HTTPS", port: 443, certificateArn, hostName };
 }
 
@@ -98,6 +101,7 @@ export class VllmEndpoint extends pulumi.ComponentResource {
 
     constructor(name: string, args: VllmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
         super(VLLM_ENDPOINT_TYPE, name, {}, opts);
+        checkArgs(name, args);
         const parent = { parent: this };
         const tags = (suffix: string): Record<string, string> => ({ ...args.tags, Name: `${name}-${suffix}` });
 
@@ -181,4 +185,17 @@ export class VllmEndpoint extends pulumi.ComponentResource {
             }, { parent: this });
         }
     }
+}
+
+/** The component's own invariants, before any child exists (config rules are the schema's, config/endpoint.ts). */
+function checkArgs(name: string, args: VllmEndpointArgs): void {
+    const problems: InputProblem[] = [];
+    if (args.zones.length === 0) problems.push({ propertyPath: "zones", reason: "is empty: the load balancer would have no target; pass each GPU zone's node group" });
+    // An Application Load Balancer needs subnets in at least two zones (as the gateway's, config/rules.ts).
+    if (args.privateSubnetIds.length < 2) problems.push({ propertyPath: "privateSubnetIds", reason: `has ${args.privateSubnetIds.length} subnet${args.privateSubnetIds.length === 1 ? "" : "s"}: an Application Load Balancer needs subnets in at least 2 zones` });
+    if (args.allowedCidrs.length === 0 && args.allowedSecurityGroupIds.length === 0) {
+        problems.push({ propertyPath: "allowedCidrs", reason: "and 'allowedSecurityGroupIds' are both empty: nothing could call the endpoint; name the callers' address ranges or security groups" });
+    }
+    if (!(Number.isFinite(args.lcuPerHour) && args.lcuPerHour >= 0)) problems.push({ propertyPath: "lcuPerHour", reason: `(${args.lcuPerHour}) must be a number of LCUs, 0 or more (cost/loadBalancer.ts albLcuPerHour): the pricer reads it` });
+    throwInputErrors("VllmEndpoint", name, problems);
 }

@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_METADATA_OPTIONS } from "./cluster";
 import { PINS } from "../../platform/pins";
+import { InputProblem, throwInputErrors } from "../inputErrors";
 
 export const GPU_NODE_POOLS_TYPE = "llm-breakeven:selfHosted:GpuNodePools";
 
@@ -92,15 +93,9 @@ export class GpuNodePools extends pulumi.ComponentResource {
 
     constructor(name: string, args: GpuNodePoolsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(GPU_NODE_POOLS_TYPE, name, {}, opts);
+        checkArgs(name, args);
         const capacityType = args.capacityType ?? "ON_DEMAND";
-        if (capacityType === "CAPACITY_BLOCK" && args.capacityReservationId === undefined) {
-            throw new Error(`${name}: capacityType CAPACITY_BLOCK needs capacityReservationId (the Capacity Block's cr-... id)`);
-        }
-        if (!(Number.isInteger(args.nodesPerZone) && args.nodesPerZone >= 1)) throw new Error(`${name}: nodesPerZone ${args.nodesPerZone} must be 1 or more`);
         const maxima = args.maxNodesPerZone ?? args.zones.map(() => args.nodesPerZone);
-        if (maxima.length !== args.zones.length || maxima.some((m) => !(Number.isInteger(m) && m >= args.nodesPerZone))) {
-            throw new Error(`${name}: maxNodesPerZone [${maxima.join(", ")}] must give each of the ${args.zones.length} zones a whole maximum >= nodesPerZone (${args.nodesPerZone})`);
-        }
         const tags = { ...args.tags };
         const groups = args.zones.map(({ zone, subnetId }, i) => {
             const template = new aws.ec2.LaunchTemplate(`${name}-${zone}`, {
@@ -163,4 +158,19 @@ export class GpuNodePools extends pulumi.ComponentResource {
             devicePluginReleaseName: this.devicePluginReleaseName,
         });
     }
+}
+
+/** The component's own invariants (a program could pass these wrongly; config rules are the schema's, config/rules.ts). */
+function checkArgs(name: string, args: GpuNodePoolsArgs): void {
+    const problems: InputProblem[] = [];
+    if (args.zones.length === 0) problems.push({ propertyPath: "zones", reason: "is empty: there would be no GPU node group; pass at least one zone and its private subnet" });
+    if (!(Number.isInteger(args.nodesPerZone) && args.nodesPerZone >= 1)) problems.push({ propertyPath: "nodesPerZone", reason: `(${args.nodesPerZone}) must be a whole number, 1 or more: each group's minimum` });
+    const maxima = args.maxNodesPerZone;
+    if (maxima !== undefined && (maxima.length !== args.zones.length || maxima.some((m) => !(Number.isInteger(m) && m >= args.nodesPerZone)))) {
+        problems.push({ propertyPath: "maxNodesPerZone", reason: `([${maxima.join(", ")}]) must give each of the ${args.zones.length} zones a whole maximum >= 'nodesPerZone' (${args.nodesPerZone}), in zone order` });
+    }
+    if ((args.capacityType ?? "ON_DEMAND") === "CAPACITY_BLOCK" && args.capacityReservationId === undefined) {
+        problems.push({ propertyPath: "capacityReservationId", reason: "is required with capacityType CAPACITY_BLOCK: the Capacity Block reservation's id (cr-...)" });
+    }
+    throwInputErrors("GpuNodePools", name, problems);
 }

@@ -10,6 +10,7 @@ import * as random from "@pulumi/random";
 import { GPU_DAEMON_TOLERATION, GPU_POOL, GPU_POOL_LABEL } from "./gpuNodePools";
 import { METRICS_PATH } from "./vllmRender";
 import { PINS } from "../../platform/pins";
+import { InputProblem, throwInputErrors } from "../inputErrors";
 
 export const MONITORING_TYPE = "llm-breakeven:selfHosted:Monitoring";
 
@@ -74,9 +75,27 @@ export interface PrometheusRuleObject {
     readonly spec: { readonly groups: readonly { readonly name: string; readonly rules: readonly AlertRule[] }[] };
 }
 
+/**
+ * What the rules and the dashboard need, each stated once and reported under the name the caller
+ * passed it by (the renderers' inputs and MonitoringArgs name two of them differently).
+ */
+const WATCHED = {
+    deploymentNames: (names: readonly string[]) => (names.length === 0 ? "is empty: there is no vLLM Deployment to watch; pass the serving Deployments' names" : undefined),
+    redundancyFloorReplicas: (replicas: number) => (Number.isInteger(replicas) && replicas >= 1 ? undefined : `(${replicas}) must be a whole number of replicas, 1 or more (one per GPU zone when redundant)`),
+    gpusPerNode: (gpus: number) => (Number.isInteger(gpus) && gpus >= 1 ? undefined : `(${gpus}) must be a whole number of GPUs, 1 or more (the node's GPU count)`),
+    nodeHourlyUsd: (usd: number) => (Number.isFinite(usd) && usd > 0 ? undefined : `(${usd}) must be a price above 0: an unpriced node is never $0; pass the catalogue's offer for the instance type`),
+} as const;
+
+function problemsOf(checks: Readonly<Record<string, string | undefined>>): InputProblem[] {
+    return Object.entries(checks).flatMap(([propertyPath, reason]) => (reason === undefined ? [] : [{ propertyPath, reason }]));
+}
+
 export function renderAlertRules(input: AlertRulesInput): PrometheusRuleObject {
-    if (input.deploymentNames.length === 0) throw new Error("renderAlertRules: no vLLM deployments to watch");
-    if (!(Number.isInteger(input.redundancyFloorReplicas) && input.redundancyFloorReplicas >= 1)) throw new Error(`renderAlertRules: redundancyFloorReplicas ${input.redundancyFloorReplicas} must be 1 or more`);
+    throwInputErrors("renderAlertRules", input.name, problemsOf({
+        deploymentNames: WATCHED.deploymentNames(input.deploymentNames),
+        redundancyFloorReplicas: WATCHED.redundancyFloorReplicas(input.redundancyFloorReplicas),
+        gpusPerNode: WATCHED.gpusPerNode(input.gpusPerNode),
+    }));
     const ns = `namespace="${input.servingNamespace}"`;
     const deployments = `${ns}, deployment=~"${input.deploymentNames.join("|")}"`;
     const queue = input.queueWaitingThreshold ?? 10;
@@ -136,7 +155,7 @@ interface Panel {
 
 /** The Grafana dashboard (JSON model): tokens/s, latency, KV cache, GPU utilisation and cost per million tokens. */
 export function renderDashboard(input: DashboardInput): { readonly title: string; readonly uid: string; readonly schemaVersion: number; readonly panels: readonly Panel[]; readonly [key: string]: unknown } {
-    if (!(Number.isFinite(input.nodeHourlyUsd) && input.nodeHourlyUsd > 0)) throw new Error(`renderDashboard: nodeHourlyUsd ${input.nodeHourlyUsd} must be a price above 0 (an unpriced node is never $0)`);
+    throwInputErrors("renderDashboard", input.title, problemsOf({ nodeHourlyUsd: WATCHED.nodeHourlyUsd(input.nodeHourlyUsd) }));
     const ns = `namespace="${input.servingNamespace}"`;
     const datasource = { type: "prometheus" as const, uid: "prometheus" };
     let id = 0;
@@ -202,6 +221,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super(MONITORING_TYPE, name, {}, opts);
+        checkArgs(name, args);
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
         const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
         const grafanaSecretName = `${name}-grafana-admin`;
@@ -295,4 +315,14 @@ export class Monitoring extends pulumi.ComponentResource {
             dashboardConfigMapName: this.dashboardConfigMapName,
         });
     }
+}
+
+/** The component's own invariants, before any child exists (config rules are the schema's, config/rules.ts). */
+function checkArgs(name: string, args: MonitoringArgs): void {
+    throwInputErrors("Monitoring", name, problemsOf({
+        vllmDeploymentNames: WATCHED.deploymentNames(args.vllmDeploymentNames),
+        redundancyFloorReplicas: WATCHED.redundancyFloorReplicas(args.redundancyFloorReplicas),
+        gpusPerNode: WATCHED.gpusPerNode(args.gpusPerNode),
+        nodeHourlyUsd: WATCHED.nodeHourlyUsd(args.nodeHourlyUsd),
+    }));
 }

@@ -11,6 +11,8 @@ import { HUGGING_FACE_EGRESS } from "./fixtures";
 const ALL_SECRETS: ReadonlySet<SecretKey> = new Set(["hfToken", "providerApiKeys", "vllmApiKey"]);
 const NO_SECRETS: ReadonlySet<SecretKey> = new Set();
 const S3 = { modelSource: { kind: "s3", bucket: "models-x" } };
+/** A one-zone development stack (no redundancy): in-cluster it is allowed. */
+const ONE_ZONE = { availabilityZones: 1, gpuZones: 1, redundancy: false };
 const ROUTING = [{ tier: "simple", model: "self-hosted", share: 0.6 }, { tier: "complex", model: "openai/gpt-4o", share: 0.4 }];
 
 const selfHosted = (section: Record<string, unknown>, environment = "production") =>
@@ -36,6 +38,8 @@ describe("the schema alone reports each rule the preflight used to hold", () => 
         ["a gateway without provider keys", gateway(), new Set<SecretKey>(), "llm-breakeven:providerApiKeys: is required: the gateway calls groq, openai; run `pulumi config set --secret --path llm-breakeven:providerApiKeys.<provider> <key>` for each"],
         ["hybrid production without an endpoint", hybrid({ ...S3 }), ALL_SECRETS, "llm-breakeven:selfHosted.endpoint: is required when mode is \"hybrid\" and environment is \"production\": the gateway reaches vLLM through it, and production refuses plain HTTP"],
         ["a root volume too small for the Hugging Face cache", selfHosted({ ...HUGGING_FACE_EGRESS, rootVolumeSizeGiB: 150 }), ALL_SECRETS, "llm-breakeven:selfHosted.rootVolumeSizeGiB: 150 GiB cannot hold the model cache (Llama 3.3 70B Instruct checkpoint 141 GB + the vLLM image + the OS, with 20% headroom); allowed: 214 or more"],
+        // Not a preflight rule before: AWS refused the load balancer mid-deploy; now the schema names it.
+        ["an endpoint in one zone", selfHosted({ ...S3, ...ONE_ZONE, endpoint: { allowedCidrs: ["10.60.0.0/16"] } }, "dev"), ALL_SECRETS, "llm-breakeven:selfHosted.availabilityZones: 1 zone cannot hold the endpoint's Application Load Balancer (it needs subnets in 2 zones); allowed: 2..6, or no selfHosted.endpoint (in-cluster only)"],
         ["Hugging Face without its address ranges", selfHosted({}), ALL_SECRETS, "llm-breakeven:selfHosted.egressAllowedCidrs: [] leaves the serving namespace no route to the model source when selfHosted.modelSource.kind is \"huggingface\""],
     ])("%s", (_label, raw, secrets, expected) => {
         const problems = problemsOf(raw, secrets);
@@ -51,6 +55,8 @@ describe("the schema alone reports each rule the preflight used to hold", () => 
         // An S3 mirror streams into GPU memory: 150 GiB holds the image and the OS.
         expect(problemsOf(selfHosted({ ...S3, rootVolumeSizeGiB: 150 }), NO_SECRETS)).toEqual([]);
         expect(problemsOf(selfHosted({ ...HUGGING_FACE_EGRESS, rootVolumeSizeGiB: 214 }), ALL_SECRETS)).toEqual([]);
+        expect(problemsOf(selfHosted({ ...S3, ...ONE_ZONE }, "dev"), ALL_SECRETS)).toEqual([]);
+        expect(problemsOf(selfHosted({ ...S3, ...ONE_ZONE, availabilityZones: 2, endpoint: { allowedCidrs: ["10.60.0.0/16"] } }, "dev"), ALL_SECRETS)).toEqual([]);
     });
 
     it("lists the moved rules with the others, all at once, in one ConfigError", () => {
