@@ -13,10 +13,8 @@ import { WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 import { gpuWorkload } from "./lib/spendRange";
 import { selfHostedOrDefault } from "../config/scenario";
 
-export const CAPACITY_POLICY = "capacity-covers-workload";
-
 export const capacityCoversWorkload = stackPolicy({
-    name: CAPACITY_POLICY,
+    name: "capacity-covers-workload",
     description: "The GPU nodes the stack creates must serve the declared peak, by the capacity model.",
     enforcementLevel: "mandatory",
     config: {

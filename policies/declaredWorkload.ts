@@ -10,10 +10,8 @@ import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens } from "./lib/format";
 import { MEASURED_FILE_SCHEMA, readMeasuredFile } from "./lib/measured";
 
-export const DECLARED_WORKLOAD_POLICY = "declared-workload-matches-measured";
-
 export const declaredWorkloadMatchesMeasured = stackPolicy({
-    name: DECLARED_WORKLOAD_POLICY,
+    name: "declared-workload-matches-measured",
     description: "Checks the declared tokens per month against the volume `llm-breakeven usage` measured.",
     enforcementLevel: "advisory",
     config: {

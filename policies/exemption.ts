@@ -8,12 +8,10 @@ import { analyseBreakEven, describeExemption, EXEMPTION_SWITCH_SCHEMA, exemption
 import { stackPolicy } from "./lib/stackPolicy";
 import { SPEND_BASIS_SCHEMA } from "./lib/spendRange";
 import { WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
-import { PROJECTED_SPEND_POLICY } from "./projectedSpend";
-
-export const EXEMPTION_POLICY = "break-even-exemption";
+import { projectedSpendBelowApiBreakEven as blocking } from "./projectedSpend";
 
 export const breakEvenExemption = stackPolicy({
-    name: EXEMPTION_POLICY,
+    name: "break-even-exemption",
     description: `Reports every stack deploying above the API break-even under an approved exemption, quoting its reason, approver and expiry.`,
     enforcementLevel: "advisory",
     // The same keys as projected-spend-below-api-break-even: set them alike so both analyses agree.
@@ -25,12 +23,12 @@ export const breakEvenExemption = stackPolicy({
             return args.notApplicable(exemption.kind === "none" ? "no llm-breakeven:exemption is recorded" : `the exemption expired on ${exemption.exemption.expires}`);
         }
         if (!exemptionsAllowed(config)) {
-            return args.notApplicable(`this environment honours no exemption (allowExemptions: false), so ${PROJECTED_SPEND_POLICY} decides`);
+            return args.notApplicable(`this environment honours no exemption (allowExemptions: false), so ${blocking.name} decides`);
         }
         const result = analyseBreakEven(view, config);
         if (result.kind === "not-applicable") return args.notApplicable(result.reason);
         if (result.kind === "projected" && !result.above) return;
         const what = result.kind === "projected" ? result.message : `(${result.message})`;
-        reportViolation(`EXEMPT from ${PROJECTED_SPEND_POLICY} under the ${describeExemption(exemption.exemption)}.\n${what}`);
+        reportViolation(`EXEMPT from ${blocking.name} under the ${describeExemption(exemption.exemption)}.\n${what}`);
     },
 });

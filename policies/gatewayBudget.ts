@@ -8,10 +8,8 @@ import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, perMonth, rate } from "./lib/format";
 import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 
-export const GATEWAY_BUDGET_POLICY = "gateway-budget-covers-projection";
-
 export const gatewayBudgetCoversProjection = stackPolicy({
-    name: GATEWAY_BUDGET_POLICY,
+    name: "gateway-budget-covers-projection",
     description: "The gateway's monthly budget should cover the API bill its declared workload projects.",
     enforcementLevel: "advisory",
     config: {

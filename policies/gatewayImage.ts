@@ -8,10 +8,8 @@ import { digestProblem } from "../platform/liteLLMRelease";
 import { environmentsProperty, outsideEnvironments } from "./lib/environments";
 import { stackPolicy } from "./lib/stackPolicy";
 
-export const GATEWAY_IMAGE_POLICY = "gateway-image-pinned-by-digest";
-
 export const gatewayImagePinnedByDigest = stackPolicy({
-    name: GATEWAY_IMAGE_POLICY,
+    name: "gateway-image-pinned-by-digest",
     description: "A production gateway's LiteLLM image should carry a digest resolved from the registry; `pulumi up` refuses it without one.",
     enforcementLevel: "advisory",
     config: {

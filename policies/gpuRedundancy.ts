@@ -6,10 +6,8 @@ import { environmentsProperty, outsideEnvironments } from "./lib/environments";
 import { stackPolicy } from "./lib/stackPolicy";
 import { zonesOf } from "./lib/view";
 
-export const GPU_REDUNDANCY_POLICY = "gpu-redundancy";
-
 export const gpuRedundancy = stackPolicy({
-    name: GPU_REDUNDANCY_POLICY,
+    name: "gpu-redundancy",
     description: "Production GPU serving needs at least two GPU nodes across at least two availability zones.",
     enforcementLevel: "mandatory",
     config: {

@@ -4,6 +4,7 @@
  * the tokens it routes to managed APIs. It judges the ceiling of that spend by default (every node
  * group at its maximum all month, policies/lib/spendRange.ts); a stack with no ceiling is blocked.
  */
+import { StackValidationPolicy } from "@pulumi/policy";
 import { selfHosts } from "./lib/breakEven";
 import { costEngine } from "./lib/engine";
 import { stackPolicy } from "./lib/stackPolicy";
@@ -13,10 +14,9 @@ import { judgedSpend, SPEND_BASIS_SCHEMA } from "./lib/spendRange";
 import { rangedNumber } from "./lib/configSchema";
 import { overheadMonthlyUsd, resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 
-export const MONTHLY_BUDGET_POLICY = "monthly-budget";
-
-export const monthlyBudget = stackPolicy({
-    name: MONTHLY_BUDGET_POLICY,
+// Annotated: its own message quotes monthlyBudget.name, a self-reference inference cannot type.
+export const monthlyBudget: StackValidationPolicy = stackPolicy({
+    name: "monthly-budget",
     description: "The stack's projected monthly spend (resources, overhead and routed API bill) must stay under the environment's ceiling.",
     enforcementLevel: "mandatory",
     config: {
@@ -27,7 +27,7 @@ export const monthlyBudget = stackPolicy({
     },
     validate: ({ config, stackView }, reportViolation) => {
         if (config.maxMonthlyUsd === undefined) {
-            return reportViolation(`No ceiling configured: set "${MONTHLY_BUDGET_POLICY}": { "maxMonthlyUsd": <USD> } in the environment's policy config (policies/config/<env>.json).`);
+            return reportViolation(`No ceiling configured: set "${monthlyBudget.name}": { "maxMonthlyUsd": <USD> } in the environment's policy config (policies/config/<env>.json).`);
         }
         const view = stackView();
         const problems = unpricedProblems(view.pricing);

@@ -7,10 +7,8 @@ import { stalePriceAdvisory } from "../cost/prices/age";
 import { PRICE_MAX_AGE_DAYS } from "../cost/prices/store";
 import { stackPolicy } from "./lib/stackPolicy";
 
-export const PRICES_CURRENT_POLICY = "prices-are-current";
-
 export const pricesAreCurrent = stackPolicy({
-    name: PRICES_CURRENT_POLICY,
+    name: "prices-are-current",
     description: `The AWS prices behind the stack's bill are at most ${PRICE_MAX_AGE_DAYS} days old (refresh with \`llm-breakeven prices update\`).`,
     enforcementLevel: "advisory",
     config: {

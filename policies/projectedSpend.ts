@@ -8,10 +8,8 @@ import { stackPolicy } from "./lib/stackPolicy";
 import { SPEND_BASIS_SCHEMA } from "./lib/spendRange";
 import { WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 
-export const PROJECTED_SPEND_POLICY = "projected-spend-below-api-break-even";
-
 export const projectedSpendBelowApiBreakEven = stackPolicy({
-    name: PROJECTED_SPEND_POLICY,
+    name: "projected-spend-below-api-break-even",
     description: "Blocks a self-hosting stack whose projected monthly spend is above what its declared workload would cost through managed APIs.",
     enforcementLevel: "mandatory",
     config: {

@@ -2,12 +2,12 @@
 import { Policies } from "@pulumi/policy";
 import { capacityCoversWorkload } from "./capacity";
 import { declaredWorkloadMatchesMeasured } from "./declaredWorkload";
-import { breakEvenExemption, EXEMPTION_POLICY } from "./exemption";
+import { breakEvenExemption } from "./exemption";
 import { gatewayBudgetCoversProjection } from "./gatewayBudget";
 import { gatewayImagePinnedByDigest } from "./gatewayImage";
 import { gpuRedundancy } from "./gpuRedundancy";
 import { monthlyBudget } from "./monthlyBudget";
-import { PROJECTED_SPEND_POLICY, projectedSpendBelowApiBreakEven } from "./projectedSpend";
+import { projectedSpendBelowApiBreakEven } from "./projectedSpend";
 import { pricesAreCurrent } from "./pricesCurrent";
 import { selfHostingWouldBeCheaper } from "./selfHostingCheaper";
 
@@ -30,4 +30,4 @@ export const POLICIES: Policies = [
  * [decides, reports]: the second policy reports the first one's analysis, so the config keys they
  * share must be set alike (checked by the offline plan; the Pulumi CLI hands each policy only its own).
  */
-export const AGREEING_POLICIES: ReadonlyArray<readonly [string, string]> = [[PROJECTED_SPEND_POLICY, EXEMPTION_POLICY]];
+export const AGREEING_POLICIES: ReadonlyArray<readonly [string, string]> = [[projectedSpendBelowApiBreakEven.name, breakEvenExemption.name]];

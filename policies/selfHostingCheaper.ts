@@ -8,10 +8,8 @@ import { stackPolicy } from "./lib/stackPolicy";
 import { formatTokens, perMonth } from "./lib/format";
 import { resolveWorkload, WORKLOAD_OVERRIDE_SCHEMA } from "./lib/workload";
 
-export const SELF_HOSTING_CHEAPER_POLICY = "self-hosting-would-be-cheaper";
-
 export const selfHostingWouldBeCheaper = stackPolicy({
-    name: SELF_HOSTING_CHEAPER_POLICY,
+    name: "self-hosting-would-be-cheaper",
     description: "Advises a gateway stack whose declared volume is above the self-hosting break-even.",
     enforcementLevel: "advisory",
     config: { ...WORKLOAD_OVERRIDE_SCHEMA },

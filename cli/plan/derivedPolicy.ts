@@ -13,7 +13,7 @@
  * README's "Add an environment" says how to write it (the verdict line prints the derived figure).
  */
 import { formatUsd } from "../../cost/units";
-import { MONTHLY_BUDGET_POLICY } from "../../policies/monthlyBudget";
+import { monthlyBudget } from "../../policies/monthlyBudget";
 import { normalisePolicyConfig, PolicyPackConfig } from "./policy";
 import type { StackPlan } from "./plan";
 import { monthlyTotal } from "./total";
@@ -40,7 +40,7 @@ export function derivedPolicyConfig(stack: string, baseline: Pick<StackPlan, "co
         return { config: normalisePolicyConfig({}), source: `${where}; no ceiling: the stack's total cannot be projected`, json: {} };
     }
     const maxMonthlyUsd = Math.ceil((total.monthlyUsd * DERIVED_HEADROOM) / ROUND_TO_USD) * ROUND_TO_USD;
-    const json = { [MONTHLY_BUDGET_POLICY]: { enforcementLevel: "mandatory", maxMonthlyUsd } };
+    const json = { [monthlyBudget.name]: { enforcementLevel: "mandatory", maxMonthlyUsd } };
     return {
         config: normalisePolicyConfig(json, where),
         source: `${where}: monthly-budget ceiling ${formatUsd(maxMonthlyUsd)} = projected ${formatUsd(total.monthlyUsd)} + ${Math.round((DERIVED_HEADROOM - 1) * 100)}%, rounded up to ${formatUsd(ROUND_TO_USD)}`,

@@ -17,7 +17,7 @@ import { buildView } from "../../policies/lib/view";
 import { UsageError } from "../errors";
 import { derivedPolicyConfig } from "./derivedPolicy";
 import { evaluatePolicies, normalisePolicyConfig, policyConfigFileFor, PolicyPackConfig, readPolicyConfig, Verdict } from "./policy";
-import { MONTHLY_BUDGET_POLICY } from "../../policies/monthlyBudget";
+import { monthlyBudget } from "../../policies/monthlyBudget";
 import { applyPreview, Preview, StackExport, StepOp } from "./preview";
 import { parseUrn, ResourceState } from "./state";
 
@@ -159,8 +159,8 @@ function resolvePolicy(choice: PolicyChoice, stack: string, baseline: Pick<Stack
     if (choice.kind === "file") return choice;
     const derived = derivedPolicyConfig(stack, baseline);
     const config = new Map(choice.config);
-    const budget = derived.config.get(MONTHLY_BUDGET_POLICY);
-    if (budget !== undefined) config.set(MONTHLY_BUDGET_POLICY, budget);
+    const budget = derived.config.get(monthlyBudget.name);
+    if (budget !== undefined) config.set(monthlyBudget.name, budget);
     return { config, source: derived.source };
 }
 

@@ -6,7 +6,7 @@
 import { measuredAgeDays, MeasuredWorkload, readMeasuredWorkload } from "../../config/measuredWorkload";
 import { compareWorkload, DEFAULT_DRIFT_TOLERANCE, DeclaredWorkloadFigures, DriftVerdict } from "../../cost/drift";
 import { formatTokens } from "../../cost/units";
-import { DECLARED_WORKLOAD_POLICY } from "../../policies/declaredWorkload";
+import { declaredWorkloadMatchesMeasured } from "../../policies/declaredWorkload";
 import { UsageError } from "../errors";
 import type { PrepareStack } from "../plan/plan";
 
@@ -30,14 +30,14 @@ export function readMeasuredFlag(file: string | undefined, stack: string | undef
 export function withMeasuredPolicy(prepared: PrepareStack, input: MeasuredInput | undefined): PrepareStack {
     if (input === undefined) return prepared;
     const config = new Map(prepared.policy.config);
-    const entry = config.get(DECLARED_WORKLOAD_POLICY);
-    config.set(DECLARED_WORKLOAD_POLICY, { ...entry, properties: { ...(entry?.properties ?? {}), measuredFile: input.file } });
+    const entry = config.get(declaredWorkloadMatchesMeasured.name);
+    config.set(declaredWorkloadMatchesMeasured.name, { ...entry, properties: { ...(entry?.properties ?? {}), measuredFile: input.file } });
     return { ...prepared, policy: { ...prepared.policy, config } };
 }
 
 /** The policy config's tolerance for the drift verdict, else the default. */
 export function toleranceOf(prepared: PrepareStack | undefined): number {
-    const value = prepared?.policy.config.get(DECLARED_WORKLOAD_POLICY)?.properties["tolerance"];
+    const value = prepared?.policy.config.get(declaredWorkloadMatchesMeasured.name)?.properties["tolerance"];
     return typeof value === "number" ? value : DEFAULT_DRIFT_TOLERANCE;
 }
 
