@@ -7,8 +7,9 @@
  * read 2026-11-30 (docs/sources.md §24). "Billing for extended support starts at the beginning of the
  * day that the version reaches end of standard support". A version not listed here is not priced.
  *
- * priceEksCluster is the control plane's price under that calendar: the cluster-hour in standard
- * support; the cluster-hour plus the AmazonEKS-Hours:extendedSupport surcharge in extended support,
+ * priceEksCluster is the control plane's price under that calendar for the month from the plan date:
+ * the cluster-hour in standard support; the cluster-hour plus the AmazonEKS-Hours:extendedSupport
+ * surcharge in extended support (for the hours after the transition when it falls inside the month),
  * when the region's price file has it; otherwise unpriced with the fix, never the standard rate alone
  * for a cluster EKS bills more for (issue 16). It is the registered pricer of aws:eks/cluster:Cluster
  * (eksPricers below). us-east-1's file has the surcharge (AWS's stated $0.60 total less the $0.10
@@ -17,7 +18,8 @@
 import { ServicePrice, servicePrice } from "../prices/lookup";
 import { missingPriceFix } from "../prices/store";
 import { ResourceLike } from "../resource";
-import { fixed, hourly, pricingRegion, svc } from "./line";
+import { HOURS_PER_MONTH } from "../units";
+import { fixed, hourly, line, pricingRegion, svc, usd } from "./line";
 import { guarded, requireString } from "./props";
 import { PricedResource, PricerTable } from "./types";
 
@@ -60,14 +62,39 @@ const VERSION_FIX = "move llm-breakeven:selfHosted.kubernetesVersion to a versio
 export type SurchargeLookup = (region: string) => ServicePrice | undefined;
 const fromPriceFile: SurchargeLookup = (region) => servicePrice(region, "eksExtendedSupportClusterHour");
 
-/** Prices the cluster as of `planDate` (default: now, the day `plan` runs). */
+/**
+ * Hours of the priced month (HOURS_PER_MONTH hours from `planDate`, the month every monthly figure
+ * stands for) that fall on or after `endOfStandardSupport` (00:00 UTC: billing starts at the beginning
+ * of that day): 0 when the version stays in standard support all month.
+ */
+export function extendedHoursInMonth(support: EksVersionSupport, planDate: Date): number {
+    const transition = Date.parse(`${support.endOfStandardSupport}T00:00:00Z`);
+    const monthEnd = planDate.getTime() + HOURS_PER_MONTH * 3_600_000;
+    return Math.max(0, monthEnd - Math.max(transition, planDate.getTime())) / 3_600_000;
+}
+
+/**
+ * Prices the cluster for the month from `planDate` (default: now, the day `plan` runs). A version
+ * that leaves standard support inside that month pays the surcharge for the hours after it.
+ */
 export function priceEksCluster(r: ResourceLike, planDate: Date = new Date(), surchargeOf: SurchargeLookup = fromPriceFile): PricedResource {
     return guarded(() => {
         const version = requireString(r.props, "version", "the cluster's Kubernetes version");
         const day = planDate.toISOString().slice(0, 10);
         const support = eksSupportOn(version, planDate);
         const standard = hourly("EKS control plane", 1, svc("eksClusterHour"));
-        if (support.phase === "standard") return fixed([standard]);
+        if (support.phase === "standard") {
+            const hours = extendedHoursInMonth(support.support, planDate);
+            if (hours === 0) return fixed([standard]);
+            const region = pricingRegion();
+            const surcharge = surchargeOf(region);
+            const { endOfStandardSupport } = support.support;
+            if (surcharge === undefined) {
+                return { kind: "unpriced", reason: `Kubernetes ${version} leaves EKS standard support on ${endOfStandardSupport}, inside the month priced from ${day} (${Number(hours.toFixed(1))} of its ${HOURS_PER_MONTH} h are billed above the standard cluster-hour), and cost/prices/data/aws/${region}.json has no AmazonEKS-Hours:extendedSupport price: ${VERSION_FIX}, or ${missingPriceFix(region)}` };
+            }
+            const label = `EKS extended support for Kubernetes ${version} from ${endOfStandardSupport}: ${Number(hours.toFixed(1))} of this month's ${HOURS_PER_MONTH} h at ${usd(surcharge.usd)}/${surcharge.unit}`;
+            return fixed([standard, line(label, hours, surcharge.unit, surcharge.usd, surcharge.provenance)]);
+        }
         if (support.phase === "unlisted") return { kind: "unpriced", reason: `Kubernetes ${version} is not in the EKS release calendar (cost/pricers/eks.ts), so its support phase and cluster-hour rate on ${day} are unknown: ${VERSION_FIX}` };
         const { endOfStandardSupport, endOfExtendedSupport } = support.support;
         if (support.phase === "ended") return { kind: "unpriced", reason: `Kubernetes ${version} reached end of EKS extended support on ${endOfExtendedSupport}: EKS no longer creates clusters on it; ${VERSION_FIX}` };

@@ -3,7 +3,7 @@
  * bills the extended-support surcharge for is never priced at the standard cluster-hour alone.
  */
 import { describe, expect, it } from "vitest";
-import { EKS_VERSION_CALENDAR, eksSupportOn, priceEksCluster, SurchargeLookup } from "../../cost/pricers/eks";
+import { EKS_VERSION_CALENDAR, eksSupportOn, extendedHoursInMonth, priceEksCluster, SurchargeLookup } from "../../cost/pricers/eks";
 import { AWS_SERVICES } from "../../cost/prices/aws";
 import { servicePrice } from "../../cost/prices/lookup";
 import { targetOf } from "../../cost/prices/extract";
@@ -38,9 +38,25 @@ describe("EKS release calendar", () => {
 });
 
 describe("priceEksCluster", () => {
-    it("in standard support: the standard cluster-hour, as before", () => {
-        const p = priceEksCluster(cluster("1.34"), day("2026-11-30"), noSurcharge);
+    it("in standard support all month: the standard cluster-hour, as before", () => {
+        // 1.34 leaves standard support on 2026-12-02; the month from 2026-10-01 ends before it.
+        const p = priceEksCluster(cluster("1.34"), day("2026-10-01"), noSurcharge);
         expect(p.kind === "priced" && p.monthlyUsd).toBeCloseTo(standardMonthlyUsd, 6);
+    });
+
+    it("leaving standard support inside the priced month: the surcharge for the hours after the transition, not the standard rate all month", () => {
+        // Planned 2026-11-30 12:00 UTC; billing at the extended rate starts 2026-12-02 00:00 UTC, 36 h later.
+        expect(extendedHoursInMonth(EKS_VERSION_CALENDAR["1.34"]!, day("2026-11-30"))).toBe(HOURS_PER_MONTH - 36);
+        const p = priceEksCluster(cluster("1.34"), day("2026-11-30"), fixtureSurcharge);
+        expect(p.kind).toBe("priced");
+        if (p.kind !== "priced") return;
+        expect(p.monthlyUsd).toBeCloseTo(standardMonthlyUsd + 0.25 * (HOURS_PER_MONTH - 36), 6);
+        expect(p.lines[1]!.label).toContain("EKS extended support for Kubernetes 1.34 from 2026-12-02: 694 of this month's 730 h");
+        // Without a surcharge price it is unpriced, saying when and why, never the standard rate alone.
+        const missing = priceEksCluster(cluster("1.34"), day("2026-11-30"), noSurcharge);
+        expect(missing.kind === "unpriced" && missing.reason).toContain("Kubernetes 1.34 leaves EKS standard support on 2026-12-02, inside the month priced from 2026-11-30 (694 of its 730 h");
+        // The day before the month reaches it, nothing changes.
+        expect(extendedHoursInMonth(EKS_VERSION_CALENDAR["1.34"]!, new Date(Date.parse("2026-12-02T00:00:00Z") - HOURS_PER_MONTH * 3_600_000))).toBe(0);
     });
 
     it("in extended support with a sourced surcharge: the cluster-hour plus the surcharge, each line with its provenance", () => {

@@ -94,7 +94,8 @@ describe("priceResource: networking, data stores, containers", () => {
     });
 
     it("EKS control plane: the cluster-hour in standard support, plus the surcharge in extended support (cost/pricers/eks.ts)", () => {
-        expect(monthly(priceResource(res("aws:eks/cluster:Cluster", { version: "1.34" })))).toBeCloseTo(73, 6);
+        // 1.34 leaves standard support on 2026-12-02, 36 h into the month priced from 2026-11-30 12:00 UTC: the surcharge for the other 694 h.
+        expect(monthly(priceResource(res("aws:eks/cluster:Cluster", { version: "1.34" })))).toBeCloseTo(73 + 0.5 * (HOURS_PER_MONTH - 36), 6);
         // 1.33 left standard support on 2026-07-29: $0.10 + $0.50 per cluster-hour in us-east-1.
         expect(monthly(priceResource(res("aws:eks/cluster:Cluster", { version: "1.33" })))).toBeCloseTo(EKS_1_33_MONTHLY_USD, 6);
     });
