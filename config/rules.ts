@@ -9,7 +9,7 @@
 import type { z } from "zod";
 import { API_MODELS, BYTES_PER_PARAMETER, EC2_INSTANCE_TYPES, GPUS, OPEN_MODELS, Precision, SERVABLE_PRECISIONS, UNSERVABLE_PRECISION } from "../cost/catalogue";
 import { checkpointGB, fitModel, rootVolumeNeededGiB } from "../cost/memory";
-import { SELF_HOSTED_ROUTE, requiredProviders } from "../cost/gateway";
+import { SELF_HOSTED_ROUTE, requiredProviders, unroutedBudgets } from "../cost/gateway";
 import { parseCidr } from "../platform/cidr";
 import { planGatewaySubnets, planSubnets } from "../platform/subnets";
 import { ENDPOINT_DEFAULTS, checkEndpoint, endpointAuth } from "./endpoint";
@@ -59,6 +59,10 @@ export function checkCrossFields(config: PartialConfig, ctx: Ctx, secrets: Secre
         issue(ctx, ["workload", "cacheHitRate"], `${config.workload?.cacheHitRate} needs the semantic cache, which llm-breakeven:gateway.cache.semantic turns off: set cacheHitRate to 0 or the cache back on`, config.workload?.cacheHitRate);
     }
     if (config.workload !== undefined) checkRouting(config.workload, config.mode, ctx);
+    if (config.gateway !== undefined && needsGateway && config.workload?.routing !== undefined) {
+        const providers = requiredProviders(knownRoutes(config.workload.routing), config.gateway.cache.semantic);
+        for (const b of unroutedBudgets(config.gateway.budgets.perProviderMonthlyUsd, providers)) issue(ctx, ["gateway", "budgets", "perProviderMonthlyUsd", b.name], b.reason);
+    }
     if (secrets !== "unread") {
         for (const secret of requiredSecrets(config)) if (!secrets.has(secret.key)) issue(ctx, [secret.key], secret.reason);
     }
@@ -74,8 +78,7 @@ export function requiredSecrets(config: PartialConfig): Array<{ readonly key: Se
     const needed: Array<{ key: SecretKey; reason: string }> = [];
     if (config.mode === undefined) return needed;
     if (config.mode !== "self-hosted") {
-        const routing = (config.workload?.routing ?? []).filter((r) => r.model === SELF_HOSTED_ROUTE || API_MODELS.has(r.model));
-        const providers = config.workload?.routing !== undefined ? requiredProviders(routing, config.gateway?.cache.semantic ?? true).join(", ") : "";
+        const providers = config.workload?.routing !== undefined ? requiredProviders(knownRoutes(config.workload.routing), config.gateway?.cache.semantic ?? true).join(", ") : "";
         needed.push({ key: SECRET_KEYS.providerApiKeys, reason: `is required: the gateway calls ${providers || "the routed providers"}; run \`pulumi config set --secret --path ${key(SECRET_KEYS.providerApiKeys)}.<provider> <key>\` for each` });
     }
     const selfHosted = config.mode !== "gateway" ? config.selfHosted : undefined;
@@ -89,6 +92,11 @@ export function requiredSecrets(config: PartialConfig): Array<{ readonly key: Se
         needed.push({ key: SECRET_KEYS.vllmApiKey, reason: `is required when selfHosted.endpoint.auth is "api-key": vLLM checks it on every /v1 request; run \`pulumi config set --secret ${key(SECRET_KEYS.vllmApiKey)} "$(openssl rand -hex 32)"\`` });
     }
     return needed;
+}
+
+/** The routes whose model the catalogue knows (checkRouting reports the others). */
+function knownRoutes(routing: NonNullable<Workload["routing"]>): NonNullable<Workload["routing"]> {
+    return routing.filter((r) => r.model === SELF_HOSTED_ROUTE || API_MODELS.has(r.model));
 }
 
 function checkSelfHosted(s: SelfHostedConfig, environment: Environment, ctx: Ctx): void {

@@ -152,3 +152,23 @@ export function requiredProviders(routing: readonly Pick<TierRoute, "model">[], 
     for (const r of routing) if (r.model !== SELF_HOSTED_ROUTE) providers.add(liteLLMProvider(r.model));
     return [...providers].sort();
 }
+
+/** A provider budget key as the stack may write it (`together` or `together_ai`) -> the LiteLLM provider, if the catalogue knows it. */
+export function budgetProvider(name: string, providers: readonly string[]): string | undefined {
+    if (providers.includes(name)) return name;
+    const byCatalogue = [...API_MODELS.values(), ...EMBEDDING_MODELS.values()].find((m) => m.id.split("/")[0] === name);
+    return byCatalogue === undefined ? undefined : liteLLMProvider(byCatalogue.id);
+}
+
+/**
+ * Provider budgets (name -> USD) that name a provider the routing does not call, each with why and the
+ * fix: LiteLLM would hold a budget nothing spends against. The stack schema reports them (config/rules.ts);
+ * the LiteLLM config renderer refuses them too, with the same words.
+ */
+export function unroutedBudgets(budgets: Readonly<Record<string, number>>, providers: readonly string[]): Array<{ readonly name: string; readonly reason: string }> {
+    return Object.entries(budgets).flatMap(([name, usd]) => {
+        const provider = budgetProvider(name, providers);
+        return provider !== undefined && providers.includes(provider) ? []
+            : [{ name, reason: `(${usd}) names a provider the routing does not call; the routed providers are ${providers.join(", ")}: rename the key or remove it` }];
+    });
+}

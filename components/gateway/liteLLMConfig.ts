@@ -22,7 +22,7 @@
  */
 import { stringify } from "yaml";
 import { API_MODELS, EMBEDDING_MODELS } from "../../cost/catalogue";
-import { CACHE_EMBEDDING_MODEL_ID, ROUTING_TIERS, RoutingTier, SELF_HOSTED_ROUTE, TierRoute, liteLLMProvider, requiredProviders } from "../../cost/gateway";
+import { CACHE_EMBEDDING_MODEL_ID, ROUTING_TIERS, RoutingTier, SELF_HOSTED_ROUTE, TierRoute, budgetProvider, liteLLMProvider, requiredProviders, unroutedBudgets } from "../../cost/gateway";
 import { TOKENS_PER_MTOK } from "../../cost/units";
 
 /** The model name clients call: the complexity router. */
@@ -94,13 +94,6 @@ export function deploymentName(route: Pick<TierRoute, "model">, selfHosted?: Sel
 }
 
 
-/** A provider budget key as the stack may write it (`together` or `together_ai`) -> the LiteLLM provider. */
-function normaliseProvider(name: string, known: readonly string[]): string | undefined {
-    if (known.includes(name)) return name;
-    const byCatalogue = [...API_MODELS.values(), ...EMBEDDING_MODELS.values()].find((m) => m.id.split("/")[0] === name);
-    return byCatalogue === undefined ? undefined : liteLLMProvider(byCatalogue.id);
-}
-
 /** The configured tier whose model serves tier `tier`: itself, else the next more capable one, else the next less capable one. */
 function servingRoute(tier: RoutingTier, byTier: ReadonlyMap<string, TierRoute>): TierRoute {
     const index = ROUTING_TIERS.indexOf(tier);
@@ -136,16 +129,14 @@ export function renderLiteLLMConfig(input: LiteLLMConfigInput): RenderedLiteLLMC
 
     const semanticCache = input.semanticCache ?? true;
     const providers = requiredProviders(input.routing, semanticCache);
-    const providerBudgets: Record<string, { budget_limit: number; time_period: string }> = {};
-    for (const [name, usd] of Object.entries(input.perProviderMonthlyUsd ?? {})) {
-        const provider = normaliseProvider(name, providers);
-        if (provider === undefined || !providers.includes(provider)) {
-            problems.push(`llm-breakeven:gateway.budgets.perProviderMonthlyUsd.${name}: (${usd}) names a provider the routing does not call; the routed providers are ${providers.join(", ")}: rename the key or remove it`);
-            continue;
-        }
-        providerBudgets[provider] = { budget_limit: usd, time_period: BUDGET_DURATION };
-    }
+    const budgets = input.perProviderMonthlyUsd ?? {};
+    problems.push(...unroutedBudgets(budgets, providers).map((b) => `llm-breakeven:gateway.budgets.perProviderMonthlyUsd.${b.name}: ${b.reason}`));
     if (problems.length > 0) throw new RoutingConfigError(problems);
+    const providerBudgets: Record<string, { budget_limit: number; time_period: string }> = {};
+    for (const [name, usd] of Object.entries(budgets)) {
+        const provider = budgetProvider(name, providers);
+        if (provider !== undefined) providerBudgets[provider] = { budget_limit: usd, time_period: BUDGET_DURATION };
+    }
 
     const ordered = [...input.routing].sort((a, b) => ROUTING_TIERS.indexOf(a.tier as RoutingTier) - ROUTING_TIERS.indexOf(b.tier as RoutingTier));
     const modelList: Record<string, unknown>[] = [];

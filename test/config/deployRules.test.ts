@@ -1,7 +1,8 @@
 /**
  * Issue 17: every rule config can break is the schema's, stated once, and the parse alone reports it
  * (no program run, no preflight): the secrets a config needs (presence only, from an explicit input),
- * the hybrid production endpoint, the root volume against the checkpoint, Hugging Face's egress ranges.
+ * the hybrid production endpoint, the root volume against the checkpoint, Hugging Face's egress ranges,
+ * the provider budgets against the routing.
  */
 import { describe, expect, it } from "vitest";
 import { ConfigError, SecretKey, parseFlatConfig, parseStackConfig, readFlatConfig, requiredSecrets, secretKeysIn } from "../../config/stack";
@@ -40,6 +41,8 @@ describe("the schema alone reports each rule the preflight used to hold", () => 
         ["a root volume too small for the Hugging Face cache", selfHosted({ ...HUGGING_FACE_EGRESS, rootVolumeSizeGiB: 150 }), ALL_SECRETS, "llm-breakeven:selfHosted.rootVolumeSizeGiB: 150 GiB cannot hold the model cache (Llama 3.3 70B Instruct checkpoint 141 GB + the vLLM image + the OS, with 20% headroom); allowed: 214 or more"],
         // Not a preflight rule before: AWS refused the load balancer mid-deploy; now the schema names it.
         ["an endpoint in one zone", selfHosted({ ...S3, ...ONE_ZONE, endpoint: { allowedCidrs: ["10.60.0.0/16"] } }, "dev"), ALL_SECRETS, "llm-breakeven:selfHosted.availabilityZones: 1 zone cannot hold the endpoint's Application Load Balancer (it needs subnets in 2 zones); allowed: 2..6, or no selfHosted.endpoint (in-cluster only)"],
+        // The LiteLLM renderer's rule until issue 17 (program/gateway.ts preflight): the schema's now, the renderer sharing its words.
+        ["a provider budget for a provider the routing does not call", { ...gateway(), gateway: { budgets: { monthlyUsd: 1000, perProviderMonthlyUsd: { gemini: 10, groq: 5 } } } }, ALL_SECRETS, "llm-breakeven:gateway.budgets.perProviderMonthlyUsd.gemini: (10) names a provider the routing does not call; the routed providers are groq, openai: rename the key or remove it"],
         ["Hugging Face without its address ranges", selfHosted({}), ALL_SECRETS, "llm-breakeven:selfHosted.egressAllowedCidrs: [] leaves the serving namespace no route to the model source when selfHosted.modelSource.kind is \"huggingface\""],
     ])("%s", (_label, raw, secrets, expected) => {
         const problems = problemsOf(raw, secrets);
@@ -50,6 +53,8 @@ describe("the schema alone reports each rule the preflight used to hold", () => 
         expect(problemsOf(selfHosted({ ...HUGGING_FACE_EGRESS }), new Set<SecretKey>(["hfToken"]))).toEqual([]);
         expect(problemsOf(selfHosted({ ...S3, endpoint: { allowedCidrs: ["10.60.0.0/16"] } }), new Set<SecretKey>(["vllmApiKey"]))).toEqual([]);
         expect(problemsOf(gateway(), new Set<SecretKey>(["providerApiKeys"]))).toEqual([]);
+        // openai is called for the semantic cache's embeddings, so its budget is allowed.
+        expect(problemsOf({ ...gateway(), gateway: { budgets: { monthlyUsd: 1000, perProviderMonthlyUsd: { groq: 5, openai: 5 } } } }, ALL_SECRETS)).toEqual([]);
         expect(problemsOf(hybrid({ ...S3, endpoint: {} }), ALL_SECRETS)).toEqual([]);
         expect(problemsOf(hybrid({ ...S3 }, "dev"), ALL_SECRETS)).toEqual([]);
         // An S3 mirror streams into GPU memory: 150 GiB holds the image and the OS.
