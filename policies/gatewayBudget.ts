@@ -13,8 +13,8 @@ export const gatewayBudgetCoversProjection = stackPolicy({
     description: "The gateway's monthly budget should cover the API bill its declared workload projects.",
     enforcementLevel: "advisory",
     config: {
-        headroom: { type: "number", minimum: 1, default: 1, description: "Budget over projected bill to keep (1.2 = 20% headroom)." },
         ...WORKLOAD_OVERRIDE_SCHEMA,
+        headroom: { type: "number", minimum: 1, default: 1, description: "Budget over projected bill to keep (1.2 = 20% headroom)." },
     },
     validate: ({ args, config, stackView }, reportViolation) => {
         const view = stackView();

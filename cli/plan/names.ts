@@ -7,28 +7,12 @@
  */
 import { readStackFile } from "../../mockrun";
 import { UsageError } from "../errors";
+import physicalNameScopes from "./physicalNames.json";
 
-/** Where AWS keeps a resource type's name unique, and the inputs that are its physical names. */
-export const PHYSICAL_NAME_KEYS: Readonly<Record<string, { readonly scope: "account" | "region"; readonly keys: readonly string[] }>> = {
-    "aws:cloudwatch/logGroup:LogGroup": { scope: "region", keys: ["name"] },
-    "aws:cloudwatch/metricAlarm:MetricAlarm": { scope: "region", keys: ["name"] },
-    "aws:secretsmanager/secret:Secret": { scope: "region", keys: ["name"] },
-    "aws:wafv2/webAcl:WebAcl": { scope: "region", keys: ["name"] },
-    "aws:ecs/cluster:Cluster": { scope: "region", keys: ["name"] },
-    "aws:ecs/taskDefinition:TaskDefinition": { scope: "region", keys: ["family"] },
-    "aws:eks/cluster:Cluster": { scope: "region", keys: ["name"] },
-    "aws:kms/alias:Alias": { scope: "region", keys: ["name"] },
-    "aws:rds/instance:Instance": { scope: "region", keys: ["identifier", "finalSnapshotIdentifier"] },
-    "aws:elasticache/replicationGroup:ReplicationGroup": { scope: "region", keys: ["replicationGroupId"] },
-    "aws:lb/loadBalancer:LoadBalancer": { scope: "region", keys: ["name"] },
-    "aws:lb/targetGroup:TargetGroup": { scope: "region", keys: ["name"] },
-    "aws:ssm/parameter:Parameter": { scope: "region", keys: ["name"] },
-    "aws:s3/bucket:Bucket": { scope: "account", keys: ["bucket"] },
-    "aws:s3/bucketV2:BucketV2": { scope: "account", keys: ["bucket"] },
-    "aws:iam/role:Role": { scope: "account", keys: ["name"] },
-    "aws:iam/policy:Policy": { scope: "account", keys: ["name"] },
-    "aws:iam/instanceProfile:InstanceProfile": { scope: "account", keys: ["name"] },
-};
+/** Where AWS keeps a resource type's name unique, and the inputs that are its physical names (physicalNames.json). */
+export const PHYSICAL_NAME_KEYS: Readonly<Record<string, { readonly scope: "account" | "region"; readonly keys: readonly string[] }>> = Object.fromEntries(
+    (["account", "region"] as const).flatMap((scope) => Object.entries(physicalNameScopes[scope]).map(([type, keys]) => [type, { scope, keys }])),
+);
 
 export interface NamedResource {
     readonly type: string;

@@ -10,7 +10,7 @@ import { GatewayContext } from "./context";
 import { ENV } from "./liteLLMConfig";
 import { SecretStore } from "./secrets";
 import { VALKEY_PORT } from "./storage";
-import { DEFAULT_COLLECTOR_IMAGE, LITELLM_CONTAINER, LITELLM_PORT, SecretRef, renderContainerDefinitions } from "./task";
+import { DEFAULT_COLLECTOR_IMAGE, CONTAINERS, LITELLM_PORT, SecretRef, renderContainerDefinitions } from "./task";
 
 /** The namespace of the spend metric the task writes (EMF) and the spend alarm reads. */
 export const METRICS_NAMESPACE = "LLMBreakeven/Gateway";
@@ -125,7 +125,7 @@ export function createService(ctx: GatewayContext, args: ServiceArgs): { readonl
         desiredCount: args.desiredCount,
         launchType: "FARGATE",
         networkConfiguration: { subnets: [...args.privateSubnetIds], securityGroups: [args.taskSecurityGroupId], assignPublicIp: false },
-        loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: LITELLM_CONTAINER, containerPort: LITELLM_PORT }],
+        loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: CONTAINERS.proxy, containerPort: LITELLM_PORT }],
         deploymentCircuitBreaker: { enable: true, rollback: true },
         deploymentMinimumHealthyPercent: 100,
         deploymentMaximumPercent: 200,

@@ -17,9 +17,11 @@ import { stringify } from "yaml";
 import { ENV } from "./liteLLMConfig";
 import { PINS } from "../../platform/pins";
 
+/** The proxy's port in the official image (docs/sources.md §8); the target group and health check use it. */
 export const LITELLM_PORT = 4000;
-export const LITELLM_CONTAINER = "litellm";
-export const COLLECTOR_CONTAINER = "metrics-collector";
+/** The task's two containers by name: the load balancer targets the proxy; the collector shares its network namespace (awsvpc). */
+export const CONTAINERS = { proxy: "litellm", collector: "metrics-collector" } as const;
+/** Our variable, not LiteLLM's: the container's command decodes it into the file `litellm --config` reads. */
 export const CONFIG_ENV = "LITELLM_CONFIG_YAML_B64";
 /** The metric the collector writes: USD spent, summed over keys, teams and models. */
 export const SPEND_METRIC_NAME = "GatewaySpendUsd";
@@ -43,21 +45,10 @@ export interface SecretRef {
     readonly valueFrom: string;
 }
 
-export interface ContainerInput {
-    /** The LiteLLM image, by release tag and (in production) digest. */
-    readonly image: string;
-    /** The rendered config.yaml; it reaches the container base64-encoded in CONFIG_ENV, never a file in the image. */
-    readonly configYaml: string;
-    /** Plain, non-secret environment (hosts, ports, flags). */
-    readonly environment: Readonly<Record<string, string>>;
-    /** Variables ECS fills from Secrets Manager at task start (keys, passwords): never in `environment`. */
-    readonly secrets: readonly SecretRef[];
-    /** The region of the log group and of the collector's EMF output. */
+/** What the collector needs to publish the spend metric where the alarm reads it. */
+export interface CollectorInput {
+    /** The region of the collector's EMF output (and of the task's log group). */
     readonly region: string;
-    /** Both containers' stdout and stderr (the awslogs driver). */
-    readonly logGroupName: string;
-    /** The ADOT collector image, pinned (PINS.adotCollectorImage). */
-    readonly collectorImage: string;
     /** CloudWatch namespace of the spend metric the budget alarm reads. */
     readonly metricsNamespace: string;
     /** The log group the collector writes EMF records to; CloudWatch extracts the metric from them. */
@@ -66,13 +57,28 @@ export interface ContainerInput {
     readonly gatewayId: string;
 }
 
+export interface ContainerInput extends CollectorInput {
+    /** The LiteLLM image, by release tag and (in production) digest. */
+    readonly image: string;
+    /** The ADOT collector image, pinned (PINS.adotCollectorImage). */
+    readonly collectorImage: string;
+    /** Both containers' stdout and stderr (the awslogs driver). */
+    readonly logGroupName: string;
+    /** The rendered config.yaml; it reaches the container base64-encoded in CONFIG_ENV, never a file in the image. */
+    readonly configYaml: string;
+    /** Plain, non-secret environment (hosts, ports, flags). */
+    readonly environment: Readonly<Record<string, string>>;
+    /** Variables ECS fills from Secrets Manager at task start (keys, passwords): never in `environment`. */
+    readonly secrets: readonly SecretRef[];
+}
+
 /** Names in code-unit order: the same on every machine and locale, so a task definition only changes when its content does. */
 function byCodeUnit(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The collector's config: scrape LiteLLM, keep only the spend counter, sum its series, write it as EMF. */
-export function renderCollectorConfig(input: { readonly metricsNamespace: string; readonly metricsLogGroupName: string; readonly region: string; readonly gatewayId: string }): string {
+export function renderCollectorConfig(input: CollectorInput): string {
     return stringify({
         receivers: {
             prometheus: {
@@ -142,7 +148,7 @@ export function renderContainerDefinitions(input: ContainerInput): ContainerDefi
         Object.entries(record).sort(([a], [b]) => byCodeUnit(a, b)).map(([name, value]) => ({ name, value }));
     return [
         {
-            name: LITELLM_CONTAINER,
+            name: CONTAINERS.proxy,
             image: input.image,
             essential: true,
             entryPoint: ["/bin/sh", "-c"],
@@ -153,7 +159,7 @@ export function renderContainerDefinitions(input: ContainerInput): ContainerDefi
             logConfiguration: logs("litellm"),
         },
         {
-            name: COLLECTOR_CONTAINER,
+            name: CONTAINERS.collector,
             image: input.collectorImage,
             // A collector failure loses a metric, not traffic.
             essential: false,

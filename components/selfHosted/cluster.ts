@@ -73,6 +73,8 @@ export interface ClusterArgs {
     readonly region: string;
     /** EKS cluster name. */
     readonly clusterName: string;
+    /** Tags on every AWS resource of the cluster. Default: none. */
+    readonly tags?: Readonly<Record<string, string>>;
     readonly kubernetesVersion: string;
     /** The private subnets, one per zone: control-plane ENIs and the system nodes go there. */
     readonly privateSubnetIds: readonly pulumi.Input<string>[];
@@ -85,16 +87,18 @@ export interface ClusterArgs {
     readonly systemRootVolumeSizeGiB?: number;
     /** Days the KMS key waits before deletion. Default 30 (the maximum: a deleted key makes every secret unreadable). */
     readonly kmsDeletionWindowDays?: number;
-    readonly tags?: Readonly<Record<string, string>>;
 }
 
 export class Cluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly clusterArn: pulumi.Output<string>;
+    /** The API server's URL (private unless publicApiEndpoint). */
     readonly endpoint: pulumi.Output<string>;
     readonly kubernetesVersion: string;
+    /** The IAM OIDC provider pods' service accounts assume roles through (IRSA), and its issuer. */
     readonly oidcProviderArn: pulumi.Output<string>;
     readonly oidcIssuerUrl: pulumi.Output<string>;
+    /** The key that envelope-encrypts Kubernetes secrets in etcd. */
     readonly kmsKeyArn: pulumi.Output<string>;
     /** Instance role shared by the system and GPU node groups. */
     readonly nodeRoleArn: pulumi.Output<string>;

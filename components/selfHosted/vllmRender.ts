@@ -17,10 +17,16 @@ import { weightsGB } from "../../cost/memory";
 import { PodApiKey, apiKeyEnv, API_KEY_CHECKSUM_ANNOTATION } from "./apiKey";
 import { GPU_POOL, GPU_POOL_LABEL, GPU_TOLERATION } from "./gpuNodePools";
 
+/**
+ * vLLM's OpenAI-compatible server: its port, and the two paths it serves without the API key, so the
+ * probes and Prometheus need none (docs/sources.md §6: the auth middleware checks /v1 paths only).
+ */
 export const VLLM_PORT = 8000;
 export const HEALTH_PATH = "/health";
 export const METRICS_PATH = "/metrics";
+/** The well-known label every node carries with its availability zone (spread constraints key on it). */
 export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
+/** The environment variable huggingface_hub reads an access token from (gated models need it). */
 export const HF_TOKEN_KEY = "HF_TOKEN";
 /** vLLM's loader for object storage (vLLM >= 0.6.6; docs.vllm.ai "Loading models with Run:ai Model Streamer"). */
 export const RUNAI_STREAMER_LOAD_FORMAT = "runai_streamer";

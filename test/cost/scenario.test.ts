@@ -1,7 +1,7 @@
 /** cost/scenario.ts (through config/scenario.ts, which applies the schema's defaults): a parsed stack config mapped onto the engine, and the functions the policy pack asks. */
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../config/stack";
-import { HUGGING_FACE_EGRESS } from "../config/fixtures";
+import { HUGGING_FACE_EGRESS, routingMix } from "../config/fixtures";
 import { apiSpend, capacityFor, estimateStack, hybridSplit, scenarioFromStackConfig, selfHostedAlternative } from "../../config/scenario";
 import { costEngine } from "../../policies/lib/engine";
 import * as cost from "../../cost";
@@ -17,11 +17,7 @@ const hybridStack = () => parseStackConfig({
     workload: {
         tokensPerMonth: "10B",
         inputOutputRatio: 3,
-        routing: [
-            { tier: "simple", model: "self-hosted", share: 0.6 },
-            { tier: "medium", model: "openai/gpt-4.1-mini", share: 0.3 },
-            { tier: "complex", model: "openai/gpt-4o", share: 0.1 },
-        ],
+        routing: routingMix({ simple: ["self-hosted", 0.6], medium: ["openai/gpt-4.1-mini", 0.3], complex: ["openai/gpt-4o", 0.1] }),
     },
     // Production hybrid names its endpoint (the schema's rule); its certificate is a deploy's concern, not the price's.
     selfHosted: { ...HUGGING_FACE_EGRESS, endpoint: {} },

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { routingMix } from "../config/fixtures";
 
 
 interface Fixture {
@@ -120,11 +121,7 @@ const GATEWAY_CONFIG: Readonly<Record<string, unknown>> = {
     workload: {
         tokensPerMonth: "500M",
         inputOutputRatio: 3,
-        routing: [
-            { tier: "simple", model: "groq/llama-3.1-8b", share: 0.6 },
-            { tier: "medium", model: "openai/gpt-4.1-mini", share: 0.25 },
-            { tier: "complex", model: "openai/gpt-4o", share: 0.15 },
-        ],
+        routing: routingMix({ simple: ["groq/llama-3.1-8b", 0.6], medium: ["openai/gpt-4.1-mini", 0.25], complex: ["openai/gpt-4o", 0.15] }),
     },
     gateway: { budgets: { monthlyUsd: 3000 } },
 };
