@@ -95,7 +95,12 @@ export function buildView(resources: readonly StackResource[], stackConfig: Stac
     };
 }
 
-/** The view of a stack policy's arguments, with the stack config from the CLI's PULUMI_CONFIG. */
+/**
+ * The view of a stack policy's arguments, with the stack config from the CLI's PULUMI_CONFIG. The CLI
+ * hands a policy pack the stack's config decrypted, secrets included (pulumi/pulumi pkg/engine/update.go
+ * newUpdateSource: "Decrypt the configuration", `target.Config.Decrypt(target.Decrypter)` passed as
+ * PolicyAnalyzerOptions.Config), so the schema's secret-presence rules hold here as in the program.
+ */
 export function stackView(args: StackValidationArgs): StackView {
     if (shared?.view !== undefined) return shared.view;
     const flat = pulumi.runtime.allConfig();
