@@ -39,6 +39,7 @@ import { planSubnets } from "../platform/subnets";
 import { NetworkCost, networkMonthlyCost, networkOutputs, networkWarning } from "./network";
 import { ServingModelSource, VllmServing, vllmServiceAccountName } from "../components/selfHosted/vllm";
 import type { StackOutputs } from "./index";
+import { INFRASTRUCTURE_SPEND_NOTE } from "./gateway";
 import { AutoscalingPlan, createAutoscaling, planAutoscaling } from "./autoscaling";
 
 export const SERVING_NAMESPACE = "vllm";
@@ -296,6 +297,8 @@ export async function buildSelfHosted(config: StackConfig, secrets: StackSecrets
             ? { kind: "s3", uri: deployment.modelSource.uri, readerRoleArn: deployment.modelSource.roleArn, prefixListId: deployment.modelSource.prefixListId }
             : { kind: "huggingface" },
         projectedMonthlyUsd: e.selfHosted.monthlyUsd,
+        // Named, so it is not read as the stack's whole bill (plan's monthly total and the pack add the rest).
+        projectedMonthlyUsdCovers: `the GPU node groups and the overhead: the cost side of the break-even; the rest of the stack (control plane, system nodes, network, endpoint) is ${INFRASTRUCTURE_SPEND_NOTE}`,
         costBreakdown: e.selfHosted.lines.map((l) => ({ id: l.id, label: l.label, quantity: l.quantity, unit: l.unit, unitUsd: l.unitUsd, monthlyUsd: l.monthlyUsd })),
         network: networkOutputs(deployment.networkCost, config.overhead.storageNetworkEgressMonthlyUsd),
         apiEquivalentMonthlyUsd: e.api.monthlyUsd,

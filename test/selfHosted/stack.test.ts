@@ -263,6 +263,8 @@ describe("self-hosted-prod under mocks", () => {
         const config = parseFlatConfig(flat);
         const e = estimateStack(config);
         expect(run.outputs["projectedMonthlyUsd"]).toBeCloseTo(e.selfHosted.monthlyUsd, 6);
+        // Not the whole bill, and it says so: the rest is priced per resource (plan's total, the pack).
+        expect(run.outputs["projectedMonthlyUsdCovers"]).toMatch(/^the GPU node groups and the overhead: .*the rest of the stack .* is priced per resource by the policy pack/);
         expect(Math.round(offerMonthlyUsd(offerFor(config.selfHosted!)))).toBe(12703);
         expect(overheadMonthlyUsd(config.overhead)).toBe(4100);
         expect(Math.round(e.selfHosted.monthlyUsd)).toBe(29506);
