@@ -83,27 +83,23 @@ export function priceEksCluster(r: ResourceLike, planDate: Date = new Date(), su
         const day = planDate.toISOString().slice(0, 10);
         const support = eksSupportOn(version, planDate);
         const standard = hourly("EKS control plane", 1, svc("eksClusterHour"));
-        if (support.phase === "standard") {
-            const hours = extendedHoursInMonth(support.support, planDate);
-            if (hours === 0) return fixed([standard]);
-            const region = pricingRegion();
-            const surcharge = surchargeOf(region);
-            const { endOfStandardSupport } = support.support;
-            if (surcharge === undefined) {
-                return { kind: "unpriced", reason: `Kubernetes ${version} leaves EKS standard support on ${endOfStandardSupport}, inside the month priced from ${day} (${Number(hours.toFixed(1))} of its ${HOURS_PER_MONTH} h are billed above the standard cluster-hour), and cost/prices/data/aws/${region}.json has no AmazonEKS-Hours:extendedSupport price: ${VERSION_FIX}, or ${missingPriceFix(region)}` };
-            }
-            const label = `EKS extended support for Kubernetes ${version} from ${endOfStandardSupport}: ${Number(hours.toFixed(1))} of this month's ${HOURS_PER_MONTH} h at ${usd(surcharge.usd)}/${surcharge.unit}`;
-            return fixed([standard, line(label, hours, surcharge.unit, surcharge.usd, surcharge.provenance)]);
-        }
         if (support.phase === "unlisted") return { kind: "unpriced", reason: `Kubernetes ${version} is not in the EKS release calendar (cost/pricers/eks.ts), so its support phase and cluster-hour rate on ${day} are unknown: ${VERSION_FIX}` };
-        const { endOfStandardSupport, endOfExtendedSupport } = support.support;
+        const { endOfStandardSupport: end, endOfExtendedSupport } = support.support;
         if (support.phase === "ended") return { kind: "unpriced", reason: `Kubernetes ${version} reached end of EKS extended support on ${endOfExtendedSupport}: EKS no longer creates clusters on it; ${VERSION_FIX}` };
+        // In extended support all month (730 h), or from a transition inside it, or not at all (0 h).
+        const hours = extendedHoursInMonth(support.support, planDate);
+        if (hours === 0) return fixed([standard]);
+        const shown = Number(hours.toFixed(1));
         const region = pricingRegion();
         const surcharge = surchargeOf(region);
         if (surcharge === undefined) {
-            return { kind: "unpriced", reason: `Kubernetes ${version} is in EKS extended support (end of standard support ${endOfStandardSupport}), billed above the standard cluster-hour, and cost/prices/data/aws/${region}.json has no AmazonEKS-Hours:extendedSupport price: ${VERSION_FIX}, or ${missingPriceFix(region)}` };
+            const when = support.phase === "extended" ? `is in EKS extended support (end of standard support ${end})` : `leaves EKS standard support on ${end}, inside the month priced from ${day} (${shown} of its ${HOURS_PER_MONTH} h)`;
+            return { kind: "unpriced", reason: `Kubernetes ${version} ${when}, billed above the standard cluster-hour, and cost/prices/data/aws/${region}.json has no AmazonEKS-Hours:extendedSupport price: ${VERSION_FIX}, or ${missingPriceFix(region)}` };
         }
-        return fixed([standard, hourly(`EKS extended support for Kubernetes ${version} (standard support ended ${endOfStandardSupport})`, 1, surcharge)]);
+        const extended = hours === HOURS_PER_MONTH
+            ? hourly(`EKS extended support for Kubernetes ${version} (standard support ended ${end})`, 1, surcharge)
+            : line(`EKS extended support for Kubernetes ${version} from ${end}: ${shown} of this month's ${HOURS_PER_MONTH} h at ${usd(surcharge.usd)}/${surcharge.unit}`, hours, surcharge.unit, surcharge.usd, surcharge.provenance);
+        return fixed([standard, extended]);
     });
 }
 
