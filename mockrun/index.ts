@@ -11,7 +11,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { offlinePlanEndpoint } from "../config/endpoint";
-import { NAMESPACE, readFlatConfig, requiredSecrets } from "../config/stack";
+import { NAMESPACE, readFlatConfig, requiredSecrets, SECRET_KEYS, SecretKey } from "../config/stack";
 import { API_MODELS, EMBEDDING_MODELS } from "../cost/catalogue";
 import { liteLLMProvider } from "../cost/gateway";
 import type { StackResource } from "../cost/resource";
@@ -64,12 +64,15 @@ export interface MockRun {
 export const PLACEHOLDER_SECRET = "placeholder-secret-for-offline-plan";
 /** A key for every provider of the catalogue's API and embedding models: whichever the routing picks has one. */
 const PROVIDERS = [...new Set([...API_MODELS.keys(), ...EMBEDDING_MODELS.keys()].map(liteLLMProvider))].sort();
-const REQUIRED_SECRETS: Readonly<Record<string, string>> = {
-    "llm-breakeven:hfToken": PLACEHOLDER_SECRET,
-    "llm-breakeven:providerApiKeys": JSON.stringify(Object.fromEntries(PROVIDERS.map((p) => [p, PLACEHOLDER_SECRET]))),
-    // vLLM refuses nothing shorter than 32 characters (program/selfHosted.ts); the placeholder says what it is.
-    "llm-breakeven:vllmApiKey": `${PLACEHOLDER_SECRET}-vllm-api-key`,
+/** A placeholder for every secret the schema knows (typed by it: a new secret key needs one here). */
+const SECRET_PLACEHOLDERS: Readonly<Record<SecretKey, string>> = {
+    [SECRET_KEYS.hfToken]: PLACEHOLDER_SECRET,
+    [SECRET_KEYS.providerApiKeys]: JSON.stringify(Object.fromEntries(PROVIDERS.map((p) => [p, PLACEHOLDER_SECRET]))),
+    // The vLLM key component refuses a key shorter than 32 characters (components/selfHosted/apiKey.ts); the placeholder says what it is.
+    [SECRET_KEYS.vllmApiKey]: `${PLACEHOLDER_SECRET}-vllm-api-key`,
 };
+/** The same, by full config key (`llm-breakeven:hfToken`). */
+const REQUIRED_SECRETS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SECRET_PLACEHOLDERS).map(([key, value]) => [`${NAMESPACE}:${key}`, value]));
 
 /**
  * The secrets the program asks for with this config, so a plan injects no more than `pulumi up`
